@@ -1,0 +1,531 @@
+"""Mali on a regular longitude/latitude grid: terrain, regions, population, roads, borders.
+
+The grid covers the bounding box ``BBOX`` of ``docs/MODEL.md`` ("Space"). Every layer is a numpy
+array indexed ``[x, y]`` with ``x`` along longitude (west to east) and ``y`` along latitude (south
+to north). Cell ``(0, 0)`` has its south-west corner at ``(lon0, lat0)``.
+
+Sources (details, licences and derivations in ``sim/data/SOURCES.md``):
+
+* country outline: Natural Earth (public domain), via johan/world.geo.json;
+* regions: geoBoundaries gbOpen MLI ADM1/ADM2 (Runfola et al. 2020, CC BY 4.0), simplified by the
+  project into ``sim/data/regions.json`` and split into the 11 post-2016 regions;
+* towns: GeoNames (CC BY 4.0) and the Flee Mali inputs, checked and completed in
+  ``sim/data/towns.csv``;
+* roads: Flee/FabFlee Mali road links (BSD-3) plus the author's additions, ``sim/data/roads.csv``;
+* population: RGPH 2009 census regional totals (INSTAT Mali), spread over each region by the
+  terrain weights below;
+* terrain: rules from physical geography (Sahara north of about 17 N, Adrar des Ifoghas around
+  Kidal, inner Niger delta, Sahel 14-17 N, Sudanian savanna south of 14 N).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.path import Path as MplPath
+from scipy import ndimage, sparse
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+TERRAIN = ("desert", "massif", "sahel", "delta", "savanna")
+"""Terrain classes; a cell's terrain code is the index into this tuple."""
+
+REGIONS = (
+    "kayes",
+    "koulikoro",
+    "sikasso",
+    "segou",
+    "mopti",
+    "timbuktu",
+    "gao",
+    "kidal",
+    "menaka",
+    "taoudenit",
+    "bamako",
+)
+"""The 11 post-2016 regions (Bamako is a district); code -1 means outside Mali."""
+
+ZONES = ("north", "centre", "south")
+"""Reporting zones; code -1 means outside Mali."""
+
+BBOX = (-12.3, 4.3, 10.1, 25.0)
+"""Grid extent: lon_min, lon_max, lat_min, lat_max in degrees (docs/MODEL.md, "Space")."""
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# --- terrain rules ------------------------------------------------------------------------------
+DESERT_LAT = 17.0  # deg N: Saharan desert north of this latitude (outside the massif)
+SAVANNA_LAT = 14.0  # deg N: Sudanian savanna south of this latitude, Sahel between
+
+# Adrar des Ifoghas: a hand-drawn polygon (lon, lat) around Anefis, Kidal, Abeibara, Aguelhok
+# and Tessalit, reaching the Algerian border (about 18.0-21.0 N, 0.3-2.6 E).
+MASSIF_POLYGON = (
+    (0.55, 17.95),
+    (1.8, 18.0),
+    (2.6, 18.9),
+    (2.4, 20.0),
+    (1.6, 20.9),
+    (0.8, 20.9),
+    (0.4, 20.0),
+    (0.3, 19.0),
+)
+
+# Inner Niger delta (seasonally flooded): a hand-drawn lozenge (lon, lat) from Ke-Macina and Djenne
+# in the south-west, through Tenenkou, Mopti and Youwarou, to Niafunke in the north-east
+# (about 13.8-16.2 N, 6.0-3.6 W). Diabaly, Niono, Lere and Bandiagara fall outside it.
+DELTA_POLYGON = (
+    (-5.9, 14.0),
+    (-5.4, 13.75),
+    (-4.5, 13.75),
+    (-4.05, 14.3),
+    (-3.85, 14.9),
+    (-3.55, 15.6),
+    (-3.6, 16.2),
+    (-4.3, 16.2),
+    (-5.0, 15.6),
+    (-5.5, 15.0),
+    (-6.0, 14.5),
+)
+
+# Movement cost per terrain class: multiple of the cell size (km-equivalent) to cross one cell.
+TERRAIN_MOVE_FACTOR = {"desert": 1.6, "massif": 2.5, "sahel": 1.3, "delta": 2.0, "savanna": 1.2}
+ROAD_MOVE_FACTOR = 0.5  # a main road halves the cost of crossing a cell
+
+# Relative rural population density per terrain class (author's judgement, see SOURCES.md).
+TERRAIN_RURAL_WEIGHT = {"desert": 0.05, "massif": 0.05, "sahel": 1.0, "delta": 2.0, "savanna": 1.5}
+ROAD_RURAL_WEIGHT = 2.0  # rural weight multiplier for cells a main road crosses
+
+# RGPH 2009 (4th general census, INSTAT Mali): resident population per pre-2016 region.
+CENSUS_2009 = {
+    "kayes": 1_996_812,
+    "koulikoro": 2_418_305,
+    "sikasso": 2_625_919,
+    "segou": 2_336_255,
+    "mopti": 2_037_330,
+    "tombouctou": 681_691,
+    "gao": 544_120,
+    "kidal": 67_638,
+    "bamako": 1_810_366,
+}
+TAOUDENIT_SHARE = 0.03  # of the 2009 Tombouctou total (author's estimate; region created 2016)
+MENAKA_SHARE = 0.22  # of the 2009 Gao total (author's estimate; region created 2016)
+
+# Outline segments facing Mauritania, Algeria or Niger (sanctuary side). A segment is classed by
+# its midpoint: north of SANCTUARY_LAT (the Burkina Faso border never reaches it), east of
+# NIGER_LON (Niger; the Burkina-Niger-Mali tripoint is near 0.2 E), or west of SENEGAL_LON and
+# north of MAURITANIA_WEST_LAT (the Mauritanian border west of Nioro, clear of Senegal's).
+SANCTUARY_LAT = 15.1
+NIGER_LON = 0.3
+# Beyond the south-east corner, the Burkina Faso-Niger border runs south-east from the tripoint
+# (about 0.23 E, 15.0 N) at roughly 0.6 deg of longitude per deg of latitude: cells west of that
+# line are Burkina Faso (no sanctuary) even when their nearest border segment faces Niger.
+TRIPOINT_BFA_NER = (0.23, 15.0)
+BFA_NER_SLOPE = 0.6
+SENEGAL_LON = -10.0
+MAURITANIA_WEST_LAT = 14.65
+
+KM_PER_DEG_LAT = 110.574  # km per degree of latitude (WGS84 mean near 17 N)
+KM_PER_DEG_LON_EQ = 111.320  # km per degree of longitude at the equator
+MEAN_LAT = 0.5 * (BBOX[2] + BBOX[3])  # deg N: mean latitude of the grid, for cell_km
+MAX_CACHE_BYTES = 256e6  # cap on memory held by cached distance fields
+
+_NEIGHBOURS = tuple((dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0))
+
+
+@dataclass(frozen=True, eq=False)
+class Geography:
+    """The grid and its cell layers. Build it with :func:`build_geography`.
+
+    Attributes:
+        resolution: Degrees per cell (same along longitude and latitude).
+        lon0: Longitude of the west edge of column ``x = 0``.
+        lat0: Latitude of the south edge of row ``y = 0``.
+        width: Number of cells along longitude (x).
+        height: Number of cells along latitude (y).
+        in_mali: ``bool [w, h]``, cell centre inside the outline (or a town's cell).
+        region: ``int8 [w, h]`` index into :data:`REGIONS`, -1 outside Mali.
+        zone: ``int8 [w, h]`` index into :data:`ZONES`, -1 outside Mali.
+        terrain: ``int8 [w, h]`` index into :data:`TERRAIN`, defined everywhere.
+        population: ``float [w, h]`` people per cell (2009), 0 outside Mali.
+        road: ``bool [w, h]`` a main road crosses the cell.
+        border_km: ``float [w, h]`` km from the cell centre to the outline: the nearest
+            international border for cells in Mali, the distance to Mali for cells outside.
+        sanctuary: ``bool [w, h]`` outside Mali, within ``sanctuary_km`` of it, across the
+            Algerian, Mauritanian or Nigerien border.
+        move_cost: ``float [w, h]`` km-equivalent cost of crossing the cell (finite everywhere).
+        towns: The towns table (``sim/data/towns.csv``) indexed by id, with cell columns x, y.
+        roads: The road links table (``sim/data/roads.csv``).
+        nearest_town_index: ``int [w, h]`` row of ``towns`` nearest to each cell centre.
+        sanctuary_km: Depth of the sanctuary band beyond the border (km).
+
+    """
+
+    resolution: float
+    lon0: float
+    lat0: float
+    width: int
+    height: int
+    in_mali: np.ndarray
+    region: np.ndarray
+    zone: np.ndarray
+    terrain: np.ndarray
+    population: np.ndarray
+    road: np.ndarray
+    border_km: np.ndarray
+    sanctuary: np.ndarray
+    move_cost: np.ndarray
+    towns: pd.DataFrame
+    roads: pd.DataFrame
+    nearest_town_index: np.ndarray
+    sanctuary_km: float = 150.0
+    _graphs: dict = field(default_factory=dict, init=False, repr=False)
+    _fields: dict = field(default_factory=dict, init=False, repr=False)
+
+    # --- coordinates ---------------------------------------------------------------------------
+    def cell_of(self, lat: float, lon: float) -> tuple[int, int]:
+        """Return the cell ``(x, y)`` containing a point, clipped to the grid.
+
+        Args:
+            lat: Latitude in degrees north.
+            lon: Longitude in degrees east.
+
+        Returns:
+            The cell indices ``(x, y)``.
+
+        """
+        x = int(math.floor((lon - self.lon0) / self.resolution))
+        y = int(math.floor((lat - self.lat0) / self.resolution))
+        return min(max(x, 0), self.width - 1), min(max(y, 0), self.height - 1)
+
+    def cell_centre(self, x: int, y: int) -> tuple[float, float]:
+        """Return the ``(lat, lon)`` of a cell's centre."""
+        return (self.lat0 + (y + 0.5) * self.resolution, self.lon0 + (x + 0.5) * self.resolution)
+
+    def cell_km(self) -> float:
+        """Approximate cell edge in km at Mali's mean latitude (mean of both edges)."""
+        lon_km = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
+        return self.resolution * 0.5 * (KM_PER_DEG_LAT + lon_km)
+
+    def cell_area_km2(self) -> np.ndarray:
+        """Return ``float [w, h]``: each cell's area in km2 (shrinks with latitude)."""
+        lats = self.lat0 + (np.arange(self.height) + 0.5) * self.resolution
+        row = self.resolution**2 * KM_PER_DEG_LAT * KM_PER_DEG_LON_EQ * np.cos(np.radians(lats))
+        return np.broadcast_to(row, (self.width, self.height)).copy()
+
+    def region_name(self, x: int, y: int) -> str:
+        """Return the region id of a cell, or ``""`` outside Mali."""
+        code = int(self.region[x, y])
+        return REGIONS[code] if code >= 0 else ""
+
+    def nearest_town(self, x: int, y: int) -> str:
+        """Return the id of the town nearest to the cell centre."""
+        return str(self.towns.index[self.nearest_town_index[x, y]])
+
+    # --- movement ------------------------------------------------------------------------------
+    def _graph(self, may_leave_mali: bool) -> sparse.csr_matrix:
+        """Return the 8-neighbour movement graph over passable cells, built once per flag."""
+        graph = self._graphs.get(may_leave_mali)
+        if graph is None:
+            passable = self.in_mali | self.sanctuary if may_leave_mali else self.in_mali
+            graph = _movement_graph(passable, self.move_cost)
+            self._graphs[may_leave_mali] = graph
+        return graph
+
+    def distance_field(self, x: int, y: int, may_leave_mali: bool) -> np.ndarray:
+        """Least movement cost from every cell to ``(x, y)``.
+
+        Moving between neighbouring cells costs the mean of their ``move_cost``, times sqrt(2)
+        on a diagonal. Cells outside Mali are impassable unless ``may_leave_mali``, and then
+        only the sanctuary cells are passable. Results are cached and read-only.
+
+        Args:
+            x: Target cell column.
+            y: Target cell row.
+            may_leave_mali: Whether the mover may cross into the sanctuary band.
+
+        Returns:
+            ``float [w, h]`` costs in km-equivalent; ``inf`` where the target is unreachable.
+
+        """
+        key = (int(x), int(y), bool(may_leave_mali))
+        result = self._fields.get(key)
+        if result is None:
+            if len(self._fields) * self.width * self.height * 8 >= MAX_CACHE_BYTES:
+                self._fields.clear()
+            source = key[0] * self.height + key[1]
+            result = dijkstra(self._graph(key[2]), directed=True, indices=source)
+            result = result.reshape(self.width, self.height)
+            result.setflags(write=False)
+            self._fields[key] = result
+        return result
+
+    def next_step(
+        self, x: int, y: int, target_x: int, target_y: int, may_leave_mali: bool
+    ) -> tuple[int, int]:
+        """Return the neighbour of ``(x, y)`` (or the cell itself) closest to the target.
+
+        Args:
+            x: Current cell column.
+            y: Current cell row.
+            target_x: Target cell column.
+            target_y: Target cell row.
+            may_leave_mali: As in :meth:`distance_field`.
+
+        Returns:
+            The cell to move to; ``(x, y)`` itself when already there or no route exists.
+
+        """
+        dist = self.distance_field(target_x, target_y, may_leave_mali)
+        best, best_d = (x, y), dist[x, y]
+        for dx, dy in _NEIGHBOURS:
+            nx, ny = x + dx, y + dy
+            if 0 <= nx < self.width and 0 <= ny < self.height and dist[nx, ny] < best_d:
+                best, best_d = (nx, ny), dist[nx, ny]
+        return best
+
+
+def _movement_graph(passable: np.ndarray, move_cost: np.ndarray) -> sparse.csr_matrix:
+    """Build the directed (symmetric) 8-neighbour graph over passable cells.
+
+    Args:
+        passable: ``bool [w, h]`` cells that may be entered.
+        move_cost: ``float [w, h]`` cost of crossing each cell.
+
+    Returns:
+        A CSR matrix over flattened cell indices ``x * h + y``.
+
+    """
+    w, h = passable.shape
+    idx = np.arange(w * h).reshape(w, h)
+    rows, cols, costs = [], [], []
+    for dx, dy in _NEIGHBOURS:
+        xs = slice(max(0, -dx), w - max(0, dx))
+        ys = slice(max(0, -dy), h - max(0, dy))
+        xt = slice(max(0, dx), w - max(0, -dx))
+        yt = slice(max(0, dy), h - max(0, -dy))
+        ok = passable[xs, ys] & passable[xt, yt]
+        step = math.sqrt(2.0) if dx and dy else 1.0
+        cost = 0.5 * (move_cost[xs, ys] + move_cost[xt, yt]) * step
+        rows.append(idx[xs, ys][ok])
+        cols.append(idx[xt, yt][ok])
+        costs.append(cost[ok])
+    return sparse.csr_matrix(
+        (np.concatenate(costs), (np.concatenate(rows), np.concatenate(cols))), shape=(w * h, w * h)
+    )
+
+
+# --- building -----------------------------------------------------------------------------------
+def _rasterise(rings: list, lon_c: np.ndarray, lat_c: np.ndarray) -> np.ndarray:
+    """Return a bool mask of the cell centres inside any of the rings (lon, lat)."""
+    points = np.column_stack([lon_c.ravel(), lat_c.ravel()])
+    mask = np.zeros(len(points), dtype=bool)
+    for ring in rings:
+        mask |= MplPath(np.asarray(ring, dtype=float)).contains_points(points)
+    return mask.reshape(lon_c.shape)
+
+
+def _segment_distances(
+    lon_c: np.ndarray, lat_c: np.ndarray, ring: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distance in km from each point to a polyline, and the index of the nearest segment.
+
+    Uses a local equirectangular projection around each point (error well under 1 % at the
+    scales used here).
+    """
+    px, py = lon_c.ravel()[:, None], lat_c.ravel()[:, None]
+    kx = KM_PER_DEG_LON_EQ * np.cos(np.radians(py))  # km per degree of longitude at each point
+    ax, ay = ring[:-1, 0][None, :], ring[:-1, 1][None, :]
+    bx, by = ring[1:, 0][None, :], ring[1:, 1][None, :]
+    # segment vectors and point offsets in km
+    sx, sy = (bx - ax) * kx, (by - ay) * KM_PER_DEG_LAT
+    qx, qy = (px - ax) * kx, (py - ay) * KM_PER_DEG_LAT
+    t = np.clip((qx * sx + qy * sy) / np.maximum(sx * sx + sy * sy, 1e-12), 0.0, 1.0)
+    d = np.hypot(qx - t * sx, qy - t * sy)
+    nearest = np.argmin(d, axis=1)
+    dist = d[np.arange(len(d)), nearest]
+    return dist.reshape(lon_c.shape), nearest.reshape(lon_c.shape)
+
+
+def _sanctuary_segments(ring: np.ndarray) -> np.ndarray:
+    """Classify outline segments: True where the neighbour is Mauritania, Algeria or Niger."""
+    mid_lon = 0.5 * (ring[:-1, 0] + ring[1:, 0])
+    mid_lat = 0.5 * (ring[:-1, 1] + ring[1:, 1])
+    return (
+        (mid_lat > SANCTUARY_LAT)
+        | (mid_lon > NIGER_LON)
+        | ((mid_lon < SENEGAL_LON) & (mid_lat > MAURITANIA_WEST_LAT))
+    )
+
+
+def _line_cells(x0: float, y0: float, x1: float, y1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return an 8-connected line of cells between two points in continuous cell coordinates.
+
+    One sample per step along the longer axis, as Bresenham's algorithm would take.
+    """
+    cx0, cy0, cx1, cy1 = math.floor(x0), math.floor(y0), math.floor(x1), math.floor(y1)
+    n = max(abs(cx1 - cx0), abs(cy1 - cy0)) + 1
+    t = np.linspace(0.0, 1.0, n)
+    return (np.rint(cx0 + t * (cx1 - cx0)).astype(int), np.rint(cy0 + t * (cy1 - cy0)).astype(int))
+
+
+def _region_totals() -> dict[str, float]:
+    """2009 census population per post-2016 region (splitting Tombouctou and Gao)."""
+    totals = {k: float(v) for k, v in CENSUS_2009.items() if k not in ("tombouctou", "gao")}
+    totals["timbuktu"] = CENSUS_2009["tombouctou"] * (1 - TAOUDENIT_SHARE)
+    totals["taoudenit"] = CENSUS_2009["tombouctou"] * TAOUDENIT_SHARE
+    totals["gao"] = CENSUS_2009["gao"] * (1 - MENAKA_SHARE)
+    totals["menaka"] = CENSUS_2009["gao"] * MENAKA_SHARE
+    return totals
+
+
+@functools.lru_cache(maxsize=8)
+def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Geography:
+    """Build (once per argument pair) the grid of Mali and all its layers.
+
+    Args:
+        resolution: Cell size in degrees (0.1 to 2.0 are supported).
+        sanctuary_km: Depth of the sanctuary band beyond the northern and eastern borders (km).
+
+    Returns:
+        The :class:`Geography`. It is shared between callers: do not modify its arrays.
+
+    """
+    lon_min, lon_max, lat_min, lat_max = BBOX
+    width = int(math.ceil((lon_max - lon_min) / resolution - 1e-9))
+    height = int(math.ceil((lat_max - lat_min) / resolution - 1e-9))
+    lon_c = lon_min + (np.arange(width)[:, None] + 0.5) * resolution + np.zeros((1, height))
+    lat_c = lat_min + (np.arange(height)[None, :] + 0.5) * resolution + np.zeros((width, 1))
+
+    shapes = json.loads((DATA_DIR / "regions.json").read_text())
+    outline = np.asarray(shapes["outline"][0], dtype=float)
+    towns = pd.read_csv(DATA_DIR / "towns.csv", dtype={"population_estimated": bool})
+    towns = towns.set_index("id", drop=True)
+    roads = pd.read_csv(DATA_DIR / "roads.csv")
+    towns["x"] = np.clip(np.floor((towns["lon"] - lon_min) / resolution), 0, width - 1).astype(int)
+    towns["y"] = np.clip(np.floor((towns["lat"] - lat_min) / resolution), 0, height - 1).astype(int)
+    tx, ty = towns["x"].to_numpy(), towns["y"].to_numpy()
+
+    # Mali and its regions. Polygons of neighbouring regions are simplified separately, so a
+    # few cells fall in no region (or in two): the later region in REGIONS wins, and cells left
+    # over take the region of the nearest assigned cell.
+    in_mali = _rasterise([outline], lon_c, lat_c)
+    in_mali[tx, ty] = True  # a town always lies in Mali, even at coarse resolution
+    region = np.full((width, height), -1, dtype=np.int8)
+    for code, name in enumerate(REGIONS):
+        region[_rasterise(shapes["regions"][name], lon_c, lat_c) & in_mali] = code
+    region_codes = towns["region"].map({n: i for i, n in enumerate(REGIONS)}).to_numpy()
+    bamako = towns.index.get_loc("bamako")
+    if not (region == REGIONS.index("bamako")).any():  # district smaller than a cell
+        region[tx[bamako], ty[bamako]] = REGIONS.index("bamako")
+    town_forced = region[tx, ty] < 0  # town cells outside every polygon: use the town's region
+    region[tx[town_forced], ty[town_forced]] = region_codes[town_forced]
+    unassigned = in_mali & (region < 0)
+    if unassigned.any():
+        _, (ix, iy) = ndimage.distance_transform_edt(region < 0, return_indices=True)
+        region[unassigned] = region[ix[unassigned], iy[unassigned]]
+    region[~in_mali] = -1
+    zone_of_region = np.full(len(REGIONS) + 1, -1, dtype=np.int8)  # last slot: code -1
+    for zcode, zname in enumerate(ZONES):
+        for rname in shapes["zones"][zname]:
+            zone_of_region[REGIONS.index(rname)] = zcode
+    zone = zone_of_region[region]
+
+    # Terrain, from latitude bands and two hand-drawn polygons.
+    terrain = np.full((width, height), TERRAIN.index("sahel"), dtype=np.int8)
+    terrain[lat_c < SAVANNA_LAT] = TERRAIN.index("savanna")
+    terrain[lat_c >= DESERT_LAT] = TERRAIN.index("desert")
+    terrain[_rasterise([DELTA_POLYGON], lon_c, lat_c)] = TERRAIN.index("delta")
+    terrain[_rasterise([MASSIF_POLYGON], lon_c, lat_c)] = TERRAIN.index("massif")
+
+    # Roads: the straight line of cells between the two towns of each link.
+    road = np.zeros((width, height), dtype=bool)
+    fx = (towns["lon"].to_numpy() - lon_min) / resolution
+    fy = (towns["lat"].to_numpy() - lat_min) / resolution
+    pos = {tid: i for i, tid in enumerate(towns.index)}
+    for a, b in zip(roads["from"], roads["to"], strict=True):
+        i, j = pos[a], pos[b]
+        xs, ys = _line_cells(fx[i], fy[i], fx[j], fy[j])
+        road[np.clip(xs, 0, width - 1), np.clip(ys, 0, height - 1)] = True
+
+    # Movement cost.
+    factors = np.array([TERRAIN_MOVE_FACTOR[t] for t in TERRAIN])
+    cell_km = (
+        resolution * 0.5 * (KM_PER_DEG_LAT + KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT)))
+    )
+    move_cost = cell_km * factors[terrain] * np.where(road, ROAD_MOVE_FACTOR, 1.0)
+
+    # Borders and sanctuary.
+    border_km, nearest_segment = _segment_distances(lon_c, lat_c, outline)
+    burkina = (lat_c < TRIPOINT_BFA_NER[1]) & (
+        lon_c < TRIPOINT_BFA_NER[0] + BFA_NER_SLOPE * (TRIPOINT_BFA_NER[1] - lat_c)
+    )
+    sanctuary = (
+        ~in_mali
+        & ~burkina
+        & (border_km <= sanctuary_km)
+        & _sanctuary_segments(outline)[nearest_segment]
+    )
+
+    # Population: towns in their cells, the rest of each region's census total spread by
+    # terrain weight (x2 on roads). If a region's towns exceed its total, they are scaled down.
+    population = np.zeros((width, height))
+    town_pop = towns["population"].to_numpy(dtype=float)
+    town_region = region[tx, ty]
+    rural_w = np.array([TERRAIN_RURAL_WEIGHT[t] for t in TERRAIN])[terrain] * np.where(
+        road, ROAD_RURAL_WEIGHT, 1.0
+    )
+    for code, total in ((REGIONS.index(k), v) for k, v in _region_totals().items()):
+        mine = town_region == code
+        urban = town_pop[mine].sum()
+        scale = min(1.0, total / urban) if urban > 0 else 1.0
+        np.add.at(population, (tx[mine], ty[mine]), town_pop[mine] * scale)
+        cells = region == code
+        weight = np.where(cells, rural_w, 0.0)
+        if weight.sum() > 0:
+            population += weight / weight.sum() * max(total - urban, 0.0)
+
+    # Nearest town to each cell centre (local km projection).
+    kx = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
+    tree = cKDTree(np.column_stack([towns["lon"] * kx, towns["lat"] * KM_PER_DEG_LAT]))
+    _, nearest = tree.query(np.column_stack([lon_c.ravel() * kx, lat_c.ravel() * KM_PER_DEG_LAT]))
+    nearest_town_index = nearest.reshape(width, height)
+
+    for array in (
+        in_mali,
+        region,
+        zone,
+        terrain,
+        population,
+        road,
+        border_km,
+        sanctuary,
+        move_cost,
+        nearest_town_index,
+    ):
+        array.setflags(write=False)
+    return Geography(
+        resolution=resolution,
+        lon0=lon_min,
+        lat0=lat_min,
+        width=width,
+        height=height,
+        in_mali=in_mali,
+        region=region,
+        zone=zone,
+        terrain=terrain,
+        population=population,
+        road=road,
+        border_km=border_km,
+        sanctuary=sanctuary,
+        move_cost=move_cost,
+        towns=towns,
+        roads=roads,
+        nearest_town_index=nearest_town_index,
+        sanctuary_km=sanctuary_km,
+    )
