@@ -1,0 +1,46 @@
+# malisim: two commands from a fresh clone.
+#   make run    creates .venv (Python >= 3.12), installs the project, runs the default scenario
+#   make test   same environment, the whole test suite
+.PHONY: run test bench validate lint browser clean
+
+VENV := .venv
+BIN := $(VENV)/bin
+# pyenv resolves python3 through .python-version (3.12); otherwise look for python3.12 itself.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+STAMP := $(VENV)/.installed
+SCENARIO ?= scenarios/kidal_2023.toml
+RUNS ?= 40
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "malisim needs Python >= 3.12; found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/malisim run $(SCENARIO) --runs $(RUNS) --seed 1
+	$(BIN)/malisim plot results/kidal_2023
+
+# The web-app test drives Debian's Chromium; install it when it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package for the web-app test"; fi; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+validate: $(STAMP)
+	$(BIN)/malisim validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
+
+clean:
+	rm -rf $(VENV) results/*/ .pytest_cache

@@ -1,0 +1,116 @@
+"""The ``malisim`` command line (see docs/INTERFACE.md for the contract).
+
+Exit status: 0 done; 2 bad input (one line per problem naming the file and the field, no
+traceback, nothing written); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sim.scenario import ScenarioError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="malisim: an agent-based simulation of the war in Mali.",
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False)
+
+
+def fail_input(problems: list[str]) -> None:
+    """Print input problems, one a line, and exit with status 2."""
+    for line in problems:
+        err.print(f"error: {line}", markup=False)
+    raise typer.Exit(2)
+
+
+def fail(message: str) -> None:
+    """Print an operational error and exit with status 1."""
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")],
+    runs: Annotated[int, typer.Option("--runs", help="Replicates (seeded runs)")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Ensemble seed")] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: NAME=VALUE (repeatable)"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default results/<name>/)")
+    ] = None,
+) -> None:
+    """Run an ensemble of a scenario and write runs, events and timeseries tables."""
+    from sim.runner import run_command
+
+    problems = []
+    if runs < 1:
+        problems.append(f"--runs: expected a whole number >= 1, got {runs}")
+    if workers < 1:
+        problems.append(f"--workers: expected a whole number >= 1, got {workers}")
+    if seed < 0:
+        problems.append(f"--seed: expected a whole number >= 0, got {seed}")
+    try:
+        from sim.scenario import load_scenario
+
+        loaded = load_scenario(scenario, set_ or [])
+    except ScenarioError as exc:
+        problems += exc.problems
+    if problems:
+        fail_input(problems)
+    try:
+        run_command(
+            loaded,
+            scenario,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            out_dir=out_dir,
+            console=out,
+            argv=sys.argv,
+        )
+    except OSError as exc:
+        fail(f"cannot write results: {exc.strerror or exc} ({exc.filename or out_dir})")
+
+
+@app.command()
+def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep files")]) -> None:
+    """Validate scenario (or sweep) files without running them."""
+    from sim.scenario import load_scenario, read_toml
+
+    problems: list[str] = []
+    for path in files:
+        try:
+            data = read_toml(path)
+            if "sweep" in data:
+                from sim.sweep import load_sweep
+
+                load_sweep(path)
+            else:
+                load_scenario(path)
+            out.print(f"ok: {path}")
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        fail_input(problems)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point for ``python -m sim``."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

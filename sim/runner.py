@@ -1,0 +1,121 @@
+"""``malisim run``: an ensemble to a results folder, with a progress bar and a summary table."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from sim.ensemble import Results, run_ensemble, run_seed
+from sim.io import atomic_write_parquet, atomic_write_text, manifest, write_manifest
+from sim.scenario import Scenario, to_toml
+
+SUMMARY = (
+    ("deaths_state", "state forces killed"),
+    ("deaths_separatists", "separatists killed"),
+    ("deaths_jihadists", "jihadists killed"),
+    ("deaths_civilians", "civilians killed"),
+    ("pop_share_state", "population under the state (share)"),
+    ("pop_share_jihadists_centre", "centre's population under jihadists"),
+    ("regime_popularity_end", "regime popularity at the end"),
+    ("lens_western", "Western lens"),
+    ("lens_bamako", "Bamako lens"),
+    ("lens_patron", "patron lens"),
+)
+
+
+def write_results(results: Results, scenario: Scenario, folder: Path, **manifest_fields) -> None:
+    """Write the three tables, the resolved scenario and the manifest (last) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = folder / "manifest.json"
+    if stale.exists():
+        stale.unlink()  # the folder is being rewritten: unfinished until the new manifest lands
+    atomic_write_parquet(results.runs, folder / "runs.parquet")
+    atomic_write_parquet(results.events, folder / "events.parquet")
+    atomic_write_parquet(results.timeseries, folder / "timeseries.parquet")
+    atomic_write_text(folder / "scenario.toml", to_toml(scenario))
+    write_manifest(folder, manifest(scenario=scenario.name, **manifest_fields))
+
+
+def summary_table(runs: pd.DataFrame, foreign: list[str]) -> Table:
+    """Median and 5-95% interval of the main outcomes, and the shares of runs for events."""
+    table = Table(title=f"{len(runs)} runs: median [5%, 95%]")
+    table.add_column("outcome")
+    table.add_column("median", justify="right")
+    table.add_column("5% - 95%", justify="right")
+    rows = list(SUMMARY) + [(f"deaths_foreign_{f}", f"{f} killed") for f in foreign]
+    for column, label in rows:
+        values = pd.to_numeric(runs[column], errors="coerce").dropna()
+        if values.empty:
+            continue
+        lo, mid, hi = np.percentile(values, [5, 50, 95])
+        fmt = "{:.0f}" if column.startswith("deaths") else "{:.2f}"
+        table.add_row(label, fmt.format(mid), f"{fmt.format(lo)} - {fmt.format(hi)}")
+    table.add_row(
+        "state holds Kidal at the end",
+        f"{(runs['holder_kidal'] == 'state').mean():.0%} of runs",
+        "",
+    )
+    for fid in foreign:
+        table.add_row(
+            f"{fid} withdrew", f"{runs[f'withdrew_foreign_{fid}'].mean():.0%} of runs", ""
+        )
+    return table
+
+
+def run_command(
+    scenario: Scenario,
+    source: Path,
+    runs: int,
+    seed: int,
+    workers: int,
+    out_dir: Path | None,
+    console: Console,
+    argv: list[str],
+) -> Path:
+    """Run the ensemble, write the folder, print the summary; return the folder."""
+    folder = Path(out_dir) if out_dir is not None else Path("results") / scenario.name
+    start = time.perf_counter()
+    if console.is_terminal:
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(scenario.name, total=runs, rate="")
+
+            def tick(n: int) -> None:
+                bar.advance(task, n)
+                done = bar.tasks[0].completed
+                bar.update(task, rate=f"{done / (time.perf_counter() - start):.1f} runs/s")
+
+            results = run_ensemble(scenario, runs=runs, seed=seed, workers=workers, progress=tick)
+    else:
+        results = run_ensemble(scenario, runs=runs, seed=seed, workers=workers)
+    elapsed = time.perf_counter() - start
+    write_results(
+        results,
+        scenario,
+        folder,
+        source=str(source),
+        runs=runs,
+        seed=seed,
+        workers=workers,
+        run_seeds=[run_seed(seed, i) for i in range(runs)],
+        seconds=round(elapsed, 2),
+    )
+    console.print(summary_table(results.runs, list(scenario.foreign)))
+    console.print(
+        f"{runs} runs in {elapsed:.1f} s. Results in {folder}/: runs.parquet ({len(results.runs)} rows), "
+        f"events.parquet ({len(results.events)} rows), timeseries.parquet ({len(results.timeseries)} rows), "
+        "scenario.toml, manifest.json"
+    )
+    return folder
