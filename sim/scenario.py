@@ -45,6 +45,19 @@ class ScenarioError(Exception):
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_false_for_numbers(cls, value: Any, info: Any) -> Any:
+        # pydantic's lax mode reads ``true`` as 1: in a scenario that is a typo, not a number.
+        annotation = cls.model_fields[info.field_name].annotation
+        if annotation is bool or bool in getattr(annotation, "__args__", ()):
+            return value
+        if isinstance(value, bool):
+            raise ValueError("expected a number, not true/false")
+        if isinstance(value, dict) and any(isinstance(v, bool) for v in value.values()):
+            raise ValueError("expected numbers as values, not true/false")
+        return value
+
 
 class ScenarioSettings(_Strict):
     """The ``[scenario]`` section: name, period and grid."""
@@ -335,6 +348,16 @@ class Combat(_Strict):
         14, ge=1, le=365, description="Days between a foreign force's raids on insurgents"
     )
 
+    @field_validator("terrain_defence")
+    @classmethod
+    def _known_terrain(cls, table: dict[str, float]) -> dict[str, float]:
+        from sim.geography import TERRAIN
+
+        unknown = sorted(set(table) - set(TERRAIN))
+        if unknown:
+            raise ValueError(f"unknown terrain {unknown}; expected some of {list(TERRAIN)}")
+        return table
+
 
 Stance = Literal["allied", "truce", "hostile"]
 
@@ -384,6 +407,16 @@ class Event(_Strict):
         missing = [name for name in need if getattr(self, name) is None]
         if missing:
             raise ValueError(f"a {self.type} event needs {', '.join(missing)}")
+        number = isinstance(self.value, int | float) and not isinstance(self.value, bool)
+        if self.type == "coup" and self.value is not None and not (number and 0 <= self.value <= 1):
+            raise ValueError(
+                f"a coup's value is the junta's popularity, expected 0-1 (got {self.value!r})"
+            )
+        whole = isinstance(self.value, int) and not isinstance(self.value, bool)
+        if self.type == "arrive" and self.value is not None and not (whole and self.value >= 0):
+            raise ValueError(
+                f"an arrive event's value is men, expected a whole number >= 0 (got {self.value!r})"
+            )
         if self.type == "relations" and sorted(self.between) not in (
             ["jihadists", "separatists"],
             ["separatists", "state"],
@@ -489,7 +522,27 @@ def _cross_check(scenario: Scenario, town_ids: set[str]) -> list[tuple[str, str]
                 problems.append((f"{where}.allies", f"unknown foreign force {ally!r}"))
         if event.type == "set" and event.parameter not in flat:
             problems.append((f"{where}.parameter", f"unknown parameter {event.parameter!r}"))
+        elif event.type == "set":
+            problems += [
+                (f"{where}.value", f"for {event.parameter}: {msg}")
+                for _, msg in _set_event_problems(scenario, event.parameter, event.value)
+            ]
     return problems
+
+
+def _set_event_problems(scenario: Scenario, dotted: str, value: Any) -> list[tuple[str, str]]:
+    """Check a ``set`` event's value as if it were written in the file (type and range)."""
+    data = scenario.model_dump(mode="python", exclude={"events"})
+    node = data
+    *path, last = dotted.split(".")
+    for part in path:
+        node = node[part]
+    node[last] = value
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as exc:
+        return _validation_problems(exc)
+    return []
 
 
 # --- loading ------------------------------------------------------------------------------------
