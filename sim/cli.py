@@ -107,6 +107,56 @@ def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep fi
         fail_input(problems)
 
 
+@app.command()
+def plot(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder (malisim run or sweep)")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="dist, heatmap, timeseries, map, lenses or all")
+    ] = "all",
+    by: Annotated[
+        str | None, typer.Option("--by", help="Group by this parameter (default: first swept)")
+    ] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="Outcome: a runs column or a named event (repeatable)"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Figure folder (default RESULTS_DIR/figures/)")
+    ] = None,
+) -> None:
+    """Draw figures of outcome distributions, maps, time series and lenses from a results folder."""
+    from sim.plots import KINDS, ResultsError, load_results, make_figures, outcome_values
+
+    problems: list[str] = []
+    kinds = list(KINDS) if kind == "all" else [k.strip() for k in kind.split(",")]
+    for k in kinds:
+        if k not in KINDS:
+            problems.append(f"--kind: unknown kind {k!r}; expected one of {', '.join(KINDS)}, all")
+    try:
+        results = load_results(results_dir)
+    except ResultsError as exc:
+        fail_input(problems + exc.problems)
+    if by is not None and by not in results.runs.columns:
+        problems.append(f"--by: {by!r} is not a parameter column of {results_dir}/runs.parquet")
+    for name in outcome or []:
+        try:
+            outcome_values(results.runs, name)
+        except KeyError as exc:
+            problems.append(f"--outcome: {exc.args[0]}")
+    if problems:
+        fail_input(problems)
+    folder = out_dir if out_dir is not None else results_dir / "figures"
+    try:
+        written = make_figures(results, folder, kinds=kinds, by=by, outcomes=outcome)
+    except OSError as exc:
+        fail(f"cannot write figures: {exc.strerror or exc} ({exc.filename or folder})")
+    if "heatmap" in kinds and len(results.swept) < 2:
+        out.print("note: no heatmap: a heatmap needs a sweep over two parameters")
+    out.print(f"{len(written)} figures in {folder}/:")
+    for path in written:
+        out.print(f"  {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point for ``python -m sim``."""
     app()
