@@ -86,6 +86,23 @@ def run(
 
 
 @app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep TOML file")],
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes")] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler, tcp://HOST:PORT")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default results/<sweep name>/)")
+    ] = None,
+) -> None:
+    """Run every design point x replicate of a sweep; re-running resumes where it stopped."""
+    from sim.sweep import sweep_command
+
+    sweep_command(sweep_file, workers, scheduler, out_dir, out, fail_input, fail)
+
+
+@app.command()
 def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep files")]) -> None:
     """Validate scenario (or sweep) files without running them."""
     from sim.scenario import load_scenario, read_toml
@@ -155,6 +172,25 @@ def plot(
     out.print(f"{len(written)} figures in {folder}/:")
     for path in written:
         out.print(f"  {path}")
+
+
+@app.command()
+def validate(
+    runs: Annotated[int, typer.Option("--runs", help="Replicates per scenario")] = 20,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Output folder")
+    ] = Path("results/validation"),
+    seed: Annotated[int, typer.Option("--seed", help="Ensemble seed")] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", help="Validate only this historical scenario (repeatable)"),
+    ] = None,
+) -> None:
+    """Run the historical scenarios as ensembles and test them against the documented record."""
+    from sim.validate import validate_command
+
+    validate_command(runs, out_dir, seed, workers, only, out, fail_input, fail)
 
 
 def main() -> None:  # pragma: no cover - console entry point
