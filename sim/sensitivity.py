@@ -1,0 +1,428 @@
+"""Global sensitivity analysis of the model's outcomes (Sobol' and Morris, with SALib).
+
+Which parameters matter? A sweep file names the parameters and their ranges; this module
+draws SALib's own design over those ranges (Saltelli's extension of Sobol' sequences for
+Sobol' indices, Morris trajectories for elementary effects), runs the model at every design
+point, and estimates:
+
+* Sobol' (Saltelli 2002; Jansen 1999 via SALib): first-order index ``S1`` (the share of the
+  outcome's variance a parameter explains alone) and total index ``ST`` (alone and through its
+  interactions), each with a bootstrap 95% confidence interval;
+* Morris (1991; Campolongo et al. 2007): ``mu_star``, the mean absolute elementary effect, a
+  screening measure of importance, with its bootstrap 95% interval, and ``sigma`` (nonlinearity
+  and interactions).
+
+The model is stochastic: each design point is run ``replicates`` times (seeds from the sweep
+seed, the point and the replicate alone, as in a sweep) and the indices are computed on the mean
+outcome per point. The seeds' noise then shows as a floor of spurious variance, which is why
+the intervals matter. The estimators are checked against the Ishigami function, whose indices
+are known in closed form (tests/test_sensitivity.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+METHODS = ("sobol", "morris")
+DEFAULT_OUTCOMES = ("patron_withdraws", "deaths_civilians", "pop_share_state", "lens_bamako")
+MORRIS_LEVELS = 4  # grid levels of the Morris design (Saltelli et al. 2008 recommend 4)
+
+
+@dataclass
+class Problem:
+    """Parameters and their bounds, in SALib's terms."""
+
+    names: list[str]
+    bounds: list[tuple[float, float]]
+    integer: list[bool]
+
+    def salib(self) -> dict[str, Any]:
+        """Return the problem as the dict SALib expects."""
+        return {
+            "num_vars": len(self.names),
+            "names": list(self.names),
+            "bounds": [list(b) for b in self.bounds],
+        }
+
+
+def sample(problem: Problem, method: str, samples: int, seed: int) -> np.ndarray:
+    """Draw SALib's design: ``samples * (D + 2)`` Sobol' points or ``samples`` Morris paths.
+
+    For Sobol', ``samples`` is rounded up to a power of two (the Sobol' sequence's balance
+    properties need it).
+    """
+    if method == "sobol":
+        from SALib.sample import sobol as sobol_sample
+
+        n = 1 << max(1, int(np.ceil(np.log2(max(samples, 2)))))
+        x = sobol_sample.sample(problem.salib(), n, calc_second_order=False, seed=seed)
+    elif method == "morris":
+        from SALib.sample import morris as morris_sample
+
+        x = morris_sample.sample(problem.salib(), samples, num_levels=MORRIS_LEVELS, seed=seed)
+    else:
+        raise ValueError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
+    for j, integer in enumerate(problem.integer):
+        if integer:
+            x[:, j] = np.floor(x[:, j] + 0.5)
+    return x
+
+
+def analyse(problem: Problem, x: np.ndarray, y: np.ndarray, method: str, seed: int = 0):
+    """Estimate the indices of one outcome ``y`` (one value per row of ``x``).
+
+    Returns:
+        A DataFrame, one row per parameter: for Sobol' ``S1``, ``S1_conf``, ``ST``, ``ST_conf``
+        (the conf columns are half-widths of 95% intervals); for Morris ``mu_star``,
+        ``mu_star_conf``, ``sigma``, ``mu``.
+
+    """
+    y = np.asarray(y, dtype=float)
+    if method == "sobol":
+        from SALib.analyze import sobol
+
+        res = sobol.analyze(problem.salib(), y, calc_second_order=False, conf_level=0.95, seed=seed)
+        cols = ("S1", "S1_conf", "ST", "ST_conf")
+    elif method == "morris":
+        from SALib.analyze import morris
+
+        res = morris.analyze(
+            problem.salib(), x, y, conf_level=0.95, num_levels=MORRIS_LEVELS, seed=seed
+        )
+        cols = ("mu_star", "mu_star_conf", "sigma", "mu")
+    else:
+        raise ValueError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
+    table = pd.DataFrame({c: np.asarray(res[c], dtype=float) for c in cols})
+    table.insert(0, "parameter", problem.names)
+    return table
+
+
+def indices_of_function(
+    problem: Problem,
+    func: Callable[[np.ndarray], np.ndarray],
+    method: str = "sobol",
+    samples: int = 1024,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """Sample, evaluate a vectorised function on the design, and estimate its indices."""
+    x = sample(problem, method, samples, seed)
+    return analyse(problem, x, func(x), method, seed=seed)
+
+
+# --- on the model ---------------------------------------------------------------------------------
+@dataclass
+class SensitivityResult:
+    """Indices of each outcome, and the design and outcomes they came from."""
+
+    method: str
+    problem: Problem
+    design: pd.DataFrame
+    outcomes: pd.DataFrame
+    indices: pd.DataFrame  # long: outcome, parameter, index columns
+
+
+def problem_from_sweep(sweep) -> Problem:
+    """Bounds of each swept parameter: a range's min and max, or a list's smallest and largest.
+
+    Raises:
+        ValueError: a listed parameter that is not numeric (it has no range to sample).
+
+    """
+    from sim.scenario import flatten_parameters
+
+    base = flatten_parameters(sweep.base)
+    names, bounds, integer = [], [], []
+    for name, spec in sweep.parameters.items():
+        if isinstance(spec, list):
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in spec):
+                raise ValueError(f"{sweep.path}: parameters.{name}: not numeric, has no range")
+            lo, hi = float(min(spec)), float(max(spec))
+        else:
+            lo, hi = float(spec.min), float(spec.max)
+        if not hi > lo:
+            raise ValueError(f"{sweep.path}: parameters.{name}: needs two different values")
+        names.append(name)
+        bounds.append((lo, hi))
+        value = base.get(name)
+        integer.append(isinstance(value, int) and not isinstance(value, bool))
+    return Problem(names, bounds, integer)
+
+
+def _point_overrides(problem: Problem, row: np.ndarray) -> dict[str, Any]:
+    return {
+        n: int(v) if integer else float(v)
+        for n, v, integer in zip(problem.names, row, problem.integer, strict=True)
+    }
+
+
+def run_design(
+    sweep,
+    problem: Problem,
+    x: np.ndarray,
+    outcomes: list[str],
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Run ``sweep.replicates`` seeded runs at each design point; the mean outcome per point.
+
+    Returns:
+        One row per design point (index ``point``) with one column per outcome.
+
+    """
+    from sim.ensemble import run_batch, run_one
+    from sim.plots import outcome_values
+    from sim.scenario import scenario_from_dict
+    from sim.sweep import sweep_run_seed
+
+    reps = sweep.replicates
+    jobs = []
+    for point, row in enumerate(x):
+        scenario = scenario_from_dict(
+            sweep.base_raw,
+            source=f"{sweep.path} (sensitivity point {point})",
+            overrides=_point_overrides(problem, row),
+        )
+        tasks = [
+            (point * reps + r, sweep_run_seed(sweep.settings.seed, point, r)) for r in range(reps)
+        ]
+        jobs.append((scenario, tasks))
+    rows = []
+    if workers <= 1:
+        for scenario, tasks in jobs:
+            rows.append(pd.concat([run_one(scenario, i, s).runs for i, s in tasks]))
+            if progress:
+                progress(1)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_batch, sc.model_dump_json(), t) for sc, t in jobs]
+            for future in futures:  # in order: point i's rows are rows[i]
+                rows.append(pd.concat([t.runs for t in future.result()]))
+                if progress:
+                    progress(1)
+    out = {}
+    for name in outcomes:
+        out[name] = [float(np.nanmean(outcome_values(r, name))) for r in rows]
+    frame = pd.DataFrame(out)
+    frame.index.name = "point"
+    return frame
+
+
+def sensitivity(
+    sweep_path: str | Path,
+    method: str = "sobol",
+    outcomes: list[str] | None = None,
+    samples: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> SensitivityResult:
+    """Run a Sobol' or Morris analysis of the model over a sweep file's parameters.
+
+    Args:
+        sweep_path: a sweep TOML file (its base scenario, parameters, replicates and seed are
+            used; its own design and sample count are replaced by SALib's).
+        method: ``sobol`` or ``morris``.
+        outcomes: runs-table columns or named outcomes (``patron_withdraws``...).
+        samples: Sobol' base sample (rounded up to a power of two; runs = samples x (D + 2) x
+            replicates) or Morris trajectories (runs = samples x (D + 1) x replicates);
+            default the sweep's ``samples`` or 8.
+        workers: local worker processes.
+        progress: called with 1 after each design point.
+
+    """
+    from sim.sweep import load_sweep
+
+    sweep = load_sweep(sweep_path)
+    problem = problem_from_sweep(sweep)
+    outcomes = list(outcomes or DEFAULT_OUTCOMES)
+    n = samples or sweep.settings.samples or 8
+    x = sample(problem, method, n, sweep.settings.seed)
+    design = pd.DataFrame(x, columns=problem.names)
+    design.index.name = "point"
+    values = run_design(sweep, problem, x, outcomes, workers=workers, progress=progress)
+    tables = []
+    for name in outcomes:
+        y = values[name].to_numpy()
+        if np.nanstd(y) == 0 or not np.all(np.isfinite(y)):
+            continue  # a constant outcome has no variance to apportion
+        table = analyse(problem, x, y, method, seed=sweep.settings.seed)
+        table.insert(0, "outcome", name)
+        tables.append(table)
+    indices = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    return SensitivityResult(method, problem, design, values, indices)
+
+
+def design_size(n_params: int, method: str, samples: int) -> int:
+    """Return the number of design points SALib draws for ``samples``."""
+    if method == "sobol":
+        n = 1 << max(1, int(np.ceil(np.log2(max(samples, 2)))))
+        return n * (n_params + 2)
+    return samples * (n_params + 1)
+
+
+def plot_indices(indices: pd.DataFrame, method: str):
+    """Bar chart of the indices per outcome with their 95% intervals, one panel per outcome."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.plots import outcome_label, parameter_label
+
+    outcomes = list(dict.fromkeys(indices["outcome"]))
+    fig, axes = plt.subplots(
+        1, len(outcomes), figsize=(4.6 * len(outcomes), 4.2), layout="constrained", squeeze=False
+    )
+    if method == "sobol":
+        bars = (("S1", "first-order S1", "#0072B2"), ("ST", "total ST", "#E69F00"))
+        ylabel = "Sobol' index (share of variance)"
+    else:
+        bars = (("mu_star", "mu* (mean |elementary effect|)", "#0072B2"),)
+        ylabel = "mu* (outcome units per parameter range)"
+    for ax, name in zip(axes[0], outcomes, strict=True):
+        sub = indices[indices["outcome"] == name]
+        pos = np.arange(len(sub))
+        width = 0.8 / len(bars)
+        for k, (col, label, colour) in enumerate(bars):
+            ax.bar(
+                pos + (k - (len(bars) - 1) / 2) * width,
+                sub[col],
+                width,
+                yerr=sub[f"{col}_conf"],
+                capsize=3,
+                color=colour,
+                label=label,
+            )
+        ax.set_xticks(pos, [parameter_label(p) for p in sub["parameter"]], rotation=20)
+        ax.set_title(outcome_label(name), fontsize=10)
+        ax.set_ylabel(ylabel)
+        ax.axhline(0, color="black", lw=0.6)
+        if method == "sobol":
+            ax.set_ylim(min(0, float((sub["S1"] - sub["S1_conf"]).min())) - 0.05, 1.05)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle(
+        f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity: which parameters matter "
+        "(bars: 95% intervals)",
+        fontsize=12,
+        fontweight="bold",
+    )
+    return fig
+
+
+def write_result(result: SensitivityResult, folder: Path) -> list[Path]:
+    """Write the indices (CSV), design with outcomes (parquet) and the bar chart (PNG)."""
+    import matplotlib.pyplot as plt
+
+    from sim.io import atomic_write_parquet, atomic_write_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    m = result.method
+    paths = [folder / f"{m}_indices.csv", folder / f"{m}_design.parquet"]
+    atomic_write_text(paths[0], result.indices.to_csv(index=False))
+    atomic_write_parquet(result.design.join(result.outcomes).reset_index(), paths[1])
+    if not result.indices.empty:
+        fig = plot_indices(result.indices, m)
+        paths.append(folder / f"{m}_indices.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+    return paths
+
+
+def run_sensitivity_command(
+    sweep_file: Path,
+    method: str,
+    outcomes: list[str] | None,
+    samples: int | None,
+    workers: int,
+    out_dir: Path | None,
+    console,
+    fail_input: Callable[[list[str]], None],
+    fail: Callable[[str], None],
+) -> Path:
+    """``malisim sensitivity``: check inputs, run with a progress bar, print and write indices."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+
+    from sim.plots import BINARY_OUTCOMES
+    from sim.scenario import ScenarioError
+    from sim.sweep import load_sweep
+
+    if not Path(sweep_file).is_file():
+        fail_input([f"{sweep_file}: no such sweep file"])
+    try:
+        sweep = load_sweep(sweep_file)
+        problem = problem_from_sweep(sweep)
+    except ScenarioError as exc:
+        fail_input(exc.problems)
+    except ValueError as exc:
+        fail_input([str(exc)])
+    outcomes = list(outcomes or DEFAULT_OUTCOMES)
+    # Outcome names are checked against a real runs row before hours of runs, not after.
+    from sim.ensemble import run_one
+
+    bad = [o for o in outcomes if o not in BINARY_OUTCOMES]
+    if bad:
+        columns = set(run_one(sweep.base, 0, 0).runs.columns)
+        unknown = [o for o in bad if o not in columns]
+        if unknown:
+            fail_input(
+                [
+                    f"--outcome: unknown outcome {o!r} (a runs.parquet column or one of "
+                    f"{', '.join(BINARY_OUTCOMES)})"
+                    for o in unknown
+                ]
+            )
+    n = samples or sweep.settings.samples or 8
+    points = design_size(len(problem.names), method, n)
+    folder = Path(out_dir) if out_dir is not None else Path("results") / sweep.name / "sensitivity"
+    console.print(
+        f"{method}: {len(problem.names)} parameters, {points} design points x "
+        f"{sweep.replicates} replicates = {points * sweep.replicates} runs"
+    )
+    start = time.perf_counter()
+    if console.is_terminal:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"{sweep.name} ({method})", total=points)
+            result = sensitivity(
+                sweep_file, method, outcomes, n, workers, progress=lambda k: bar.advance(task, k)
+            )
+    else:
+        result = sensitivity(sweep_file, method, outcomes, n, workers)
+    try:
+        paths = write_result(result, folder)
+    except OSError as exc:
+        fail(f"cannot write results: {exc.strerror or exc} ({exc.filename or folder})")
+    table = Table(title=f"{method} indices (95% intervals), {len(result.design)} points")
+    table.add_column("outcome")
+    table.add_column("parameter")
+    cols = ("S1", "ST") if method == "sobol" else ("mu_star", "sigma")
+    for c in cols:
+        table.add_column(c, justify="right")
+    for _, row in result.indices.iterrows():
+        cells = []
+        for c in cols:
+            conf = row.get(f"{c}_conf")
+            cells.append(f"{row[c]:.3g}" + (f" ± {conf:.2g}" if conf is not None else ""))
+        table.add_row(row["outcome"], row["parameter"], *cells)
+    console.print(table)
+    skipped = [o for o in outcomes if o not in set(result.indices.get("outcome", []))]
+    if skipped:
+        console.print(f"no indices for {', '.join(skipped)}: the outcome did not vary")
+    console.print(
+        f"done in {time.perf_counter() - start:.1f} s. Written: " + ", ".join(str(p) for p in paths)
+    )
+    return folder
