@@ -193,6 +193,41 @@ def validate(
     validate_command(runs, out_dir, seed, workers, only, out, fail_input, fail)
 
 
+@app.command()
+def sensitivity(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep TOML file: parameters and ranges")],
+    method: Annotated[str, typer.Option("--method", help="sobol or morris")] = "sobol",
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="Outcome: a runs column or a named event (repeatable)"),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", help="Sobol base sample or Morris trajectories (default 8)"),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output folder (default results/<sweep name>/sensitivity/)"),
+    ] = None,
+) -> None:
+    """Sobol or Morris indices (SALib) of outcomes over a sweep's parameter ranges."""
+    from sim.sensitivity import METHODS, run_sensitivity_command
+
+    problems: list[str] = []
+    if method not in METHODS:
+        problems.append(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
+    if samples is not None and samples < 2:
+        problems.append(f"--samples: expected a whole number >= 2, got {samples}")
+    if workers < 1:
+        problems.append(f"--workers: expected a whole number >= 1, got {workers}")
+    if problems:
+        fail_input(problems)
+    run_sensitivity_command(
+        sweep_file, method, outcome, samples, workers, out_dir, out, fail_input, fail
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point for ``python -m sim``."""
     app()
