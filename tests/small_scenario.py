@@ -1,0 +1,63 @@
+"""A small, valid scenario (coarse grid, a few weeks) shared by the reliability tests.
+
+Broken inputs in ``test_bad_input.py`` are this scenario with one thing wrong, so each case
+shows exactly one mistake; the property tests draw variations of it.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+SMALL_TOML = """\
+[scenario]
+name = "small"
+start = 2023-10-01
+end = 2023-10-31
+resolution = 2.0
+
+[factions.state]
+deploy = { gao = 1500, bamako = 1000, timbuktu = 400, mopti = 600 }
+reserve = 500
+reinforce_rate = 0.2
+aggression = 0.7
+
+[factions.separatists]
+deploy = { kidal = 800 }
+bands = { aguelhok = 200 }
+ambush_rate = 0.05
+ied_rate = 0.05
+recruit_rate = 0.002
+zones = ["north"]
+
+[factions.jihadists]
+bands = { boni = 300, lere = 300, tessit = 300 }
+holds_towns = false
+ambush_rate = 0.05
+ied_rate = 0.05
+recruit_rate = 0.001
+zones = ["north", "centre"]
+
+[foreign.wagner]
+kind = "contractor"
+strength = 800
+ceiling = 1500
+commitment = 0.6
+risk_tolerance = 0.8
+abuse_propensity = 0.05
+bases = ["gao", "sevare"]
+
+[[events]]
+date = 2023-10-02
+type = "offensive"
+actor = "state"
+target = "kidal"
+allies = ["wagner"]
+"""
+
+
+def small_dict() -> dict[str, Any]:
+    """The small scenario as a raw dict (a fresh copy each call)."""
+    import tomllib
+
+    return copy.deepcopy(tomllib.loads(SMALL_TOML))
