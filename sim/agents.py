@@ -54,6 +54,12 @@ class Unit(CellAgent):
         self.halt_until = 0
         self.progress_km = 0.0
         self.cell = cell
+        model.units_by_actor.setdefault(actor, {})[self] = None
+
+    def remove(self) -> None:
+        """Take the unit off the map and out of the model (it was wiped out or went home)."""
+        self.model.units_by_actor[self.actor].pop(self, None)
+        super().remove()
 
     @property
     def xy(self) -> tuple[int, int]:

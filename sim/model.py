@@ -71,6 +71,9 @@ class MaliConflictModel(mesa.Model):
         self, scenario: Scenario, rng: int | np.random.Generator | None = None, run_id: int = 0
     ):
         super().__init__(rng=rng)
+        # Each actor's live units in creation order (kept by ``Unit``), so that finding an
+        # actor's units or strength does not scan every agent of the model.
+        self.units_by_actor: dict[str, dict[Unit, None]] = {}
         # A private deep copy: ``set`` events change parameters mid-run without touching the caller's.
         self.config = scenario.model_copy(deep=True)
         self.run_id = run_id
@@ -393,7 +396,7 @@ class MaliConflictModel(mesa.Model):
 
     def units_of(self, actor: str) -> list[Unit]:
         """The units of one actor (a list, safe to modify while iterating)."""
-        return [u for u in self.agents_by_type.get(Unit, ()) if u.actor == actor]
+        return list(self.units_by_actor.get(actor, ()))
 
     @property
     def units(self) -> mesa.agent.AgentSet:
@@ -402,7 +405,7 @@ class MaliConflictModel(mesa.Model):
 
     def strength(self, actor: str) -> int:
         """Fighters an actor has in the field."""
-        return sum(u.strength for u in self.units_of(actor))
+        return sum(u.strength for u in self.units_by_actor.get(actor, ()))
 
     def plan(self) -> None:
         """Each faction chooses where to attack: insurgents raid weakly held towns."""
