@@ -74,6 +74,7 @@ class MaliConflictModel(mesa.Model):
         # Each actor's live units in creation order (kept by ``Unit``), so that finding an
         # actor's units or strength does not scan every agent of the model.
         self.units_by_actor: dict[str, dict[Unit, None]] = {}
+        self._hostility: dict[tuple, bool] = {}
         # A private deep copy: ``set`` events change parameters mid-run without touching the caller's.
         self.config = scenario.model_copy(deep=True)
         self.run_id = run_id
@@ -309,6 +310,7 @@ class MaliConflictModel(mesa.Model):
                 self.launch_offensive(event.actor, event.target, event.allies)
             elif event.type == "relations":
                 self.stance[frozenset(event.between)] = event.stance
+                self._hostility.clear()
             elif event.type == "arrive":
                 self.force_arrives(event.actor, men=int(event.value) if event.value else None)
             elif event.type == "depart":
@@ -333,6 +335,7 @@ class MaliConflictModel(mesa.Model):
             node[last] = value
         else:
             setattr(node, last, type(getattr(node, last))(value))
+        self._hostility.clear()
 
     def force_arrives(self, fid: str, initial: bool = False, men: int | None = None) -> None:
         """A foreign force deploys to its bases."""
@@ -369,6 +372,14 @@ class MaliConflictModel(mesa.Model):
 
     def hostile(self, a: str, b: str) -> bool:
         """Whether two actors fight each other today."""
+        # Asked thousands of times a day; the answer changes only with a relations or set event.
+        key = ("actors", a, b)
+        known = self._hostility.get(key)
+        if known is None:
+            known = self._hostility[key] = self._actors_hostile(a, b)
+        return known
+
+    def _actors_hostile(self, a: str, b: str) -> bool:
         sa, sb = self.side_of.get(a, a), self.side_of.get(b, b)
         if sa == sb:
             return False
@@ -387,8 +398,12 @@ class MaliConflictModel(mesa.Model):
         """Whether two sides fight each other today."""
         if sa == sb:
             return False
-        pair = frozenset((sa, sb))
-        return self.stance.get(pair, "hostile") == "hostile"
+        known = self._hostility.get((sa, sb))
+        if known is None:
+            known = self._hostility[(sa, sb)] = (
+                self.stance.get(frozenset((sa, sb)), "hostile") == "hostile"
+            )
+        return known
 
     def allied(self, sa: str, sb: str) -> bool:
         """Whether two sides fight together (their presence adds up)."""
@@ -1441,6 +1456,7 @@ class MaliConflictModel(mesa.Model):
             row[f"withdrew_foreign_{fid}"] = self.withdrawal_date[fid] is not None
             row[f"withdrawal_date_foreign_{fid}"] = self.withdrawal_date[fid]
             row[f"present_end_foreign_{fid}"] = self.present[fid]
+            row[f"reinforcements_foreign_{fid}"] = self.ledger[fid]["reinforcements"]
         for tid in HOLDER_TOWNS:
             row[f"holder_{tid}"] = self.holder(tid)
         row["kidal_state_capture_date"] = self.kidal_capture_date

@@ -1,0 +1,122 @@
+"""Each mechanism of MODEL.md proves its direction on an ensemble, not on one lucky seed.
+
+The ensembles run ``tests/scenarios/mechanisms.toml`` (a coarse, six-month northern campaign)
+with one parameter changed, and compare the two distributions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import MECHANISMS, ensemble
+
+from sim import MaliConflictModel, combat, load_scenario, politics
+
+pytestmark = pytest.mark.xdist_group("mechanisms")
+
+COMMITTED = "foreign.wagner.commitment=0.9"  # so that risk, not departure, drives the outcome
+LOW_RISK = "foreign.wagner.risk_tolerance=0.1"
+HIGH_RISK = "foreign.wagner.risk_tolerance=0.9"
+
+
+def engagements_of(events, actor: str, runs: int) -> np.ndarray:
+    fights = events[events.event_type.isin(["battle", "ambush", "ied"])]
+    mine = fights[(fights.actor1 == actor) | (fights.actor2 == actor)]
+    return mine.groupby("run_id").size().reindex(range(runs), fill_value=0).to_numpy()
+
+
+def test_a_high_risk_force_fights_more_dies_more_and_holds_more_ground():
+    low, high = ensemble(LOW_RISK, COMMITTED), ensemble(HIGH_RISK, COMMITTED)
+    assert engagements_of(high.events, "wagner", 12).mean() > 1.2 * engagements_of(low.events, "wagner", 12).mean()
+    assert high.runs.deaths_foreign_wagner.median() > 2 * low.runs.deaths_foreign_wagner.median()
+    # Ground: the share of Mali's territory the state holds at the end, and insurgents killed.
+    assert high.runs.area_share_state.mean() > low.runs.area_share_state.mean()
+    insurgents = lambda r: (r.runs.deaths_jihadists + r.runs.deaths_separatists).mean()  # noqa: E731
+    assert insurgents(high) > 1.2 * insurgents(low)
+
+
+def test_after_heavy_losses_a_committed_patron_reinforces_and_a_reluctant_one_leaves():
+    disaster = ("foreign.wagner.risk_tolerance=0.9", "combat.ambush_catastrophe=0.5")
+    reluctant = ensemble(*disaster, "foreign.wagner.commitment=0.1")
+    committed = ensemble(*disaster, "foreign.wagner.commitment=0.9")
+    # Both suffer mass-casualty engagements...
+    assert reluctant.runs.max_engagement_deaths_foreign_wagner.median() >= 30
+    assert committed.runs.max_engagement_deaths_foreign_wagner.median() >= 30
+    # ...and answer them in opposite ways.
+    assert reluctant.runs.withdrew_foreign_wagner.mean() >= 0.5
+    assert committed.runs.withdrew_foreign_wagner.mean() <= 0.1
+    assert (committed.runs.reinforcements_foreign_wagner > 0).mean() >= 0.8
+    assert (reluctant.runs.reinforcements_foreign_wagner > 0).mean() <= 0.3
+
+
+def test_the_patron_rule_turns_on_commitment():
+    rng = np.random.default_rng(0)
+    heavy = 2.0
+    committed = [politics.patron_decision(0.9, heavy, 0.3, rng) for _ in range(2000)]
+    reluctant = [politics.patron_decision(0.1, heavy, 0.3, rng) for _ in range(2000)]
+    assert committed.count("reinforce") / 2000 > 0.6
+    assert reluctant.count("withdraw") / 2000 > 0.9
+    assert politics.patron_decision(0.1, 0.0, 0.0, rng) == "hold"
+
+
+def test_abuses_raise_grievance_and_jihadist_recruitment_in_the_centre():
+    clean = ensemble("factions.state.abuse_propensity=0.0", "foreign.wagner.abuse_propensity=0.0")
+    abusive = ensemble("factions.state.abuse_propensity=0.3", "foreign.wagner.abuse_propensity=0.3")
+    assert clean.runs.abuse_events.sum() == 0
+    assert abusive.runs.abuse_events.median() > 10
+    grievance = lambda r: r.timeseries.groupby("run_id").grievance_centre.last()  # noqa: E731
+    assert grievance(abusive).mean() > 3 * grievance(clean).mean()
+    assert abusive.runs.recruits_jihadists_centre.mean() > 1.1 * clean.runs.recruits_jihadists_centre.mean()
+
+
+def test_grievance_rises_where_the_abuses_happen():
+    scenario = load_scenario(MECHANISMS, ["factions.state.abuse_propensity=0.3", "foreign.wagner.abuse_propensity=0.3"])
+    model = MaliConflictModel(scenario, rng=11)
+    for _ in range(60):
+        model.step()
+    abuses = [e for e in model.log.events if e["event_type"] == "violence_against_civilians"
+              and e["civilians_killed_by"] in ("state", "wagner")]
+    assert abuses, "the abusive scenario produced no abuses"
+    cells = {model.geo.cell_of(e["lat"], e["lon"]) for e in abuses}
+    at_abuses = np.mean([model.grievance[c] for c in cells])
+    populated = model.in_mali & (model.geo.population > 1000)
+    assert at_abuses > 5 * model.grievance[populated].mean()
+
+
+def test_insurgents_leave_a_town_they_cannot_hold_rather_than_die_in_it():
+    leave = ensemble("factions.separatists.abandon_ratio=1.2")
+    stand = ensemble("factions.separatists.abandon_ratio=50")
+    def abandoned_kidal(events):
+        hit = events[(events.town == "kidal") & (events.event_type == "town_abandoned") & (events.actor1 == "separatists")]
+        return hit.run_id.nunique() / 12
+    def died_in_kidal(events):
+        battles = events[(events.town == "kidal") & (events.event_type == "battle")]
+        return battles.groupby("run_id").deaths_separatists.sum().reindex(range(12), fill_value=0).mean()
+    assert abandoned_kidal(leave.events) >= 0.7
+    assert abandoned_kidal(stand.events) <= 0.2
+    assert died_in_kidal(stand.events) > 1.5 * died_in_kidal(leave.events)
+    # Either way the state ends up in Kidal in most runs: the question is the price.
+    assert (leave.runs.holder_kidal == "state").mean() >= 0.7
+
+
+def test_losses_per_engagement_are_heavy_tailed():
+    results = ensemble(HIGH_RISK)
+    fights = results.events[results.events.event_type.isin(["battle", "ambush", "ied"])]
+    deaths = np.sort(fights.deaths_total.to_numpy())[::-1]
+    assert len(deaths) > 200
+    top_tenth = deaths[: len(deaths) // 10].sum() / deaths.sum()
+    assert top_tenth > 0.4, f"the deadliest 10% of engagements carry only {top_tenth:.0%} of deaths"
+    assert deaths.max() > 20 * np.median(deaths)
+
+
+def test_an_ambush_usually_costs_a_few_men_and_rarely_a_column():
+    rng = np.random.default_rng(3)
+    shares = np.array([combat.ambush(200, 150, 0.05, 0.4, 0.03, rng).defender / 200 for _ in range(4000)])
+    assert np.median(shares) < 0.05
+    assert (shares > 0.25).mean() > 0.02
+
+
+def test_a_set_battle_favours_the_side_with_the_numbers():
+    rng = np.random.default_rng(4)
+    outcomes = [combat.battle(1000, 250, 1000, 250, 0.02, 0.02, 1.0, 0.9, rng) for _ in range(2000)]
+    assert np.mean([o.defender for o in outcomes]) > 3 * np.mean([o.attacker for o in outcomes])
