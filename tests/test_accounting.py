@@ -16,7 +16,11 @@ pytestmark = pytest.mark.xdist_group("mechanisms")
 def test_the_events_table_accounts_for_every_death_in_the_runs_table():
     results = ensemble("foreign.wagner.risk_tolerance=0.9")
     death_columns = [c for c in results.runs.columns if c.startswith("deaths_")]
-    by_run = results.events.groupby("run_id")[death_columns].sum().reindex(results.runs.run_id, fill_value=0)
+    by_run = (
+        results.events.groupby("run_id")[death_columns]
+        .sum()
+        .reindex(results.runs.run_id, fill_value=0)
+    )
     for column in death_columns:
         assert (by_run[column].to_numpy() == results.runs[column].to_numpy()).all(), column
     per_row = results.events[[c for c in death_columns if c != "deaths_total"]].sum(axis=1)

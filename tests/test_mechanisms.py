@@ -27,7 +27,10 @@ def engagements_of(events, actor: str, runs: int) -> np.ndarray:
 
 def test_a_high_risk_force_fights_more_dies_more_and_holds_more_ground():
     low, high = ensemble(LOW_RISK, COMMITTED), ensemble(HIGH_RISK, COMMITTED)
-    assert engagements_of(high.events, "wagner", 12).mean() > 1.2 * engagements_of(low.events, "wagner", 12).mean()
+    assert (
+        engagements_of(high.events, "wagner", 12).mean()
+        > 1.2 * engagements_of(low.events, "wagner", 12).mean()
+    )
     assert high.runs.deaths_foreign_wagner.median() > 2 * low.runs.deaths_foreign_wagner.median()
     # Ground: the share of Mali's territory the state holds at the end, and insurgents killed.
     assert high.runs.area_share_state.mean() > low.runs.area_share_state.mean()
@@ -66,16 +69,25 @@ def test_abuses_raise_grievance_and_jihadist_recruitment_in_the_centre():
     assert abusive.runs.abuse_events.median() > 10
     grievance = lambda r: r.timeseries.groupby("run_id").grievance_centre.last()  # noqa: E731
     assert grievance(abusive).mean() > 3 * grievance(clean).mean()
-    assert abusive.runs.recruits_jihadists_centre.mean() > 1.1 * clean.runs.recruits_jihadists_centre.mean()
+    assert (
+        abusive.runs.recruits_jihadists_centre.mean()
+        > 1.1 * clean.runs.recruits_jihadists_centre.mean()
+    )
 
 
 def test_grievance_rises_where_the_abuses_happen():
-    scenario = load_scenario(MECHANISMS, ["factions.state.abuse_propensity=0.3", "foreign.wagner.abuse_propensity=0.3"])
+    scenario = load_scenario(
+        MECHANISMS, ["factions.state.abuse_propensity=0.3", "foreign.wagner.abuse_propensity=0.3"]
+    )
     model = MaliConflictModel(scenario, rng=11)
     for _ in range(60):
         model.step()
-    abuses = [e for e in model.log.events if e["event_type"] == "violence_against_civilians"
-              and e["civilians_killed_by"] in ("state", "wagner")]
+    abuses = [
+        e
+        for e in model.log.events
+        if e["event_type"] == "violence_against_civilians"
+        and e["civilians_killed_by"] in ("state", "wagner")
+    ]
     assert abuses, "the abusive scenario produced no abuses"
     cells = {model.geo.cell_of(e["lat"], e["lon"]) for e in abuses}
     at_abuses = np.mean([model.grievance[c] for c in cells])
@@ -86,12 +98,24 @@ def test_grievance_rises_where_the_abuses_happen():
 def test_insurgents_leave_a_town_they_cannot_hold_rather_than_die_in_it():
     leave = ensemble("factions.separatists.abandon_ratio=1.2")
     stand = ensemble("factions.separatists.abandon_ratio=50")
+
     def abandoned_kidal(events):
-        hit = events[(events.town == "kidal") & (events.event_type == "town_abandoned") & (events.actor1 == "separatists")]
+        hit = events[
+            (events.town == "kidal")
+            & (events.event_type == "town_abandoned")
+            & (events.actor1 == "separatists")
+        ]
         return hit.run_id.nunique() / 12
+
     def died_in_kidal(events):
         battles = events[(events.town == "kidal") & (events.event_type == "battle")]
-        return battles.groupby("run_id").deaths_separatists.sum().reindex(range(12), fill_value=0).mean()
+        return (
+            battles.groupby("run_id")
+            .deaths_separatists.sum()
+            .reindex(range(12), fill_value=0)
+            .mean()
+        )
+
     assert abandoned_kidal(leave.events) >= 0.7
     assert abandoned_kidal(stand.events) <= 0.2
     assert died_in_kidal(stand.events) > 1.5 * died_in_kidal(leave.events)
@@ -111,7 +135,9 @@ def test_losses_per_engagement_are_heavy_tailed():
 
 def test_an_ambush_usually_costs_a_few_men_and_rarely_a_column():
     rng = np.random.default_rng(3)
-    shares = np.array([combat.ambush(200, 150, 0.05, 0.4, 0.03, rng).defender / 200 for _ in range(4000)])
+    shares = np.array(
+        [combat.ambush(200, 150, 0.05, 0.4, 0.03, rng).defender / 200 for _ in range(4000)]
+    )
     assert np.median(shares) < 0.05
     assert (shares > 0.25).mean() > 0.02
 
