@@ -775,7 +775,7 @@ class MaliConflictModel(mesa.Model):
         self.reach = {}
         self.threat = {}
         air = np.zeros((geo.width, geo.height))
-        xy = np.array([u.xy for u in units]).reshape(-1, 2)
+        xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
         strength = np.array([u.strength for u in units], dtype=float)
         sides = np.array([u.side for u in units])
         postures = np.array([u.posture for u in units])
