@@ -779,20 +779,26 @@ class MaliConflictModel(mesa.Model):
         strength = np.array([u.strength for u in units], dtype=float)
         sides = np.array([u.side for u in units])
         postures = np.array([u.posture for u in units])
+        shape = (geo.width, geo.height)
         for side in SIDES:
-            grid = np.zeros((geo.width, geo.height))
+            grid = np.zeros(shape)
             mask = sides == side
-            np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
+            # A side with no units (or no columns) has zero sums everywhere: skip the box filter.
+            if mask.any():
+                np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
+                reach = ndimage.uniform_filter(grid, size=size, mode="constant") * size * size
+            else:
+                reach = np.zeros(shape)
             self.presence[side] = grid
-            self.reach[side] = (
-                ndimage.uniform_filter(grid, size=size, mode="constant") * size * size
-            )
-            active = np.zeros((geo.width, geo.height))
+            self.reach[side] = reach
             moving = mask & (postures == "offensive")
-            np.add.at(active, (xy[moving, 0], xy[moving, 1]), strength[moving])
-            self.threat[side] = (
-                ndimage.uniform_filter(active, size=size, mode="constant") * size * size
-            )
+            if moving.any():
+                active = np.zeros(shape)
+                np.add.at(active, (xy[moving, 0], xy[moving, 1]), strength[moving])
+                threat = ndimage.uniform_filter(active, size=size, mode="constant") * size * size
+            else:
+                threat = np.zeros(shape)
+            self.threat[side] = threat
         for unit in units:
             if unit.actor in self.config.foreign:
                 x, y = unit.xy
