@@ -39,7 +39,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from sim.scenario import (
     Scenario,
@@ -102,7 +108,7 @@ class SweepFile(_Strict):
     """A whole sweep file."""
 
     sweep: SweepSettings
-    parameters: dict[str, ParameterRange | list[Any]] = Field(min_length=1)
+    parameters: dict[str, Any] = Field(min_length=1)
 
 
 @dataclass
@@ -168,9 +174,7 @@ class Sweep:
     def scenario(self, point: int) -> Scenario:
         """Build the scenario of a design point (the base with the point's values)."""
         return scenario_from_dict(
-            self.base_raw,
-            source=f"{self.path} (design point {point})",
-            overrides=self.overrides(point),
+            self.base_raw, source=str(self.path), overrides=self.overrides(point)
         )
 
 
@@ -202,8 +206,15 @@ def load_sweep(path: str | Path) -> Sweep:
         parsed = SweepFile.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(
-            [f"{path}: {field}: {msg}" for field, msg in _validation_problems(exc)]
+            [
+                f"{path}: {field}: {msg.replace('SCENARIOS.md', 'SWEEPS.md')}"
+                for field, msg in _validation_problems(exc)
+            ]
         ) from None
+    parameters, problems = _parse_parameters(parsed.parameters)
+    if problems:
+        raise ScenarioError([f"{path}: {field}: {msg}" for field, msg in problems])
+    parsed.parameters = parameters
     settings = parsed.sweep
     base_path = Path(settings.base)
     if not base_path.is_absolute():
@@ -233,6 +244,30 @@ def load_sweep(path: str | Path) -> Sweep:
     _check_points(sweep)
     sweep.definition_hash = definition_hash(sweep)
     return sweep
+
+
+def _parse_parameters(
+    raw: dict[str, Any],
+) -> tuple[dict[str, ParameterRange | list[Any]], list[tuple[str, str]]]:
+    """Each parameter as listed values or a range, with one problem per bad field."""
+    out: dict[str, ParameterRange | list[Any]] = {}
+    problems: list[tuple[str, str]] = []
+    for name, spec in raw.items():
+        where = f'parameters."{name}"'
+        if isinstance(spec, dict):
+            try:
+                out[name] = ParameterRange.model_validate(spec)
+            except ValidationError as exc:
+                for field_, msg in _validation_problems(exc):
+                    sub = "" if field_ == "(top level)" else f".{field_}"
+                    problems.append((f"{where}{sub}", msg.replace("SCENARIOS.md", "SWEEPS.md")))
+        elif isinstance(spec, list):
+            out[name] = spec
+        else:
+            problems.append(
+                (where, f"expected a list of values or {{ min, max, levels }}, got {spec!r}")
+            )
+    return out, problems
 
 
 def _scalar_kinds(base: Scenario) -> dict[str, Any]:
@@ -316,8 +351,9 @@ def _check_points(sweep: Sweep) -> None:
             sweep.scenario(point)
         except ScenarioError as exc:
             failing += 1
-            if len(problems) < MAX_REPORTED:
-                problems += exc.problems[: MAX_REPORTED - len(problems)]
+            values = ", ".join(f"{k} = {v!r}" for k, v in sweep.overrides(point).items())
+            for line in exc.problems[: max(0, MAX_REPORTED - len(problems))]:
+                problems.append(f"{line} (design point {point}: {values})")
     if failing:
         if failing > 1:
             problems.append(f"{sweep.path}: parameters: {failing} of {sweep.points} points fail")
@@ -543,6 +579,8 @@ def read_sweep(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
     part order.
     """
     folder = Path(folder)
+    if not (folder / "runs.parquet").is_dir():
+        raise FileNotFoundError(f"{folder}: not a sweep folder (no runs.parquet/ of parts)")
     out = []
     for label in TABLES:
         sub = folder / f"{label}.parquet"

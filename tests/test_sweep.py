@@ -1,0 +1,457 @@
+"""Sweeps: designs, seeded replicates, local and Dask execution, crash-proof resumable results.
+
+Every sweep here runs a tiny version of kidal_2023 (1-degree cells, one month) through the real
+``malisim`` command in a subprocess; the Dask tests start a real scheduler and workers on
+127.0.0.1 as processes and tear them down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.scenario import ScenarioError, load_scenario, to_toml
+from sim.sweep import load_sweep, read_sweep, sweep_run_seed
+
+pytestmark = pytest.mark.xdist_group("sweep")
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+MALISIM = str(BIN / "malisim")
+
+SWEEP = """\
+[sweep]
+name = "tiny_sweep"
+base = "tiny.toml"
+design = "grid"
+replicates = 4
+seed = 11
+
+[parameters]
+"foreign.wagner.commitment" = [0.2, 0.8]
+"foreign.wagner.risk_tolerance" = { min = 0.1, max = 0.9, levels = 2 }
+"""
+RUNS = 16
+
+
+def write_base(folder: Path) -> Path:
+    """A tiny kidal_2023: 1-degree cells and one month, so a run takes a fraction of a second."""
+    scenario = load_scenario(
+        ROOT / "scenarios" / "kidal_2023.toml",
+        ["scenario.resolution=1.0", "scenario.end=2023-10-31"],
+    )
+    path = folder / "tiny.toml"
+    path.write_text(to_toml(scenario), encoding="utf-8")
+    return path
+
+
+def sweep_cmd(sweep_file: Path, out: Path, *extra: str) -> list[str]:
+    return [MALISIM, "sweep", str(sweep_file), "--out", str(out), *extra]
+
+
+def run_cli(args: list[str], timeout: float = 180) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def parts(folder: Path) -> int:
+    return len(list((folder / "runs.parquet").glob("part-*.parquet")))
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def assert_same_tables(folder: Path, reference: tuple[pd.DataFrame, ...]) -> None:
+    tables = read_sweep(folder)
+    for got, want in zip(tables, reference, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """Kill a process we started and everything it started (its own session)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sweep")
+    write_base(folder)
+    (folder / "tiny_sweep.toml").write_text(SWEEP, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(workdir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The sweep run once, uninterrupted, on one worker."""
+    out = workdir / "reference"
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "1"))
+    assert result.returncode == 0, result.stderr
+    return read_sweep(out)
+
+
+@pytest.fixture(scope="module")
+def cluster(workdir):
+    """A Dask scheduler and two single-threaded workers on 127.0.0.1, as processes."""
+    from distributed import Client
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--no-dashboard"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    ]
+    try:
+        for i in range(2):
+            procs.append(start_worker(address, f"steady-{i}"))
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            kill_group(proc)
+
+
+def start_worker(address: str, name: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "dask"), "worker", address, "--name", name, "--nthreads", "1"]
+        + ["--no-nanny", "--no-dashboard", "--host", "127.0.0.1", "--death-timeout", "60"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+
+
+# --- what a sweep's results are -----------------------------------------------------------------
+
+
+def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate(reference):
+    runs, events, timeseries = reference
+    assert len(runs) == RUNS
+    assert runs["run_id"].tolist() == list(range(RUNS))
+    assert (runs["run_id"] == runs["point"] * 4 + runs["replicate"]).all()
+    assert runs["seed"].tolist() == [sweep_run_seed(11, p, r) for p in range(4) for r in range(4)]
+    grid = runs.groupby("point")[["foreign.wagner.commitment", "foreign.wagner.risk_tolerance"]]
+    assert grid.nunique().eq(1).all().all()  # one parameter set per point
+    assert sorted(map(tuple, grid.first().to_numpy())) == [
+        (0.2, 0.1),
+        (0.2, 0.9),
+        (0.8, 0.1),
+        (0.8, 0.9),
+    ]
+    # every run contributes its weeks; events and time series belong to the sweep's runs
+    assert set(timeseries["run_id"]) == set(range(RUNS))
+    assert set(events["run_id"]) <= set(range(RUNS))
+    # the runs' death counts are sums of their events, across parts
+    summed = events.groupby("run_id")["deaths_state"].sum().reindex(range(RUNS), fill_value=0)
+    assert (summed.to_numpy() == runs["deaths_state"].to_numpy()).all()
+
+
+def test_the_runs_folder_reads_with_plain_pandas(workdir, reference):
+    runs = pd.read_parquet(workdir / "reference" / "runs.parquet")
+    pd.testing.assert_frame_equal(runs.sort_values("run_id").reset_index(drop=True), reference[0])
+    events = pd.read_parquet(workdir / "reference" / "events.parquet")
+    assert len(events) == len(reference[1])
+    record = json.loads((workdir / "reference" / "sweep.json").read_text())
+    assert record["runs"] == RUNS and len(record["definition_sha256"]) == 64
+    assert (workdir / "reference" / "sweep.toml").read_text() == SWEEP
+    assert (workdir / "reference" / "manifest.json").exists()
+
+
+def test_two_local_workers_give_the_same_tables_as_one(workdir, reference):
+    out = workdir / "two_workers"
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "2"))
+    assert result.returncode == 0, result.stderr
+    assert_same_tables(out, reference)
+
+
+def test_a_dask_cluster_gives_the_same_tables_as_one_worker(workdir, reference, cluster):
+    out = workdir / "dask"
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out, "--scheduler", cluster))
+    assert result.returncode == 0, result.stderr
+    assert_same_tables(out, reference)
+
+
+def test_a_dask_worker_killed_mid_task_loses_no_run(workdir, reference, cluster):
+    from distributed import Client
+
+    victim = start_worker(cluster, "victim")
+    out = workdir / "dask_killed"
+    sweep = None
+    try:
+        with Client(cluster, timeout="60s") as client:
+            client.wait_for_workers(3, timeout=120)
+            address = next(
+                a for a, w in client.scheduler_info()["workers"].items() if w["name"] == "victim"
+            )
+            sweep = subprocess.Popen(
+                sweep_cmd(workdir / "tiny_sweep.toml", out, "--scheduler", cluster),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+                cwd=ROOT,
+            )
+            # kill it while it holds a task of ours, after the sweep has written something
+            wait_for(
+                lambda: parts(out) >= 1 and client.processing(workers=[address])[address],
+                120,
+                "the victim to be running a task",
+            )
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.wait(timeout=30)
+        _, stderr = sweep.communicate(timeout=180)
+        assert sweep.returncode == 0, stderr
+    finally:
+        kill_group(victim)
+        if sweep is not None:
+            kill_group(sweep)
+    assert parts(out) >= 1
+    assert_same_tables(out, reference)
+
+
+# --- crashes and resuming -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("after_parts", [1, 5], ids=["early", "midway"])
+def test_a_sweep_killed_with_sigkill_and_rerun_ends_with_the_same_tables(
+    workdir, reference, after_parts
+):
+    out = workdir / f"killed_{after_parts}"
+    command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "1")
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+    try:
+        wait_for(lambda: parts(out) >= after_parts, 120, f"{after_parts} parts")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        kill_group(proc)
+    landed = len(read_sweep(out)[0])
+    assert 0 < landed < RUNS, "the kill should land mid-sweep"
+    assert not (out / "manifest.json").exists()
+
+    result = run_cli(command)
+    assert result.returncode == 0, result.stderr
+    assert f"resumed: {landed} were done" in " ".join(result.stdout.split())
+    assert_same_tables(out, reference)
+
+
+def test_a_crash_between_a_parts_writes_is_repaired_on_resume(workdir, reference):
+    """A batch whose events landed but whose runs part did not is rerun, not doubled."""
+    out = workdir / "torn"
+    shutil.copytree(workdir / "reference", out)
+    (out / "manifest.json").unlink()
+    torn = sorted((out / "runs.parquet").glob("part-*.parquet"))[2]
+    torn.unlink()  # events and time series of this batch are now orphans
+    (out / "events.parquet" / ".part-000000099.parquet.123.tmp").write_bytes(b"half a file")
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out))
+    assert result.returncode == 0, result.stderr
+    assert_same_tables(out, reference)
+    assert not list((out / "events.parquet").glob(".*.tmp"))
+
+
+def test_a_changed_sweep_file_is_refused_and_a_reworded_one_resumes(workdir, reference):
+    out = workdir / "changed"
+    shutil.copytree(workdir / "reference", out)
+    before = sorted(p.name for p in (out / "runs.parquet").iterdir())
+
+    changed = workdir / "changed.toml"
+    changed.write_text(SWEEP.replace("replicates = 4", "replicates = 5"), encoding="utf-8")
+    result = run_cli(sweep_cmd(changed, out))
+    assert result.returncode == 2
+    assert f"{changed}: sweep: changed since {out} was started" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (out / "runs.parquet").iterdir()) == before
+
+    # comments and a title are not part of the definition: the finished sweep is left as it is
+    reworded = workdir / "reworded.toml"
+    reworded.write_text(
+        "# the same sweep, annotated\n" + SWEEP.replace("seed = 11", 'seed = 11\ntitle = "t"'),
+        encoding="utf-8",
+    )
+    result = run_cli(sweep_cmd(reworded, out))
+    assert result.returncode == 0, result.stderr
+    assert "ran 0" in result.stdout
+    assert_same_tables(out, reference)
+
+
+# --- designs ------------------------------------------------------------------------------------
+
+
+def design_file(workdir: Path, name: str, body: str) -> Path:
+    path = workdir / f"{name}.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_a_grid_is_the_full_product_of_listed_values_and_levels(workdir):
+    path = design_file(
+        workdir,
+        "grid",
+        """
+[sweep]
+name = "grid"
+base = "tiny.toml"
+design = "grid"
+replicates = 2
+
+[parameters]
+"foreign.wagner.commitment" = [0.2, 0.5, 0.8]
+"foreign.wagner.risk_tolerance" = { min = 0.1, max = 0.9, levels = 5 }
+"factions.state.unit_size" = { min = 100, max = 400, levels = 3 }
+""",
+    )
+    sweep = load_sweep(path)
+    assert sweep.points == 3 * 5 * 3 and sweep.total_runs == 90
+    rows = set(map(tuple, sweep.design.to_numpy().tolist()))
+    assert len(rows) == 45
+    assert sorted(sweep.design["foreign.wagner.risk_tolerance"].unique()) == pytest.approx(
+        [0.1, 0.3, 0.5, 0.7, 0.9]
+    )
+    assert sorted(sweep.design["factions.state.unit_size"].unique()) == [100, 250, 400]
+    assert sweep.scenario(44).factions["state"].unit_size == 400
+
+
+@pytest.mark.parametrize("design,samples", [("lhs", 40), ("sobol", 64)])
+def test_lhs_and_sobol_fill_each_range_stratum_by_stratum(workdir, design, samples):
+    path = design_file(
+        workdir,
+        design,
+        f"""
+[sweep]
+name = "{design}"
+base = "tiny.toml"
+design = "{design}"
+replicates = 1
+samples = {samples}
+seed = 3
+
+[parameters]
+"foreign.wagner.commitment" = {{ min = 0.2, max = 0.8 }}
+"foreign.wagner.risk_tolerance" = {{ min = 0.1, max = 0.9 }}
+"factions.jihadists.aggression" = [0.1, 0.3, 0.5, 0.7]
+""",
+    )
+    sweep = load_sweep(path)
+    design_table = sweep.design
+    assert len(design_table) == samples
+    for name, (lo, hi) in {
+        "foreign.wagner.commitment": (0.2, 0.8),
+        "foreign.wagner.risk_tolerance": (0.1, 0.9),
+    }.items():
+        values = design_table[name].to_numpy()
+        assert values.min() >= lo and values.max() <= hi
+        # split the range into as many equal strata as there are points (LHS) or into 8
+        # (Sobol' with 64 points): every stratum holds the same number of points
+        strata = samples if design == "lhs" else 8
+        counts = np.bincount(((values - lo) / (hi - lo) * strata).astype(int), minlength=strata)
+        assert (counts == samples // strata).all(), counts
+    # listed values are drawn in equal strata too
+    counts = design_table["factions.jihadists.aggression"].value_counts()
+    assert sorted(counts.index) == [0.1, 0.3, 0.5, 0.7]
+    assert (counts == samples // 4).all()
+    # the design is a function of the sweep seed
+    assert load_sweep(path).design.equals(design_table)
+    reseeded = design_file(
+        workdir, f"{design}_reseeded", path.read_text().replace("seed = 3", "seed = 4")
+    )
+    assert not load_sweep(reseeded).design.equals(design_table)
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+BAD = {
+    "unknown_parameter": (
+        '[sweep]\nname = "b"\nbase = "tiny.toml"\nreplicates = 2\n'
+        '[parameters]\n"foreign.wagner.comitment" = [0.1, 0.2]\n',
+        'parameters."foreign.wagner.comitment": unknown parameter',
+    ),
+    "out_of_range_value": (
+        '[sweep]\nname = "b"\nbase = "tiny.toml"\nreplicates = 2\n'
+        '[parameters]\n"foreign.wagner.commitment" = [0.5, 1.5]\n',
+        "foreign.wagner.commitment: Input should be less than or equal to 1",
+    ),
+    "grid_range_without_levels": (
+        '[sweep]\nname = "b"\nbase = "tiny.toml"\nreplicates = 2\n'
+        '[parameters]\n"foreign.wagner.commitment" = { min = 0.1, max = 0.9 }\n',
+        'parameters."foreign.wagner.commitment": a range in a grid design needs levels',
+    ),
+    "sobol_not_power_of_two": (
+        '[sweep]\nname = "b"\nbase = "tiny.toml"\nreplicates = 2\ndesign = "sobol"\n'
+        'samples = 50\n[parameters]\n"foreign.wagner.commitment" = { min = 0.1, max = 0.9 }\n',
+        "sweep.samples: Sobol' points are balanced only in powers of 2; got 50 (use 32 or 64)",
+    ),
+    "misspelled_field": (
+        '[sweep]\nname = "b"\nbase = "tiny.toml"\nreplicate = 2\n'
+        '[parameters]\n"foreign.wagner.commitment" = [0.1]\n',
+        "sweep.replicate: unknown field",
+    ),
+    "missing_base": (
+        '[sweep]\nname = "b"\nbase = "nowhere.toml"\nreplicates = 2\n'
+        '[parameters]\n"foreign.wagner.commitment" = [0.1]\n',
+        "nowhere.toml: no such file",
+    ),
+    "reversed_range": (
+        '[sweep]\nname = "b"\nbase = "tiny.toml"\nreplicates = 2\ndesign = "lhs"\n'
+        'samples = 8\n[parameters]\n"foreign.wagner.commitment" = { min = 0.9, max = 0.1 }\n',
+        'parameters."foreign.wagner.commitment": max (0.1) must be greater than min (0.9)',
+    ),
+}
+
+
+def test_broken_sweep_files_exit_2_with_one_line_per_problem_and_nothing_written(workdir):
+    paths = []
+    for name, (body, _) in BAD.items():
+        paths.append(design_file(workdir, f"bad_{name}", body))
+        with pytest.raises(ScenarioError):
+            load_sweep(paths[-1])
+    result = run_cli([MALISIM, "check", *map(str, paths)])
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    text = " ".join(result.stderr.split())
+    for path, (_, expected) in zip(paths, BAD.values(), strict=True):
+        assert f"{path}:" in text and expected in text, (path, expected, text)
+
+    out = workdir / "never_written"
+    result = run_cli(sweep_cmd(paths[1], out, "--workers", "0"))
+    assert result.returncode == 2
+    assert "--workers: expected a whole number >= 1" in result.stderr
+    assert "foreign.wagner.commitment" in result.stderr
+    assert not out.exists()
