@@ -1,0 +1,26 @@
+"""Print the scenario-file reference tables (docs/SCENARIOS.md) from the pydantic schema."""
+
+from pydantic_core import PydanticUndefined
+
+from sim.scenario import Combat, Event, Faction, ForeignForce, Politics, Population, Relations, ScenarioSettings
+
+SECTIONS = [("[scenario]", ScenarioSettings), ("[factions.<state|separatists|jihadists>]", Faction),
+            ("[foreign.<id>]", ForeignForce), ("[relations]", Relations), ("[politics]", Politics),
+            ("[population]", Population), ("[combat]", Combat), ("[[events]]", Event)]
+
+
+def main() -> None:
+    for name, model in SECTIONS:
+        print(f"\n### `{name}`\n\n| field | default | meaning |\n|---|---|---|")
+        for field, info in model.model_fields.items():
+            if info.default_factory is not None:
+                default = repr(info.default_factory())
+            elif info.default is PydanticUndefined:
+                default = "required"
+            else:
+                default = repr(info.default)
+            print(f"| `{field}` | {default} | {info.description or ''} |")
+
+
+if __name__ == "__main__":
+    main()
