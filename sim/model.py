@@ -774,6 +774,7 @@ class MaliConflictModel(mesa.Model):
         self.presence = {}
         self.reach = {}
         self.threat = {}
+        self._columns: dict[str, bool] = {}
         air = np.zeros((geo.width, geo.height))
         xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
         strength = np.array([u.strength for u in units], dtype=float)
@@ -792,7 +793,8 @@ class MaliConflictModel(mesa.Model):
             self.presence[side] = grid
             self.reach[side] = reach
             moving = mask & (postures == "offensive")
-            if moving.any():
+            self._columns[side] = bool(moving.any())
+            if self._columns[side]:
                 active = np.zeros(shape)
                 np.add.at(active, (xy[moving, 0], xy[moving, 1]), strength[moving])
                 threat = ndimage.uniform_filter(active, size=size, mode="constant") * size * size
@@ -1140,24 +1142,28 @@ class MaliConflictModel(mesa.Model):
         the garrison's power behind the town's walls and terrain. When the threat exceeds the
         holder's ``abandon_ratio`` times the defence, the garrison falls back.
         """
+        # Only sides with columns on the move threaten a town (the others' threat layer is zero,
+        # and adding zeros changes nothing): on a quiet day this costs nothing.
+        moving = [s for s in SIDES if self._columns.get(s)]
+        if not moving:
+            return
+        morale: dict[str, float] = {}  # retreats below change no morale: compute once a day
         for town in self.town_list:
             side = town.holder
-            threat_men = sum(
-                self.threat[s][town.x, town.y] for s in SIDES if self.sides_hostile(side, s)
-            )
+            hostile = [s for s in moving if self.sides_hostile(side, s)]
+            threat_men = sum(self.threat[s][town.x, town.y] for s in hostile)
             if threat_men <= 0:
                 continue
             defenders = [u for u in self.grid[(town.x, town.y)].agents if u.side == side]
             if not defenders or any(u.posture == "offensive" for u in defenders):
                 continue
             threat = 0.0
-            for s in SIDES:
-                if self.sides_hostile(side, s):
-                    threat += (
-                        self.threat[s][town.x, town.y]
-                        * self._mean_morale(s)
-                        * self.air_factor(s, town.x, town.y)
-                    )
+            for s in hostile:
+                if s not in morale:
+                    morale[s] = self._mean_morale(s)
+                threat += self.threat[s][town.x, town.y] * morale[s] * self.air_factor(
+                    s, town.x, town.y
+                )
             defence = self.town_defence_power(town)
             ratio = self.config.factions[side].abandon_ratio if side in FACTIONS else 2.0
             if threat > ratio * defence:
