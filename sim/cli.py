@@ -228,6 +228,76 @@ def sensitivity(
     )
 
 
+@app.command()
+def discover(
+    results_dir: Annotated[Path, typer.Argument(help="A sweep's (or run's) results folder")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="A 0/1 outcome: a named event or a bool column")
+    ] = "patron_withdraws",
+    depth: Annotated[int, typer.Option("--depth", help="Tree depth (rules of up to N terms)")] = 2,
+) -> None:
+    """Scenario discovery: the parameter regions in which an outcome happens, in words."""
+    from sim.discovery import discovery_report
+    from sim.plots import ResultsError, load_results
+
+    try:
+        results = load_results(results_dir)
+    except ResultsError as exc:
+        fail_input(exc.problems)
+    problems = []
+    if depth < 1:
+        problems.append(f"--depth: expected a whole number >= 1, got {depth}")
+    if not results.swept:
+        problems.append(f"{results_dir}: no parameter varies between runs: run a sweep first")
+    if problems:
+        fail_input(problems)
+    try:
+        _, lines = discovery_report(results.runs, outcome, results.swept, depth=depth)
+    except (KeyError, ValueError) as exc:
+        fail_input([f"--outcome: {exc.args[0]}"])
+    for line in lines:
+        out.print(line, markup=False, soft_wrap=True)
+
+
+@app.command()
+def viz(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario TOML file (default kidal_2023)")
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to listen on; other than 127.0.0.1 only if asked")
+    ] = "127.0.0.1",
+) -> None:
+    """Start the web app (Mesa's Solara visualisation) on http://127.0.0.1:PORT/."""
+    import os
+    import subprocess
+
+    from sim.scenario import load_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    path = scenario if scenario is not None else root / "scenarios" / "kidal_2023.toml"
+    problems = []
+    if not 0 <= port <= 65535:
+        problems.append(f"--port: expected a port number 0-65535, got {port}")
+    try:
+        load_scenario(path)
+    except ScenarioError as exc:
+        problems += exc.problems
+    if problems:
+        fail_input(problems)
+    # The app reads its scenario from the environment: solara imports sim.app by name.
+    env = {**os.environ, "MALISIM_SCENARIO": str(path.resolve())}
+    command = [sys.executable, "-m", "solara", "run", "sim.app", "--production", "--no-open"]
+    command += ["--host", host, "--port", str(port)]
+    err.print(f"malisim app: http://{host}:{port}/ (Ctrl-C stops it)", markup=False)
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point for ``python -m sim``."""
     app()
