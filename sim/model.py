@@ -1148,9 +1148,10 @@ class MaliConflictModel(mesa.Model):
         if not moving:
             return
         morale: dict[str, float] = {}  # retreats below change no morale: compute once a day
+        enemies = {h: [s for s in moving if self.sides_hostile(h, s)] for h in SIDES}
         for town in self.town_list:
             side = town.holder
-            hostile = [s for s in moving if self.sides_hostile(side, s)]
+            hostile = enemies[side]
             threat_men = sum(self.threat[s][town.x, town.y] for s in hostile)
             if threat_men <= 0:
                 continue
