@@ -1371,7 +1371,7 @@ class MaliConflictModel(mesa.Model):
 
     def dependence(self, fid: str) -> float:
         """Share of the state side's fighters that a foreign force provides."""
-        total = sum(u.strength for u in self.agents_by_type.get(Unit, ()) if u.side == "state")
+        total = sum(self.strength(a) for a in self.actors if self.side_of[a] == "state")
         return self.strength(fid) / total if total else 0.0
 
     def update_popularity(self) -> None:
