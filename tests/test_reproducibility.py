@@ -93,15 +93,11 @@ def test_malisim_run_writes_identical_tables_across_processes_workers_and_hash_s
     path.write_text(SMALL_TOML.replace("end = 2023-10-31", "end = 2023-11-30"))
     _cli(path, tmp_path / "a", workers=1, hash_seed="0")
     _cli(path, tmp_path / "b", workers=2, hash_seed="12345")
-    _cli(path, tmp_path / "c", workers=1, hash_seed="0", seed=12)
     for name in TABLES:
         a = pd.read_parquet(tmp_path / "a" / f"{name}.parquet")
         b = pd.read_parquet(tmp_path / "b" / f"{name}.parquet")
-        c = pd.read_parquet(tmp_path / "c" / f"{name}.parquet")
         assert len(a) > 0
         assert_frame_equal(a, b, check_exact=True)
-        if name != "runs":
-            assert not a.drop(columns="run_id").equals(c.drop(columns="run_id"))
     assert (tmp_path / "a" / "scenario.toml").read_text() == (
         tmp_path / "b" / "scenario.toml"
     ).read_text()
