@@ -564,3 +564,181 @@ def test_a_non_number_for_runs_is_a_usage_error_without_traceback(tmp_path):
     assert "--runs" in result.stderr and "integer" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+# --- broken sweep files (``malisim sweep``): the sweep file, or the base scenario it names --------
+
+GOOD_SWEEP = """\
+[sweep]
+name = "cxr"
+base = "base.toml"
+design = "grid"
+replicates = 2
+seed = 1
+
+[parameters]
+"foreign.wagner.commitment" = [0.2, 0.8]
+"foreign.wagner.risk_tolerance" = { min = 0.1, max = 0.9, levels = 2 }
+"""
+
+
+def sweep_edit(old: str, new: str) -> str:
+    """The good sweep with ``old`` replaced by ``new``."""
+    assert old in GOOD_SWEEP, f"corpus out of date: {old!r} not in the sweep"
+    return GOOD_SWEEP.replace(old, new, 1)
+
+
+@dataclass
+class SweepCase:
+    """A broken sweep: its text, its base scenario's text, and (file, field) of each problem.
+
+    ``file`` is ``sweep``, ``base`` (the base scenario) or a literal file name; ``lines`` is
+    the exact number of error lines when a problem repeats over design points.
+    """
+
+    id: str
+    text: str
+    problems: list[tuple[str, str]]
+    says: str
+    base: str = SMALL_TOML
+    lines: int | None = None
+
+
+SWEEP_CORPUS = [
+    SweepCase(
+        "sweep: syntax error",
+        sweep_edit("[parameters]", "[parameters"),
+        [("sweep", "TOML syntax error")],
+        "line 8",
+    ),
+    SweepCase(
+        "sweep: no [parameters]",
+        GOOD_SWEEP.split("[parameters]")[0],
+        [("sweep", "parameters")],
+        "required field is missing",
+    ),
+    SweepCase(
+        "sweep: misspelled [sweep]",
+        sweep_edit("[sweep]", "[swep]"),
+        [("sweep", "sweep"), ("sweep", "swep")],
+        "unknown field",
+    ),
+    SweepCase(
+        "sweep: misspelled key",
+        sweep_edit("replicates", "replicate"),
+        [("sweep", "sweep.replicates"), ("sweep", "sweep.replicate")],
+        "unknown field",
+    ),
+    SweepCase(
+        "sweep: base does not exist",
+        sweep_edit("base.toml", "nowhere.toml"),
+        [("sweep", "sweep.base"), ("nowhere.toml", "no such file")],
+        "not usable",
+    ),
+    SweepCase(
+        "sweep: base is broken",
+        GOOD_SWEEP,
+        [("sweep", "sweep.base"), ("base", "foreign.wagner.commitment")],
+        "finite number",
+        base=SMALL_TOML.replace("commitment = 0.6", "commitment = nan"),
+    ),
+    SweepCase(
+        "sweep: unknown parameter",
+        sweep_edit('"foreign.wagner.commitment"', '"foreign.wagner.comitment"'),
+        [("sweep", 'parameters."foreign.wagner.comitment"')],
+        "unknown parameter",
+    ),
+    SweepCase(
+        "sweep: value out of range",
+        sweep_edit("[0.2, 0.8]", "[0.2, 1.5]"),
+        [("sweep", "foreign.wagner.commitment"), ("sweep", "parameters")],
+        "less than or equal to 1",
+        lines=3,
+    ),
+    SweepCase(
+        "sweep: NaN in a list",
+        sweep_edit("[0.2, 0.8]", "[0.2, nan]"),
+        [("sweep", "foreign.wagner.commitment"), ("sweep", "parameters")],
+        "finite number",
+        lines=3,
+    ),
+    SweepCase(
+        "sweep: min above max",
+        sweep_edit("min = 0.1, max = 0.9", "min = 0.9, max = 0.1"),
+        [("sweep", 'parameters."foreign.wagner.risk_tolerance"')],
+        "must be greater than min",
+    ),
+    SweepCase(
+        "sweep: zero replicates",
+        sweep_edit("replicates = 2", "replicates = 0"),
+        [("sweep", "sweep.replicates")],
+        "greater than or equal to 1",
+    ),
+    SweepCase(
+        "sweep: unknown design",
+        sweep_edit('"grid"', '"random"'),
+        [("sweep", "sweep.design")],
+        "'grid', 'lhs' or 'sobol'",
+    ),
+    SweepCase(
+        "sweep: lhs without samples",
+        sweep_edit('"grid"', '"lhs"'),
+        [("sweep", "sweep.samples")],
+        "needs samples",
+    ),
+    SweepCase(
+        "sweep: a billion points",
+        sweep_edit("levels = 2", "levels = 10000").replace(
+            "[0.2, 0.8]", "{ min = 0.0, max = 1.0, levels = 10000 }"
+        ),
+        [("sweep", "parameters")],
+        "at most 100000",
+    ),
+    SweepCase(
+        "sweep: name climbs out of results/",
+        sweep_edit('"cxr"', '"../cxr"'),
+        [("sweep", "sweep.name")],
+        "should match pattern",
+    ),
+    SweepCase(
+        "sweep: empty list of values",
+        sweep_edit("[0.2, 0.8]", "[]"),
+        [("sweep", 'parameters."foreign.wagner.commitment"')],
+        "at least one value",
+    ),
+]
+
+
+def test_the_sweep_corpus_is_distinct_and_the_whole_corpus_has_over_90_cases():
+    assert len(CORPUS) + len(SWEEP_CORPUS) > 90
+    assert len({c.id for c in SWEEP_CORPUS}) == len(SWEEP_CORPUS)
+    assert len({(c.text, c.base) for c in SWEEP_CORPUS}) == len(SWEEP_CORPUS)
+
+
+@pytest.mark.parametrize("case", SWEEP_CORPUS, ids=[c.id for c in SWEEP_CORPUS])
+def test_malisim_sweep_refuses_broken_sweeps_and_writes_nothing(case, tmp_path):
+    base = tmp_path / "base.toml"
+    base.write_text(case.base)
+    path = tmp_path / "sweep.toml"
+    path.write_text(case.text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(out)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert all(line.startswith("error: ") for line in lines), result.stderr
+    assert len(lines) == (case.lines or len(case.problems)), result.stderr
+    files = {"sweep": str(path), "base": str(base)}
+    for file, field_name in case.problems:
+        name = files.get(file, str(tmp_path / file))
+        assert any(line.startswith(f"error: {name}: {field_name}") for line in lines), (
+            file,
+            field_name,
+            result.stderr,
+        )
+    assert all(line.startswith(f"error: {tmp_path}/") for line in lines)  # each names a file
+    assert case.says in result.stderr
+    assert not out.exists()
