@@ -1,0 +1,573 @@
+"""The malisim web app: watch the war in Mali day by day, move the patron's sliders, reset.
+
+Built on Mesa's Solara visualisation (``mesa.visualization.SolaraViz``): the sidebar holds Mesa's
+step / play / pause / reset controls and the model parameters; the main view holds two
+matplotlib panels drawn by this module:
+
+- the map: who controls each cell (the same rule as the model's weekly control layer, applied to
+  today's forces), Mali's outline and regions, towns coloured by holder, units coloured by actor
+  and sized by strength, and the violent events of the last fortnight;
+- the charts: strengths, cumulative deaths, population shares under each side's control, the
+  regime's popularity, the foreign forces present and the three lens scores, one point a day.
+
+Start it with ``malisim viz [SCENARIO.toml] [--port N]`` (see docs/APP.md), or
+``MALISIM_SCENARIO=scenarios/kidal_2023.toml solara run sim.app``.
+
+The sliders are scenario overrides: on reset the app reloads the chosen scenario file with
+``load_scenario(path, overrides)``, e.g. ``foreign.wagner.commitment=0.3``, so the model in the
+page is exactly the one ``malisim run --set ...`` would run with the same seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import solara
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap, to_rgba_array
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from mesa.visualization import Slider, SolaraViz
+from mesa.visualization.utils import update_counter
+
+from sim.model import MaliConflictModel
+from sim.outcomes import CONTROL_CLASSES
+from sim.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository root: scenario paths in the app are shown relative to it."""
+
+SCENARIO_ENV = "MALISIM_SCENARIO"
+"""Environment variable through which ``malisim viz`` passes the scenario to the server."""
+
+DEFAULT_SCENARIO = "scenarios/kidal_2023.toml"
+
+RECENT_DAYS = 14
+"""Events this many days old or younger are marked on the map."""
+
+KEEP = "as in the scenario"
+"""The relations choice that keeps the scenario file's own stance."""
+
+SIDE_COLOURS = {
+    "state": "#1f5fbf",
+    "separatists": "#e08a00",
+    "jihadists": "#222222",
+    "contested": "#9e9e9e",
+}
+"""Actor colours; the control layer uses paler versions of the same hues."""
+
+CONTROL_COLOURS = ["#c3d5f0", "#fbdca5", "#bdbdbd", "#f4f1ea"]
+"""State, separatists, jihadists, contested (index = the model's control code)."""
+
+FOREIGN_COLOURS = {
+    "wagner": "#b2182b",
+    "africa_corps": "#7f0000",
+    "france": "#7b3294",
+    "un": "#35a7d8",
+}
+SPARE_COLOURS = ["#d6604d", "#8c510a", "#01665e", "#c51b7d"]
+
+EVENT_MARKERS = {
+    "battle": ("X", "#d62728"),
+    "ambush": ("v", "#ff7f0e"),
+    "ied": ("v", "#ff7f0e"),
+    "violence_against_civilians": ("P", "#9467bd"),
+    "town_captured": ("*", "#d62728"),
+    "town_abandoned": ("*", "#7f7f7f"),
+}
+
+
+def actor_colour(actor: str) -> str:
+    """Return the colour of a faction or foreign force on the map and in the charts."""
+    if actor in SIDE_COLOURS:
+        return SIDE_COLOURS[actor]
+    if actor in FOREIGN_COLOURS:
+        return FOREIGN_COLOURS[actor]
+    return SPARE_COLOURS[sum(map(ord, actor)) % len(SPARE_COLOURS)]
+
+
+# --- scenarios and overrides ------------------------------------------------------------------
+
+
+def resolve(path: str | Path) -> Path:
+    """Find a scenario path as given, or relative to the repository root."""
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    return ROOT / p
+
+
+def display_path(path: str | Path) -> str:
+    """Show a scenario path relative to the repository root when it lies inside it."""
+    p = Path(path).resolve()
+    try:
+        return str(p.relative_to(ROOT))
+    except ValueError:
+        return str(p)
+
+
+def scenario_choices(launch: str) -> list[str]:
+    """List the scenario files the page offers: the library's and the launch scenario."""
+    found = sorted(
+        display_path(p)
+        for pattern in ("scenarios/*.toml", "scenarios/what_if/*.toml")
+        for p in ROOT.glob(pattern)
+    )
+    if launch not in found:
+        found.insert(0, launch)
+    return found
+
+
+def patrons(scenario: Scenario) -> list[str]:
+    """List the foreign forces the sliders act on: all but peacekeepers, who have a mandate."""
+    return [fid for fid, f in scenario.foreign.items() if f.kind != "peacekeeping"]
+
+
+def slider_overrides(
+    scenario: Scenario,
+    commitment: float,
+    risk_tolerance: float,
+    air_support: float,
+    foreign_abuse: float,
+    state_aggression: float,
+    jihadist_recruit_rate: float,
+    relations: str,
+) -> dict[str, Any]:
+    """Translate the sliders into dotted-name overrides, as ``malisim run --set`` takes them."""
+    overrides: dict[str, Any] = {}
+    for fid in patrons(scenario):
+        overrides[f"foreign.{fid}.commitment"] = float(commitment)
+        overrides[f"foreign.{fid}.risk_tolerance"] = float(risk_tolerance)
+        overrides[f"foreign.{fid}.air_support"] = float(air_support)
+        overrides[f"foreign.{fid}.abuse_propensity"] = float(foreign_abuse)
+    overrides["factions.state.aggression"] = float(state_aggression)
+    overrides["factions.jihadists.recruit_rate"] = float(jihadist_recruit_rate)
+    if relations != KEEP:
+        overrides["relations.separatists_jihadists"] = relations
+    return overrides
+
+
+class AppModel(MaliConflictModel):
+    """The model as the page builds it: a scenario file, the sliders as overrides, a seed.
+
+    It records one row a day of what the charts show (``history``) and today's control
+    assessment (``control_today``), without changing how the model runs: the same scenario,
+    overrides and seed give the same run as ``malisim run``.
+
+    Args:
+        scenario_file: the scenario TOML file (absolute, or relative to the repository root).
+        apply_sliders: if false, the scenario's own values are used and the sliders ignored.
+        commitment: each patron's commitment (``foreign.<id>.commitment``).
+        risk_tolerance: each patron's risk tolerance (``foreign.<id>.risk_tolerance``).
+        air_support: each patron's air support (``foreign.<id>.air_support``).
+        foreign_abuse: each patron's abuse propensity (``foreign.<id>.abuse_propensity``).
+        state_aggression: ``factions.state.aggression``.
+        jihadist_recruit_rate: ``factions.jihadists.recruit_rate`` (per 1,000 people a day).
+        relations: ``relations.separatists_jihadists``, or ``KEEP`` for the scenario's own.
+        seed: the run's seed (the page's text box gives a string).
+
+    """
+
+    def __init__(
+        self,
+        scenario_file: str = DEFAULT_SCENARIO,
+        apply_sliders: bool = True,
+        commitment: float = 0.5,
+        risk_tolerance: float = 0.5,
+        air_support: float = 0.0,
+        foreign_abuse: float = 0.0,
+        state_aggression: float = 0.5,
+        jihadist_recruit_rate: float = 0.0,
+        relations: str = KEEP,
+        seed: int | str = 1,
+    ):
+        path = resolve(scenario_file)
+        scenario = load_scenario(path)
+        if apply_sliders:
+            overrides = slider_overrides(
+                scenario,
+                commitment,
+                risk_tolerance,
+                air_support,
+                foreign_abuse,
+                state_aggression,
+                jihadist_recruit_rate,
+                relations,
+            )
+            scenario = load_scenario(path, overrides)
+        super().__init__(scenario, rng=int(str(seed).strip() or 1))
+        self.scenario_file = display_path(path)
+        self.patron_ids = patrons(self.config)
+        self.history: list[dict[str, Any]] = []
+        self.observe()
+
+    def step(self) -> None:
+        """One day of war, then the day's row for the charts."""
+        super().step()
+        self.observe()
+
+    def observe(self) -> None:
+        """Record today's strengths, deaths, control, popularity, foreign presence and lenses."""
+        # The model refreshes its control layer weekly and reads it in between (legitimacy,
+        # recruitment), so the page must not refresh it early: assess today's control with the
+        # model's own rule, read it, and put the model's layer back as it was.
+        kept = self.control.copy()
+        self._update_control()
+        self.control_today = self.control.copy()
+        shares = self.control_shares()
+        lenses = self.lenses(shares)
+        self.control[:] = kept
+
+        row: dict[str, Any] = {"date": self.date, "popularity": self.popularity}
+        by_actor = dict.fromkeys(self.actors, 0)
+        for unit in self.units:
+            by_actor[unit.actor] += unit.strength
+        for actor, men in by_actor.items():
+            row[f"strength_{actor}"] = men
+        for actor in (*self.actors, "civilians"):
+            row[f"deaths_{actor}"] = self.log.deaths[actor]
+        for name in CONTROL_CLASSES:
+            row[f"pop_share_{name}"] = shares["pop"][name]
+        for fid in self.foreign_ids:
+            row[f"present_{fid}"] = by_actor[fid] if self.present[fid] else 0
+        row.update(lenses)
+        self.history.append(row)
+
+    def summary(self) -> str:
+        """One line naming the scenario, the day and the patrons' values in this model."""
+        day = (self.date - self.config.scenario.start).days
+        total = (self.end - self.config.scenario.start).days + 1
+        parts = [f"{self.config.name}", f"{self.date.isoformat()} (day {day} of {total})"]
+        for fid in self.patron_ids:
+            force = self.config.foreign[fid]
+            parts.append(
+                f"{fid}: commitment {force.commitment:.2f}, "
+                f"risk tolerance {force.risk_tolerance:.2f}"
+            )
+        if not self.patron_ids:
+            parts.append("no foreign patron in this scenario")
+        return " · ".join(parts)
+
+
+# --- the map ------------------------------------------------------------------------------------
+
+
+@cache
+def _boundaries() -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Mali's outline and the regional boundaries (lon, lat rings) from sim/data/regions.json."""
+    data = json.loads(resources.files("sim.data").joinpath("regions.json").read_text())
+    outline = [np.asarray(ring) for ring in data["outline"]]
+    regions = [np.asarray(ring) for rings in data["regions"].values() for ring in rings]
+    return outline, regions
+
+
+def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Figure:
+    """Draw Mali today: control, outline and regions, towns, units, recent events."""
+    geo = model.geo
+    control = model.control if control is None else control
+    # A fixed layout: matplotlib's constrained layout would double the drawing time.
+    fig = Figure(figsize=(6.2, 6.0))
+    ax = fig.add_axes((0.1, 0.07, 0.88, 0.87))
+    extent = (
+        geo.lon0,
+        geo.lon0 + geo.width * geo.resolution,
+        geo.lat0,
+        geo.lat0 + geo.height * geo.resolution,
+    )
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_autoscale_on(False)  # the extent is fixed: skip matplotlib's data-limit updates
+    shown = np.ma.masked_where(~model.in_mali.T, control.T)
+    ax.imshow(
+        shown,
+        origin="lower",
+        extent=extent,
+        cmap=ListedColormap(CONTROL_COLOURS),
+        vmin=-0.5,
+        vmax=3.5,
+        interpolation="nearest",
+    )
+    outline, regions = _boundaries()
+    ax.add_collection(LineCollection(regions, colors="#8a8a8a", linewidths=0.5))
+    ax.add_collection(LineCollection(outline, colors="#333333", linewidths=1.2))
+
+    # Units: one marker per actor and cell, its area proportional to the men there.
+    men: dict[tuple[str, int, int], int] = {}
+    for unit in model.units:
+        x, y = unit.xy
+        key = (unit.actor, x, y)
+        men[key] = men.get(key, 0) + unit.strength
+    offsets = {a: (i - 1.5) * 0.12 for i, a in enumerate(("state", *model.foreign_ids))}
+    for actor in model.actors:
+        cells = [(x, y, n) for (a, x, y), n in men.items() if a == actor]
+        if not cells:
+            continue
+        xy = np.array(cells, dtype=float)
+        lon = geo.lon0 + (xy[:, 0] + 0.5) * geo.resolution + offsets.get(actor, 0.0)
+        lat = geo.lat0 + (xy[:, 1] + 0.5) * geo.resolution
+        ax.scatter(
+            lon,
+            lat,
+            s=4 + xy[:, 2] / 12,
+            c=actor_colour(actor),
+            alpha=0.75,
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=4,
+            label=actor,
+        )
+
+    # Towns: a square in the holder's colour; the places that matter are named.
+    towns = model.town_list
+    ax.scatter(
+        [t.lon for t in towns],
+        [t.lat for t in towns],
+        s=[14 if t.value >= 3 else 6 for t in towns],
+        marker="s",
+        c=[SIDE_COLOURS[model.holder(t.id)] for t in towns],
+        edgecolors="black",
+        linewidths=0.4,
+        zorder=5,
+    )
+    for town in towns:
+        if town.value >= 3:
+            ax.annotate(
+                town.name,
+                (town.lon, town.lat),
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=7,
+                zorder=6,
+            )
+
+    # Recent events: one marker kind per event type, fading with age, sized by deaths.
+    horizon = model.date - dt.timedelta(days=RECENT_DAYS)
+    recent: dict[str, list[tuple[float, float, float, float]]] = {}
+    for event in reversed(model.log.events):
+        if event["date"] < horizon:
+            break
+        age = (model.date - event["date"]).days
+        alpha = max(0.25, 1.0 - age / RECENT_DAYS)
+        size = 30 + min(event["deaths_total"], 200)
+        recent.setdefault(event["event_type"], []).append((event["lon"], event["lat"], size, alpha))
+    for kind, points in recent.items():
+        marker, colour = EVENT_MARKERS.get(kind, ("x", "red"))
+        pts = np.array(points)
+        rgba = np.tile(to_rgba_array(colour), (len(pts), 1))
+        rgba[:, 3] = pts[:, 3]
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            marker=marker,
+            s=pts[:, 2],
+            c=rgba,
+            edgecolors="black",
+            linewidths=0.3,
+            zorder=7,
+        )
+
+    ax.set_aspect(1.0 / np.cos(np.radians(17.5)))
+    ax.set_xlabel("longitude", fontsize=8)
+    ax.set_ylabel("latitude", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.set_title(f"{model.config.name}: {model.date.isoformat()}", fontsize=10)
+
+    def key(label: str, colour: str, marker: str = "o") -> Line2D:
+        return Line2D([], [], ls="", marker=marker, ms=6, mfc=colour, mec="none", label=label)
+
+    legend = [key(f"{n} control", CONTROL_COLOURS[i], "s") for i, n in enumerate(CONTROL_CLASSES)]
+    legend += [key(f"{a} units", actor_colour(a)) for a in model.actors]
+    legend.append(key(f"event ({RECENT_DAYS} days)", "#d62728", "X"))
+    ax.legend(handles=legend, loc="upper left", fontsize=6.5, framealpha=0.85)
+    return fig
+
+
+# --- the charts ---------------------------------------------------------------------------------
+
+
+def draw_charts(model: AppModel) -> Figure:
+    """Draw six small panels over the days run so far (one point a day)."""
+    rows = model.history
+    days = np.arange(len(rows))
+    fig = Figure(figsize=(6.6, 6.0))
+    fig.subplots_adjust(left=0.09, right=0.96, bottom=0.08, top=0.95, hspace=0.4, wspace=0.25)
+    axes = fig.subplots(3, 2, sharex=True)
+    # Four fixed date ticks: matplotlib's automatic date ticks cost most of a redraw.
+    last = max(len(rows) - 1, 1)
+    ticks = sorted({round(i * last / 3) for i in range(4)})
+    labels = [rows[min(t, len(rows) - 1)]["date"].strftime("%d %b %y") for t in ticks]
+
+    def lines(ax: Any, title: str, series: dict[str, tuple[str, str]], ylim=None) -> None:
+        for label, (column, colour) in series.items():
+            ax.plot(days, [r.get(column, np.nan) for r in rows], color=colour, lw=1.3, label=label)
+        ax.set_title(title, fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        ax.set_xlim(0, last)
+        if ylim:
+            ax.set_ylim(*ylim)
+        if len(series) > 1:
+            ax.legend(fontsize=6, loc="upper left", ncols=2 if len(series) > 3 else 1)
+
+    actors = {a: (f"strength_{a}", actor_colour(a)) for a in model.actors}
+    lines(axes[0, 0], "fighters in the field", actors)
+    deaths = {a: (f"deaths_{a}", actor_colour(a)) for a in model.actors}
+    deaths["civilians"] = ("deaths_civilians", "#9467bd")
+    lines(axes[0, 1], "deaths (cumulative)", deaths)
+    lines(
+        axes[1, 0],
+        "population under control (share)",
+        {n: (f"pop_share_{n}", SIDE_COLOURS[n]) for n in CONTROL_CLASSES},
+        ylim=(0, 1),
+    )
+    lines(axes[1, 1], "regime popularity", {"popularity": ("popularity", "#2ca02c")}, (0, 1))
+    if model.foreign_ids:
+        lines(
+            axes[2, 0],
+            "foreign forces present (men)",
+            {f: (f"present_{f}", actor_colour(f)) for f in model.foreign_ids},
+        )
+    else:
+        axes[2, 0].set_title("foreign forces present: none in this scenario", fontsize=9)
+    lines(
+        axes[2, 1],
+        "lens scores",
+        {
+            "western": ("lens_western", "#4c72b0"),
+            "bamako": ("lens_bamako", "#55a868"),
+            "patron": ("lens_patron", "#c44e52"),
+        },
+    )
+    for ax in axes[2]:
+        ax.set_xticks(ticks, labels)
+    return fig
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+@solara.component
+def StatusBar(model: AppModel) -> None:
+    """Show the simulated day in the app bar, always in view."""
+    update_counter.get()
+    with solara.AppBar():
+        solara.v.Html(
+            tag="span",
+            children=[f"Simulated day: {model.date.isoformat()}"],
+            attributes={"id": "sim-date"},
+            style_="font-size: 1.1em; font-weight: 600; margin-right: 1em;",
+        )
+
+
+@solara.component
+def MapView(model: AppModel) -> None:
+    """Show the map, with the run's summary line above it."""
+    update_counter.get()
+    with solara.Column():
+        solara.v.Html(
+            tag="div",
+            children=[model.summary()],
+            attributes={"id": "sim-summary"},
+            style_="font-size: 0.9em;",
+        )
+        StatusBar(model)
+        solara.FigureMatplotlib(
+            draw_map(model, model.control_today),
+            format="png",
+            dpi=90,
+            dependencies=[update_counter.value, id(model)],
+        )
+
+
+@solara.component
+def ChartsView(model: AppModel) -> None:
+    """Show the charts."""
+    update_counter.get()
+    with solara.Div(attributes={"id": "sim-charts"}):
+        solara.FigureMatplotlib(
+            draw_charts(model),
+            format="png",
+            dpi=90,
+            dependencies=[update_counter.value, id(model)],
+        )
+
+
+def launch_scenario() -> str:
+    """Return the scenario the app was started with (``MALISIM_SCENARIO``)."""
+    return display_path(resolve(os.environ.get(SCENARIO_ENV, DEFAULT_SCENARIO)))
+
+
+def model_params(launch: str) -> dict[str, Any]:
+    """Build the page's inputs, their defaults taken from the launch scenario's own values."""
+    scenario = load_scenario(resolve(launch))
+    main = patrons(scenario)
+    force = scenario.foreign[main[0]] if main else None
+    state = scenario.factions["state"]
+    jihadists = scenario.factions["jihadists"]
+    return {
+        "scenario_file": {
+            "type": "Select",
+            "value": launch,
+            "values": scenario_choices(launch),
+            "label": "Scenario",
+        },
+        "seed": {"type": "InputText", "value": "1", "label": "Seed"},
+        "apply_sliders": {
+            "type": "Checkbox",
+            "value": True,
+            "label": "Apply the sliders (off: the scenario's own values)",
+        },
+        "commitment": Slider(
+            "Foreign commitment", force.commitment if force else 0.5, 0.0, 1.0, 0.05
+        ),
+        "risk_tolerance": Slider(
+            "Foreign risk tolerance", force.risk_tolerance if force else 0.5, 0.0, 1.0, 0.05
+        ),
+        "air_support": Slider(
+            "Foreign air support", force.air_support if force else 0.0, 0.0, 1.0, 0.05
+        ),
+        "foreign_abuse": Slider(
+            "Foreign abuse propensity", force.abuse_propensity if force else 0.0, 0.0, 0.3, 0.01
+        ),
+        "state_aggression": Slider("State aggression", state.aggression, 0.0, 1.0, 0.05),
+        "jihadist_recruit_rate": Slider(
+            "Jihadist recruitment (per 1,000 a day)", jihadists.recruit_rate, 0.0, 0.005, 0.0001
+        ),
+        "relations": {
+            "type": "Select",
+            "value": KEEP,
+            "values": [KEEP, "hostile", "truce", "allied"],
+            "label": "Separatists and jihadists",
+        },
+    }
+
+
+def initial_model(params: dict[str, Any]) -> AppModel:
+    """Build a model from the inputs' default values."""
+    kwargs = {k: (v.value if isinstance(v, Slider) else v["value"]) for k, v in params.items()}
+    return AppModel(**kwargs)
+
+
+@solara.component
+def Page() -> None:
+    """Render the app: one model per browser session, built from the launch scenario."""
+    launch = solara.use_memo(launch_scenario, [])
+    params = solara.use_memo(lambda: model_params(launch), [launch])
+    model = solara.use_memo(lambda: initial_model(params), [params])
+    SolaraViz(
+        model,
+        components=[MapView, ChartsView],
+        model_params=params,
+        name="malisim: the war in Mali",
+        play_interval=150,
+    )
+
+
+__all__ = ["AppModel", "Page", "draw_charts", "draw_map", "model_params"]
