@@ -142,6 +142,9 @@ def plot(
     ] = None,
 ) -> None:
     """Draw figures of outcome distributions, maps, time series and lenses from a results folder."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: never open a window, even where a display exists
     from sim.plots import KINDS, ResultsError, load_results, make_figures, outcome_values
 
     problems: list[str] = []

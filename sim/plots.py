@@ -26,15 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # figures are written to files; never open a window (CLI, tests, workers)
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch, Polygon  # noqa: E402
+# No matplotlib.use() here: a notebook keeps its inline backend, and without a display
+# matplotlib falls back to Agg by itself (the CLI and the tests only save files).
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Polygon
 
 # --- colours --------------------------------------------------------------------------------------
 # Okabe & Ito (2008) "Color Universal Design"; fixed per actor so a reader learns them once.
@@ -302,7 +300,7 @@ def _groups(runs: pd.DataFrame, by: str | None) -> list[tuple[str, pd.Index]]:
         raise KeyError(f"--by {by!r}: not a column of runs.parquet")
     out = []
     for level, rows in runs.groupby(by, sort=True).groups.items():
-        shown = f"{level:g}" if isinstance(level, float) else str(level)
+        shown = f"{level:.3g}" if isinstance(level, float) else str(level)
         out.append((f"{parameter_label(by)} = {shown} (n={len(rows)})", rows))
     return out
 
@@ -346,7 +344,9 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
             v = values.loc[rows].dropna()
             p, lo, hi = _wilson(int(v.sum()), len(v))
             ax.bar(i, p, color=col, label=name)
-            ax.errorbar(i, p, yerr=[[p - lo], [hi - p]], color="black", capsize=4)
+            ax.errorbar(
+                i, p, yerr=[[max(p - lo, 0.0)], [max(hi - p, 0.0)]], color="black", capsize=4
+            )
         ax.set_xticks(range(len(groups)), [g[0].split(" (n=")[0] for g in groups], rotation=20)
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of runs (95% interval)")
@@ -381,6 +381,9 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
             body.set_facecolor(colours[i])
             body.set_edgecolor("black")
             body.set_alpha(0.7)
+        for key in ("cmedians", "cbars", "cmins", "cmaxes"):
+            if key in parts:
+                parts[key].set_color("black")  # the default blue vanishes on a blue violin
     violin_ax.set_xticks(
         range(len(groups)), [g[0].split(" (n=")[0].split("= ")[-1] for g in groups]
     )
@@ -430,8 +433,8 @@ def plot_heatmap(runs: pd.DataFrame, x: str, y: str, outcome: str) -> Figure:
     fig, ax = plt.subplots(figsize=(7.5, 5.8), layout="constrained")
     kwargs = {"vmin": 0, "vmax": 1} if binary else {}
     image = ax.imshow(table.to_numpy(), origin="lower", cmap="cividis", aspect="auto", **kwargs)
-    ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns])
-    ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
+    ax.set_xticks(range(table.shape[1]), [f"{v:.3g}" for v in table.columns])
+    ax.set_yticks(range(table.shape[0]), [f"{v:.3g}" for v in table.index])
     ax.set_xlabel(parameter_label(x) + f"  ({x})")
     ax.set_ylabel(parameter_label(y) + f"  ({y})")
     finite = table.to_numpy()[np.isfinite(table.to_numpy())]
@@ -494,8 +497,11 @@ def plot_timeseries(
     ts["deaths_all"] = ts[death_cols].sum(axis=1)
     n_runs = ts["run_id"].nunique()
 
+    # Overlapping bands of several groups turn to mud: fainter bands when grouped.
+    alpha = 0.2 if by is None else 0.1
+
     def band(ax, env, col, label):
-        ax.fill_between(env.index, env["lo"], env["hi"], color=col, alpha=0.2, lw=0)
+        ax.fill_between(env.index, env["lo"], env["hi"], color=col, alpha=alpha, lw=0)
         ax.plot(env.index, env["median"], color=col, lw=2, label=label)
 
     if by is None:
@@ -519,7 +525,9 @@ def plot_timeseries(
         levels = sorted(ts[by].dropna().unique())
         for level, col in zip(levels, _group_colours(len(levels)), strict=True):
             sub = ts[ts[by] == level]
-            name = f"{parameter_label(by)} = {level:g}" if isinstance(level, float) else str(level)
+            name = (
+                f"{parameter_label(by)} = {level:.3g}" if isinstance(level, float) else str(level)
+            )
             band(share_ax, _envelope(sub, "pop_share_state"), col, name)
             band(death_ax, _envelope(sub, "deaths_all"), col, name)
             band(pop_ax, _envelope(sub, "regime_popularity"), col, name)

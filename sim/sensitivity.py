@@ -268,9 +268,6 @@ def design_size(n_params: int, method: str, samples: int) -> int:
 
 def plot_indices(indices: pd.DataFrame, method: str):
     """Bar chart of the indices per outcome with their 95% intervals, one panel per outcome."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from sim.plots import outcome_label, parameter_label
@@ -347,6 +344,10 @@ def run_sensitivity_command(
 ) -> Path:
     """``malisim sensitivity``: check inputs, run with a progress bar, print and write indices."""
     import time
+
+    import matplotlib
+
+    matplotlib.use("Agg")  # the bar chart goes to a file: never open a window
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
