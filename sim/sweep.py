@@ -202,6 +202,10 @@ def load_sweep(path: str | Path) -> Sweep:
     """
     path = Path(path)
     data = read_toml(path)
+    if "sweep" not in data and "scenario" in data:
+        raise ScenarioError(
+            [f"{path}: sweep: a scenario file, not a sweep file (run it with malisim run)"]
+        )
     try:
         parsed = SweepFile.model_validate(data)
     except ValidationError as exc:
@@ -597,6 +601,10 @@ def read_sweep(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
     return out[0], out[1], out[2]
 
 
+class SchedulerUnreachable(Exception):
+    """The Dask scheduler named by ``--scheduler`` did not answer."""
+
+
 class SweepFolderError(Exception):
     """A results folder that cannot take this sweep (another sweep's, or not a sweep's)."""
 
@@ -728,7 +736,11 @@ def execute_dask(
     """
     from distributed import Client, as_completed
 
-    with Client(scheduler, timeout="30s") as client:
+    try:
+        client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerUnreachable(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    with client:
         slots = max(
             2, 2 * sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         )
@@ -901,14 +913,19 @@ def sweep_command(
     except SweepFolderError as exc:
         fail_input([str(exc)])
         return None
+    except SchedulerUnreachable as exc:
+        fail(str(exc))
+        return None
+    except KeyboardInterrupt:
+        saved = len(finished_runs(folder)) if (folder / "runs.parquet").is_dir() else 0
+        fail(
+            f"interrupted: {saved} of {sweep.total_runs} runs are saved in {folder}/; "
+            "run the same command again to resume"
+        )
+        return None
     except OSError as exc:
         fail(f"cannot write results: {exc.strerror or exc} ({exc.filename or folder})")
         return None
-    except Exception as exc:  # a cluster or worker failure: finished parts stay on disk
-        if type(exc).__name__ in ("TimeoutError", "OSError", "CommClosedError"):
-            fail(f"cannot reach the Dask scheduler {scheduler}: {exc}")
-            return None
-        raise
     rate = report.ran / report.seconds if report.seconds > 0 else float("nan")
     resumed = f" (resumed: {report.already} were done)" if report.resumed else ""
     console.print(

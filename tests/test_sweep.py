@@ -377,11 +377,11 @@ seed = 3
     }.items():
         values = design_table[name].to_numpy()
         assert values.min() >= lo and values.max() <= hi
-        # split the range into as many equal strata as there are points (LHS) or into 8
-        # (Sobol' with 64 points): every stratum holds the same number of points
-        strata = samples if design == "lhs" else 8
-        counts = np.bincount(((values - lo) / (hi - lo) * strata).astype(int), minlength=strata)
-        assert (counts == samples // strata).all(), counts
+        # split the range into as many equal strata as there are points: each holds one point
+        # (for Sobol' too: each axis of a 2^m-point net is stratified at every power of 2)
+        for strata in {samples, 8}:
+            counts = np.bincount(((values - lo) / (hi - lo) * strata).astype(int), minlength=strata)
+            assert (counts == samples // strata).all(), (strata, counts)
     # listed values are drawn in equal strata too
     counts = design_table["factions.jihadists.aggression"].value_counts()
     assert sorted(counts.index) == [0.1, 0.3, 0.5, 0.7]
