@@ -31,6 +31,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon
 
@@ -343,10 +344,12 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
         for i, ((name, rows), col) in enumerate(zip(groups, colours, strict=True)):
             v = values.loc[rows].dropna()
             p, lo, hi = _wilson(int(v.sum()), len(v))
-            ax.bar(i, p, color=col, label=name)
+            ax.bar(i, p, width=0.6, color=col, label=name)
             ax.errorbar(
                 i, p, yerr=[[max(p - lo, 0.0)], [max(hi - p, 0.0)]], color="black", capsize=4
             )
+            ax.text(i + 0.33, p, f"{p:.0%} ({int(v.sum())}/{len(v)})", va="center", fontsize=9)
+        ax.set_xlim(-0.6, len(groups) - 0.1)
         ax.set_xticks(range(len(groups)), [g[0].split(" (n=")[0] for g in groups], rotation=20)
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of runs (95% interval)")
@@ -667,10 +670,41 @@ def plot_control_map(runs: pd.DataFrame) -> Figure:
             zorder=5,
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
         )
+    _share_inset(ax, runs)
     handles = [Patch(color=colour(f), label=actor_label(f)) for f in FACTIONS]
     ax.legend(handles=handles, title="holder at the end", loc="lower right", fontsize=8)
     _title(fig, "Who holds the key towns at the end: share of runs", n_runs=len(runs))
     return fig
+
+
+def _share_inset(ax, runs: pd.DataFrame) -> None:
+    """Stacked bars of the mean population and area shares at the end, in empty Mauritania."""
+    rows = [("population", "pop_share"), ("area", "area_share")]
+    rows = [(n, c) for n, c in rows if all(f"{c}_{f}" in runs for f in FACTIONS)]
+    if not rows:
+        return
+    inset = ax.inset_axes((0.03, 0.83, 0.36, 0.1))
+    for i, (_, prefix) in enumerate(rows):
+        left = 0.0
+        for faction in FACTIONS:
+            share = float(runs[f"{prefix}_{faction}"].mean())
+            inset.barh(i, share, left=left, color=colour(faction), height=0.7)
+            if share > 0.08:
+                inset.text(
+                    left + share / 2,
+                    i,
+                    f"{share:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if faction != "contested" else "black",
+                )
+            left += share
+    inset.set_yticks(range(len(rows)), [n for n, _ in rows], fontsize=7)
+    inset.set_xlim(0, 1)
+    inset.set_xticks([])
+    inset.invert_yaxis()
+    inset.set_title("whole country at the end (mean share)", fontsize=7)
 
 
 def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
@@ -706,15 +740,18 @@ def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
             bar = fig.colorbar(hb, ax=ax, shrink=0.7)
             bar.set_label(f"{name} (log scale)")
         big = towns[towns["kind"].isin(["capital", "regional_capital"]) | (towns["id"] == "kidal")]
-        ax.scatter(big["lon"], big["lat"], s=12, c="black", zorder=4)
+        ax.scatter(big["lon"], big["lat"], s=14, c="white", edgecolors="black", zorder=4)
         for _, t in big.iterrows():
             ax.annotate(
                 t["name"],
                 (t["lon"], t["lat"]),
-                xytext=(3, 3),
+                xytext=(4, 4),
                 textcoords="offset points",
                 fontsize=8,
+                fontweight="bold",
                 zorder=5,
+                # a white halo: names stay legible over the darkest hexagons
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
             )
         ax.set_title(name)
     by_type = violent["event_type"].value_counts()
