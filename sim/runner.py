@@ -35,6 +35,8 @@ def write_results(results: Results, scenario: Scenario, folder: Path, **manifest
     stale = folder / "manifest.json"
     if stale.exists():
         stale.unlink()  # the folder is being rewritten: unfinished until the new manifest lands
+    for leftover in folder.glob(".*.tmp"):
+        leftover.unlink()  # half-written files of a run that was killed mid-write
     atomic_write_parquet(results.runs, folder / "runs.parquet")
     atomic_write_parquet(results.events, folder / "events.parquet")
     atomic_write_parquet(results.timeseries, folder / "timeseries.parquet")
