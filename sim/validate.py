@@ -673,7 +673,7 @@ def figure_holders(validation: Validation, folder: Path) -> Path | None:
                 days,
                 *[share[s] for s in FACTIONS],
                 colors=[SIDE_COLOURS[s] for s in FACTIONS],
-                labels=list(FACTIONS) if name == parts[0] else None,
+                labels=list(FACTIONS) if name == parts[0] else [],
             )
         for when, label in (
             (

@@ -1,6 +1,6 @@
 """The validation engine: the record's patterns as ensemble statistics, and ``malisim validate``.
 
-A small ensemble (3 runs of the 2012 and 2023 scenarios) goes through the real command; the
+A small ensemble (3 runs of the 2012, 2013 and 2023 scenarios) goes through the real command; the
 measures are also checked on hand-made event tables whose answer is known.
 """
 
@@ -87,6 +87,8 @@ def test_malisim_validate_runs_a_small_ensemble_and_writes_the_report(tmp_path):
             "--scenario",
             "mali_2012",
             "--scenario",
+            "serval_2013",
+            "--scenario",
             "kidal_2023",
             "--out",
             str(out),
@@ -99,7 +101,9 @@ def test_malisim_validate_runs_a_small_ensemble_and_writes_the_report(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "C1a" in done.stdout and "C4a" in done.stdout
     table = pd.read_csv(out / "criteria.csv")
-    assert set(table["id"]) == {c.id for c in CRITERIA if c.scenario in ("mali_2012", "kidal_2023")}
+    assert set(table["id"]) == {
+        c.id for c in CRITERIA if c.scenario in ("mali_2012", "serval_2013", "kidal_2023")
+    }
     assert set(table["result"]) <= {"pass", "miss"}
     assert (table["runs"] == 3).all()
     report = (out / "report.md").read_text()
