@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/malisim run $(SCENARIO) --runs $(RUNS) --seed 1
+	$(BIN)/malisim run $(SCENARIO) --runs $(RUNS) --seed 1 --workers 2
 	$(BIN)/malisim plot results/kidal_2023
 
 # The web-app test drives Debian's Chromium; install it when it is missing and we may.
