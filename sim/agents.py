@@ -97,8 +97,8 @@ class Unit(CellAgent):
         tx, ty = self.destination
         while (x, y) != (tx, ty):
             nx, ny = geo.next_step(x, y, tx, ty, may_leave)
-            if (nx, ny) == (x, y):
-                break  # no way through: stay
+            if (nx, ny) == (x, y) or model.held_back(self, nx, ny):
+                break  # no way through, or not yet allowed closer: stay
             cost = float(geo.move_cost[nx, ny])
             if self.progress_km < cost:
                 break

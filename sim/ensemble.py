@@ -8,6 +8,7 @@ multiprocessing use *spawn*, so the worker function is top-level and takes plain
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -98,7 +99,10 @@ def run_ensemble(
     payload = scenario.model_dump_json()
     batch = max(1, min(8, runs // (workers * 4)))
     chunks = [tasks[i : i + batch] for i in range(0, len(tasks), batch)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Spawn, not fork: a forked copy of a threaded parent (pyarrow, dask) can deadlock.
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         futures = [pool.submit(run_batch, payload, chunk) for chunk in chunks]
         for future in as_completed(futures):
             result = future.result()

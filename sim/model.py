@@ -477,9 +477,13 @@ class MaliConflictModel(mesa.Model):
         if not free:
             return
         zones = set(doctrine.zones)
-        range_cells = self.config.combat.raid_range_km / self.cell_km
+        range_cells = doctrine.raid_range_km / self.cell_km
         targets = [
-            t for t in self.town_list if t.zone in zones and self.sides_hostile(faction, t.holder)
+            t
+            for t in self.town_list
+            if t.zone in zones
+            and self.sides_hostile(faction, t.holder)
+            and not (faction == "state" and self.protected(t.x, t.y))
         ]
         if not doctrine.holds_towns:
             # Raiders hit garrisons, not empty towns: there is nothing to take.
@@ -582,11 +586,34 @@ class MaliConflictModel(mesa.Model):
             self.config.combat.exposure_range_km * (1.0 + 4.0 * force.risk_tolerance) / self.cell_km
         )
 
-    def foreign_raid(self, fid: str) -> None:
-        """A foreign force strikes the strongest hostile band within its operating range.
+    def protected(self, x: int, y: int) -> bool:
+        """Whether a peacekeeping force has a camp in the cell.
 
-        A low-risk force strikes mostly from the air (its own losses scale with its risk
-        tolerance); a high-risk force goes in on the ground and takes the battle's losses.
+        The state's side does not attack a town while the UN is based in it: the army advanced
+        on Kidal only once MINUSMA had handed over its camp (31 October 2023).
+        """
+        return any(
+            u.actor in self.config.foreign and self.config.foreign[u.actor].kind == "peacekeeping"
+            for u in self.grid[(x, y)].agents
+        )
+
+    def held_back(self, unit: Unit, x: int, y: int) -> bool:
+        """Whether a state-side column must stop short of (x, y): its objective hosts peacekeepers
+        and (x, y) is within ``reach_km`` of it (close enough to threaten the town)."""
+        if unit.side != "state" or unit.posture != "offensive" or unit.objective is None:
+            return False
+        town = self.towns[unit.objective]
+        near = max(abs(x - town.x), abs(y - town.y)) <= self.reach_cells
+        return near and self.protected(town.x, town.y)
+
+    def foreign_raid(self, fid: str) -> None:
+        """A foreign force strikes the strongest hostile unit it can take on at its odds.
+
+        Risk tolerance sets both what share of a base goes in on the ground (``0.1 + 0.9 x
+        risk``; the rest is air power) and the odds the force demands: effective power at least
+        ``1 + 3 x (1 - risk)`` times the target's (4:1 for a cautious force, 1:1 for a reckless
+        one). The raider has the initiative, so the target fights back at half its power; the
+        raider's own losses fall on its men on the ground.
         """
         if (
             self.steps % self.config.combat.raid_interval_days
@@ -598,24 +625,31 @@ class MaliConflictModel(mesa.Model):
         if not mine:
             return
         reach = self.operating_range_cells(fid)
+        ground = 0.1 + 0.9 * force.risk_tolerance
+        air = 1.0 + (self.config.combat.air_multiplier - 1.0) * force.air_support
+        odds = 1.0 + 3.0 * (1.0 - force.risk_tolerance)
         best, best_power, base = None, 0.0, None
         for enemy in self.agents_by_type.get(Unit, ()):
-            if not self.hostile(fid, enemy.actor):
+            if not self.hostile(fid, enemy.actor) or self.protected(*enemy.xy):
+                continue
+            target_power = enemy.power() * self.defence_layer[enemy.xy]
+            if target_power <= best_power:
                 continue
             for unit in mine:
-                if max(abs(unit.xy[0] - enemy.xy[0]), abs(unit.xy[1] - enemy.xy[1])) <= reach:
-                    if enemy.power() > best_power:
-                        best, best_power, base = enemy, enemy.power(), unit
+                near = max(abs(unit.xy[0] - enemy.xy[0]), abs(unit.xy[1] - enemy.xy[1])) <= reach
+                if (
+                    near
+                    and unit.strength * ground * (0.25 + unit.morale) * air >= odds * target_power
+                ):
+                    best, best_power, base = enemy, target_power, unit
                     break
         if best is None:
             return
-        ground = 0.1 + 0.9 * force.risk_tolerance
         raiders = max(1, int(base.strength * ground))
-        air = 1.0 + (self.config.combat.air_multiplier - 1.0) * force.air_support
         x, y = best.xy
         losses = combat.battle(
-            raiders * 0.8 * air,
-            best.power(),
+            raiders * (0.25 + base.morale) * air,
+            0.5 * best.power(),
             raiders,
             best.strength,
             force.firepower,
@@ -624,17 +658,14 @@ class MaliConflictModel(mesa.Model):
             self.config.combat.loss_sigma,
             self.rng,
         )
-        attacker = combat.stochastic_round(losses.attacker * ground, self.rng)
-        attacker = min(attacker, base.strength)
         self.record_engagement(
             "battle",
             fid,
             best.actor,
-            {fid: attacker, best.actor: losses.defender},
+            {fid: losses.attacker, best.actor: losses.defender},
             (x, y),
             [base],
             [best],
-            {fid: attacker, best.actor: losses.defender},
         )
 
     def merge_garrisons(self) -> None:
@@ -837,7 +868,14 @@ class MaliConflictModel(mesa.Model):
                 continue
             # The pair with the most men at stake fights; a third side waits.
             a, b = max(pairs, key=lambda p: sum(u.strength for u in units if u.side in p))
-            self.battle_at(xy, [u for u in units if u.side == a], [u for u in units if u.side == b])
+            # Only units at war with someone on the other side fight (peacekeepers stand aside
+            # from the state's war on the separatists).
+            side_a = [u for u in units if u.side == a]
+            side_b = [u for u in units if u.side == b]
+            fighting_a = [u for u in side_a if any(self.hostile(u.actor, v.actor) for v in side_b)]
+            fighting_b = [u for u in side_b if any(self.hostile(u.actor, v.actor) for v in side_a)]
+            if fighting_a and fighting_b:
+                self.battle_at(xy, fighting_a, fighting_b)
 
     def battle_at(self, xy: tuple[int, int], side_a: list[Unit], side_b: list[Unit]) -> None:
         """One day of battle between two groups of units in a cell."""
@@ -887,9 +925,8 @@ class MaliConflictModel(mesa.Model):
             xy,
             attackers,
             defenders,
-            None,
-            civilians,
-            killer,
+            civilians=civilians,
+            civilians_killed_by=killer,
         )
         # Who breaks: a side outgunned after the day, or shaken below its cohesion, falls back.
         att_power = sum(u.power() for u in attackers if u.alive) * self.air_factor(
@@ -951,7 +988,6 @@ class MaliConflictModel(mesa.Model):
         xy: tuple[int, int],
         group1: list[Unit],
         group2: list[Unit],
-        applied: dict[str, int] | None = None,
         civilians: int = 0,
         civilians_killed_by: str | None = None,
     ) -> None:
@@ -1100,8 +1136,12 @@ class MaliConflictModel(mesa.Model):
             f for f in ("separatists", "jihadists") if f != faction and self.allied(f, faction)
         ]
         men = min(int(present), ambusher.strength + sum(self.reach[f][x, y] for f in allies))
+        # A column on the move is caught whole; a garrison only loses the patrol that is out.
+        exposed = (
+            target.strength if target.mobile else min(target.strength, self._patrol_size(target))
+        )
         losses = combat.ambush(
-            target.strength,
+            exposed,
             max(int(men), 1),
             min(catastrophe, 1.0),
             cfg.ambush_catastrophe_share,
@@ -1124,6 +1164,10 @@ class MaliConflictModel(mesa.Model):
             and losses.defender > 0.3 * (target.strength + losses.defender)
         ):
             self.retreat(target)
+
+    def _patrol_size(self, unit: Unit) -> int:
+        """Men a garrison sends out on one patrol: one of its actor's units."""
+        return self.doctrine(unit.actor).unit_size
 
     def _ied(self, faction: str, target: Unit) -> None:
         if not target.alive:
@@ -1162,8 +1206,8 @@ class MaliConflictModel(mesa.Model):
             for s in hostile:
                 if s not in morale:
                     morale[s] = self._mean_morale(s)
-                threat += self.threat[s][town.x, town.y] * morale[s] * self.air_factor(
-                    s, town.x, town.y
+                threat += (
+                    self.threat[s][town.x, town.y] * morale[s] * self.air_factor(s, town.x, town.y)
                 )
             defence = self.town_defence_power(town)
             ratio = self.config.factions[side].abandon_ratio if side in FACTIONS else 2.0

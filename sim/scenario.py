@@ -108,6 +108,9 @@ class Faction(_Strict):
     firepower: float = Field(
         0.02, gt=0, le=1.0, description="Lanchester kill rate, enemies per fighter-day"
     )
+    raid_range_km: float = Field(
+        300.0, gt=0, le=3000, description="How far its free units go, unordered, to attack a town, km"
+    )
     aggression: Unit = Field(0.5, description="Propensity to attack when odds allow")
     attack_ratio: float = Field(
         1.5, gt=0, le=20, description="Least local force ratio at which it attacks"
@@ -316,9 +319,6 @@ class Combat(_Strict):
         gt=0,
         le=1000,
         description="Distance over which a unit's presence is felt (ambush, threat)",
-    )
-    raid_range_km: float = Field(
-        400.0, gt=0, le=3000, description="How far insurgent bands go to attack a town"
     )
     offensive_range_km: float = Field(
         600.0, gt=0, le=3000, description="How far the state draws columns from for an offensive"

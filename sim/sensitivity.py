@@ -22,6 +22,7 @@ are known in closed form (tests/test_sensitivity.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,7 +201,9 @@ def run_design(
             if progress:
                 progress(1)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
             futures = [pool.submit(run_batch, sc.model_dump_json(), t) for sc, t in jobs]
             for future in futures:  # in order: point i's rows are rows[i]
                 rows.append(pd.concat([t.runs for t in future.result()]))
