@@ -366,7 +366,10 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
     bins = np.linspace(lo, hi if hi > lo else lo + 1, n_bins + 1)
     for (name, rows), col in zip(groups, colours, strict=True):
         v = values.loc[rows].dropna().to_numpy()
-        hist_ax.hist(v, bins=bins, density=True, alpha=0.45, color=col, label=name)
+        if len(groups) == 1:
+            hist_ax.hist(v, bins=bins, density=True, alpha=0.45, color=col, label=name)
+        else:  # filled bars of several groups hide each other: outlines only
+            hist_ax.hist(v, bins=bins, density=True, histtype="step", lw=1, color=col, label=name)
         if len(v) > 2 and np.ptp(v) > 0:
             from scipy.stats import gaussian_kde
 
