@@ -464,9 +464,12 @@ def plot_heatmap(runs: pd.DataFrame, x: str, y: str, outcome: str) -> Figure:
     what = "share of runs" if binary else "median over runs"
     bar.set_label(f"{outcome_label(outcome)}\n({what})")
     n = int(counts.median()) if len(counts) else 0
+    # Other swept parameters are not on the axes: each cell mixes their values, say so.
+    others = [p for p in swept_parameters(runs) if p not in (x, y)]
+    pooled = f"; pooled over {', '.join(parameter_label(p) for p in others)}" if others else ""
     fig.suptitle(
         f"{'Probability' if binary else 'Median'}: {outcome_label(outcome)}\n"
-        f"({len(runs)} runs, about {n} per cell)",
+        f"({len(runs)} runs, about {n} per cell{pooled})",
         fontsize=11,
         fontweight="bold",
     )

@@ -146,3 +146,33 @@ def test_malisim_sensitivity_refuses_an_unknown_method(sweep_file):
     )
     assert done.returncode == 2
     assert "--method: expected one of sobol, morris, got 'fast'" in done.stderr
+
+
+def test_malisim_sensitivity_runs_sobol_on_the_model(sweep_file, tmp_path):
+    out = tmp_path / "sobol"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "sensitivity",
+            str(sweep_file),
+            "--method",
+            "sobol",
+            "--samples",
+            "2",
+            "--outcome",
+            "deaths_civilians",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "10 design points x 1 replicates = 10 runs" in done.stdout
+    table = pd.read_csv(out / "sobol_indices.csv")
+    assert list(table.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    assert len(table) == 3 and table[["S1", "ST"]].notna().all().all()
