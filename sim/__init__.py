@@ -6,19 +6,34 @@ The model core is ``sim.model`` (the schedule), ``sim.agents`` (units), ``sim.ge
 around the core and is imported on demand.
 
     from sim import load_scenario, run_ensemble, MaliConflictModel
+
+The names are imported lazily, so ``malisim check`` and ``--help`` do not pay for Mesa.
 """
 
-from sim.ensemble import Results, run_ensemble, run_one
-from sim.model import MaliConflictModel
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from __future__ import annotations
 
-__all__ = [
-    "MaliConflictModel",
-    "Results",
-    "Scenario",
-    "ScenarioError",
-    "load_scenario",
-    "run_ensemble",
-    "run_one",
-]
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "MaliConflictModel": "sim.model",
+    "Results": "sim.ensemble",
+    "run_ensemble": "sim.ensemble",
+    "run_one": "sim.ensemble",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "load_scenario": "sim.scenario",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
