@@ -21,8 +21,8 @@ are known in closed form (tests/test_sensitivity.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,19 +276,24 @@ def plot_indices(indices: pd.DataFrame, method: str):
     from sim.plots import outcome_label, parameter_label
 
     outcomes = list(dict.fromkeys(indices["outcome"]))
+    # Two panels a row: four in a row squash the parameter names under each bar group.
+    ncols = min(2, len(outcomes))
+    nrows = -(-len(outcomes) // ncols)
     fig, axes = plt.subplots(
-        1, len(outcomes), figsize=(4.6 * len(outcomes), 4.2), layout="constrained", squeeze=False
+        nrows, ncols, figsize=(6.2 * ncols, 3.9 * nrows), layout="constrained", squeeze=False
     )
+    for ax in axes.flat[len(outcomes) :]:
+        ax.set_visible(False)
     if method == "sobol":
         bars = (("S1", "first-order S1", "#0072B2"), ("ST", "total ST", "#E69F00"))
         ylabel = "Sobol' index (share of variance)"
     else:
         bars = (("mu_star", "mu* (mean |elementary effect|)", "#0072B2"),)
         ylabel = "mu* (outcome units per parameter range)"
-    for ax, name in zip(axes[0], outcomes, strict=True):
+    for ax, name in zip(axes.flat, outcomes, strict=False):
         sub = indices[indices["outcome"] == name]
         pos = np.arange(len(sub))
-        width = 0.8 / len(bars)
+        width = (0.8 if method == "sobol" else 0.5) / len(bars)
         for k, (col, label, colour) in enumerate(bars):
             ax.bar(
                 pos + (k - (len(bars) - 1) / 2) * width,
@@ -299,13 +304,23 @@ def plot_indices(indices: pd.DataFrame, method: str):
                 color=colour,
                 label=label,
             )
-        ax.set_xticks(pos, [parameter_label(p) for p in sub["parameter"]], rotation=20)
+        if method == "morris":  # sigma next to mu*: large sigma means nonlinear or interacting
+            ax.scatter(
+                pos + 0.3,  # beside the bar, off its interval line
+                sub["sigma"],
+                marker="D",
+                color="#D55E00",
+                s=22,
+                zorder=3,
+                label="sigma (nonlinearity, interactions)",
+            )
+        ax.set_xticks(pos, [parameter_label(p) for p in sub["parameter"]], rotation=15)
         ax.set_title(outcome_label(name), fontsize=10)
         ax.set_ylabel(ylabel)
         ax.axhline(0, color="black", lw=0.6)
         if method == "sobol":
             ax.set_ylim(min(0, float((sub["S1"] - sub["S1_conf"]).min())) - 0.05, 1.05)
-    axes[0][0].legend(fontsize=8)
+    axes.flat[0].legend(fontsize=8)
     fig.suptitle(
         f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity: which parameters matter "
         "(bars: 95% intervals)",
