@@ -84,7 +84,11 @@ def test_a_sweep_folder_is_read_as_a_sweep_with_its_two_axes(sweep_folder):
 def test_a_run_folder_is_not_a_sweep(run_folder):
     results = plots.load_results(run_folder)
     assert not results.is_sweep and results.swept == []
-    assert results.foreign == ["wagner"]
+    from sim.scenario import load_scenario
+
+    # the foreign forces are those of the scenario the folder records
+    assert set(results.foreign) == set(load_scenario(run_folder / "scenario.toml").foreign)
+    assert "wagner" in results.foreign
 
 
 def test_distribution_groups_are_the_levels_of_the_swept_parameter(sweep_folder):
