@@ -320,8 +320,17 @@ class MaliConflictModel(mesa.Model):
 
     def coup(self, popularity: Any = None) -> None:
         """A coup in Bamako: the army's cohesion breaks for a while; the junta's popularity resets."""
+        desertion = self.config.politics.coup_desertion
+        south = ZONES.index("south")
         for unit in self.units_of("state"):
             unit.morale *= self.config.politics.coup_morale
+            if desertion and self.geo.zone[unit.xy] != south:
+                # Men far from the capital walk away when the chain of command breaks (2012).
+                gone = combat.stochastic_round(unit.strength * desertion, self.rng)
+                unit.strength -= gone
+                self.ledger["state"]["departures"] += gone
+                if unit.strength <= 0:
+                    unit.remove()
         if isinstance(popularity, int | float) and not isinstance(popularity, bool):
             self.popularity = float(popularity)
 
@@ -462,20 +471,17 @@ class MaliConflictModel(mesa.Model):
         ``aggression``.
         """
         doctrine = self.config.factions[faction]
-        free = [
-            u
-            for u in self.units_of(faction)
-            if u.posture == "patrol"
-            or (u.posture == "garrison" and faction != "state" and self._surplus(u) > 0)
-        ]
-        if faction == "state":
-            free = [
-                u
-                for u in self.units_of("state")
-                if u.posture == "garrison" and self._surplus(u) > 0
-            ]
+        free = self._free_units(faction)
         if not free:
             return
+        # Allies' free bands count toward the odds (they would join), but only this faction's
+        # units are ordered here; the ally's own plan sees the same odds.
+        allies = [
+            u
+            for other in FACTIONS
+            if other != faction and self.allied(other, faction)
+            for u in self._free_units(other)
+        ]
         zones = set(doctrine.zones)
         range_cells = doctrine.raid_range_km / self.cell_km
         targets = [
@@ -493,12 +499,9 @@ class MaliConflictModel(mesa.Model):
         if not targets:
             return
         free_xy = np.array([u.xy for u in free])
-        free_power = np.array(
-            [
-                u.power() if u.posture == "patrol" else self._surplus(u) * (0.25 + u.morale)
-                for u in free
-            ]
-        )
+        free_power = np.array([self._spare_power(u) for u in free])
+        ally_xy = np.array([u.xy for u in allies]).reshape(-1, 2)
+        ally_power = np.array([self._spare_power(u) for u in allies])
         used = np.zeros(len(free), dtype=bool)
         scored = []
         for town in targets:
@@ -507,7 +510,8 @@ class MaliConflictModel(mesa.Model):
             if not near.any():
                 continue
             defence = max(self.town_defence_power(town), 1.0)
-            ratio = free_power[near].sum() / defence
+            ally_near = np.abs(ally_xy - (town.x, town.y)).max(axis=1) <= range_cells
+            ratio = (free_power[near].sum() + ally_power[ally_near].sum()) / defence
             if ratio >= doctrine.attack_ratio:
                 scored.append(
                     (town.value * min(ratio, 5.0) / (1.0 + dist[near].mean()), town, near)
@@ -521,9 +525,34 @@ class MaliConflictModel(mesa.Model):
                 self.send(free[i], town, detach=free[i].posture == "garrison")
             used |= joining
 
+    def _free_units(self, faction: str) -> list[Unit]:
+        """Units a faction can send on an unordered attack: insurgent bands and garrison surplus;
+        for the state, only what its garrisons can spare."""
+        if faction == "state":
+            return [
+                u for u in self.units_of("state") if u.posture == "garrison" and self._surplus(u) > 0
+            ]
+        return [
+            u
+            for u in self.units_of(faction)
+            if u.posture == "patrol" or (u.posture == "garrison" and self._surplus(u) > 0)
+        ]
+
+    def _spare_power(self, unit: Unit) -> float:
+        """Effective strength a unit can send: all of a band, a garrison's surplus."""
+        if unit.posture == "patrol":
+            return unit.power()
+        return self._surplus(unit) * (0.25 + unit.morale)
+
     def _surplus(self, unit: Unit) -> int:
-        """Men a garrison can spare beyond what its town needs (half a unit)."""
-        return max(0, unit.strength - self.doctrine(unit.actor).unit_size // 2)
+        """Men a garrison can spare beyond what its town needs (``garrison_size``)."""
+        return max(0, unit.strength - self._garrison_need(unit.actor))
+
+    def _garrison_need(self, actor: str) -> int:
+        """Men an actor leaves to hold a town: a faction's ``garrison_size``, half a foreign unit."""
+        if actor in self.config.factions:
+            return self.config.factions[actor].garrison_size
+        return self.config.foreign[actor].unit_size // 2
 
     def send(self, unit: Unit, town: Town, detach: bool = False) -> Unit:
         """Order a unit (or its surplus, split off a garrison) against a town."""
@@ -543,31 +572,35 @@ class MaliConflictModel(mesa.Model):
     def launch_offensive(self, actor: str, target: str, allies: list[str]) -> None:
         """An offensive order (a scenario event): columns converge on a target town.
 
-        The actor commits a share (its aggression; all for a foreign force) of what its garrisons
-        within ``offensive_range_km`` can spare; each allied foreign force that is present joins
+        The actor commits a share (its aggression; all for a foreign force) of what its units
+        within its ``offensive_range_km`` can spare; each allied foreign force that is present joins
         with a share that grows with its risk tolerance (0.2 at none, 1.0 at full), from bases
-        within its operating range.
+        within its operating range; an allied faction joins with its aggression.
         """
         town = self.towns[target]
-        range_cells = self.config.combat.offensive_range_km / self.cell_km
         for who in [actor, *allies]:
             if who in self.config.foreign:
                 if not self.present[who]:
                     continue
                 force = self.config.foreign[who]
-                share = 1.0 if who == actor else 0.2 + 0.8 * force.risk_tolerance
-                reach = self.operating_range_cells(who)
+                # A patron's own ordered operation reaches as far as the state's would; joining
+                # the client's offensive is routine work, bounded by its risk-taking.
+                own = who == actor
+                share = 1.0 if own else 0.2 + 0.8 * force.risk_tolerance
+                state_range = self.config.factions["state"].offensive_range_km / self.cell_km
+                reach = state_range if own else self.operating_range_cells(who)
             else:
-                share, reach = self.config.factions[who].aggression, range_cells
+                doctrine = self.config.factions[who]
+                share, reach = doctrine.aggression, doctrine.offensive_range_km / self.cell_km
             for unit in self.units_of(who):
                 if (
-                    unit.posture == "retreat"
+                    unit.posture in ("retreat", "offensive")  # committed elsewhere already
                     or max(abs(unit.xy[0] - town.x), abs(unit.xy[1] - town.y)) > reach
                 ):
                     continue
                 men = int(unit.strength * share) if unit.posture == "garrison" else unit.strength
                 keep = unit.strength - men
-                if unit.posture == "garrison" and keep < self.doctrine(who).unit_size // 2:
+                if unit.posture == "garrison" and keep < self._garrison_need(who):
                     men = self._surplus(unit)
                 if men <= 0:
                     continue
@@ -612,8 +645,9 @@ class MaliConflictModel(mesa.Model):
         Risk tolerance sets both what share of a base goes in on the ground (``0.1 + 0.9 x
         risk``; the rest is air power) and the odds the force demands: effective power at least
         ``1 + 3 x (1 - risk)`` times the target's (4:1 for a cautious force, 1:1 for a reckless
-        one). The raider has the initiative, so the target fights back at half its power; the
-        raider's own losses fall on its men on the ground.
+        one). The raider has the initiative, so the target fights back at half its power, times
+        ``0.2 + 0.8 x risk`` (a cautious force engages from stand-off); the raider's own losses
+        fall on its men on the ground.
         """
         if (
             self.steps % self.config.combat.raid_interval_days
@@ -647,9 +681,12 @@ class MaliConflictModel(mesa.Model):
             return
         raiders = max(1, int(base.strength * ground))
         x, y = best.xy
+        # The target, caught by surprise, fights back at half its power; less again against a
+        # cautious force that engages from stand-off range with armour and aircraft.
+        return_fire = 0.5 * (0.2 + 0.8 * force.risk_tolerance)
         losses = combat.battle(
             raiders * (0.25 + base.morale) * air,
-            0.5 * best.power(),
+            return_fire * best.power(),
             raiders,
             best.strength,
             force.firepower,
@@ -1526,6 +1563,7 @@ class MaliConflictModel(mesa.Model):
         row["recruits_jihadists"] = self.ledger["jihadists"]["recruits"]
         row["recruits_jihadists_centre"] = self.recruits_by_zone["jihadists"]["centre"]
         row["abuse_events"] = log.abuse_events
+        row["desertions_state"] = self.ledger["state"]["departures"]
         for actor in self.actors:
             row[f"strength_end_{actor}"] = self.strength(actor)
         row.update(self.lenses(sh))

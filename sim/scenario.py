@@ -104,12 +104,18 @@ class Faction(_Strict):
         100_000, ge=1, le=1_000_000, description="Most fighters the faction can field"
     )
     unit_size: int = Field(200, ge=10, le=5000, description="Men in a column, band or cell")
+    garrison_size: int = Field(
+        100, ge=0, le=5000, description="Men it leaves to hold a town; the rest may go raiding"
+    )
     morale: Unit = Field(0.6, description="Cohesion: how much loss a unit takes before it breaks")
     firepower: float = Field(
         0.02, gt=0, le=1.0, description="Lanchester kill rate, enemies per fighter-day"
     )
     raid_range_km: float = Field(
         300.0, gt=0, le=3000, description="How far its free units go, unordered, to attack a town, km"
+    )
+    offensive_range_km: float = Field(
+        600.0, gt=0, le=3000, description="How far it draws units from for an ordered offensive, km"
     )
     aggression: Unit = Field(0.5, description="Propensity to attack when odds allow")
     attack_ratio: float = Field(
@@ -220,6 +226,9 @@ class Politics(_Strict):
     coup_morale: Unit = Field(
         0.5, description="Multiplier on state units' morale the day of a coup"
     )
+    coup_desertion: Unit = Field(
+        0.0, description="Share of the state's men outside the south who desert on the day of a coup"
+    )
     morale_recovery_days: float = Field(
         60.0, gt=0, le=10_000, description="e-folding time of morale back to doctrine"
     )
@@ -320,9 +329,6 @@ class Combat(_Strict):
         le=1000,
         description="Distance over which a unit's presence is felt (ambush, threat)",
     )
-    offensive_range_km: float = Field(
-        600.0, gt=0, le=3000, description="How far the state draws columns from for an offensive"
-    )
     halt_days_after_capture: int = Field(
         14, ge=0, le=120, description="Days a column consolidates in a town it took"
     )
@@ -384,7 +390,8 @@ class Event(_Strict):
     actor: str | None = Field(None, description="Faction or foreign force id")
     target: str | None = Field(None, description="Town id, for an offensive")
     allies: list[str] = Field(
-        default_factory=list, description="Foreign forces joining an offensive"
+        default_factory=list,
+        description="Actors joining an offensive: foreign forces, or an allied faction",
     )
     between: list[Literal["state", "separatists", "jihadists"]] = Field(
         default_factory=list, description="For a relations event: the two factions"
@@ -518,8 +525,12 @@ def _cross_check(scenario: Scenario, town_ids: set[str]) -> list[tuple[str, str]
         if event.target is not None and event.target not in town_ids:
             problems.append((f"{where}.target", f"unknown town {event.target!r}"))
         for ally in event.allies:
-            if ally not in scenario.foreign:
-                problems.append((f"{where}.allies", f"unknown foreign force {ally!r}"))
+            if ally not in actors:
+                problems.append(
+                    (f"{where}.allies", f"unknown actor {ally!r}; expected one of {sorted(actors)}")
+                )
+            elif ally == event.actor:
+                problems.append((f"{where}.allies", f"{ally!r} is the actor itself"))
         if event.type == "set" and event.parameter not in flat:
             problems.append((f"{where}.parameter", f"unknown parameter {event.parameter!r}"))
         elif event.type == "set":

@@ -273,10 +273,10 @@ CORPUS: list[Case] = [
         "unknown town",
     ),
     Case(
-        "unknown foreign ally",
+        "unknown ally",
         edit('allies = ["wagner"]', 'allies = ["france"]'),
         ["events.0.allies"],
-        "unknown foreign force",
+        "unknown actor 'france'",
     ),
     Case(
         "unknown event actor",
