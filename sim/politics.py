@@ -78,12 +78,14 @@ def lens_western(
 ) -> float:
     """The Western lens: civilian harm by the state and its partner, abuses, jihadist gains.
 
-    ``exp(-(civilians/yr / 300 + abuse events/yr / 30 + 3 x jihadist share of the centre))``:
-    1 means no harm and no jihadist ground in the centre.
+    ``exp(-(civilians/yr / 1000 + abuse events/yr / 100 + 2 x jihadist share of the centre))``:
+    1 means no harm and no jihadist ground in the centre. The scales put a year like Moura's
+    (hundreds of civilians killed by the state's side, scores of abuses) near 0.3 and a
+    Barkhane-like year of few abuses near 0.7, so the lens separates the two.
     """
     years = max(years, 1 / 12)
-    harm = civilians_killed_by_state_side / years / 300.0 + abuse_events / years / 30.0
-    harm += 3.0 * pop_share_jihadists_centre
+    harm = civilians_killed_by_state_side / years / 1000.0 + abuse_events / years / 100.0
+    harm += 2.0 * pop_share_jihadists_centre
     return math.exp(-harm)
 
 
