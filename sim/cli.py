@@ -55,13 +55,9 @@ def run(
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
     from sim.runner import run_command
 
-    problems = []
-    if runs < 1:
-        problems.append(f"--runs: expected a whole number >= 1, got {runs}")
-    if workers < 1:
-        problems.append(f"--workers: expected a whole number >= 1, got {workers}")
-    if seed < 0:
-        problems.append(f"--seed: expected a whole number >= 0, got {seed}")
+    from sim.console import count_problems
+
+    problems = count_problems(runs=runs, workers=workers, seed=seed)
     try:
         from sim.scenario import load_scenario
 
@@ -180,9 +176,9 @@ def plot(
 @app.command()
 def validate(
     runs: Annotated[int, typer.Option("--runs", help="Replicates per scenario")] = 20,
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Output folder")
-    ] = Path("results/validation"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path(
+        "results/validation"
+    ),
     seed: Annotated[int, typer.Option("--seed", help="Ensemble seed")] = 1,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
     only: Annotated[
@@ -269,7 +265,8 @@ def viz(
     ] = None,
     port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8765,
     host: Annotated[
-        str, typer.Option("--host", help="Interface to listen on; other than 127.0.0.1 only if asked")
+        str,
+        typer.Option("--host", help="Interface to listen on; other than 127.0.0.1 only if asked"),
     ] = "127.0.0.1",
 ) -> None:
     """Start the web app (Mesa's Solara visualisation) on http://127.0.0.1:PORT/."""

@@ -321,10 +321,9 @@ class MaliConflictModel(mesa.Model):
     def coup(self, popularity: Any = None) -> None:
         """A coup in Bamako: the army's cohesion breaks for a while; the junta's popularity resets."""
         desertion = self.config.politics.coup_desertion
-        south = ZONES.index("south")
         for unit in self.units_of("state"):
             unit.morale *= self.config.politics.coup_morale
-            if desertion and self.geo.zone[unit.xy] != south:
+            if desertion and self.geo.zone[unit.xy] == NORTH:
                 # Men far from the capital walk away when the chain of command breaks (2012).
                 gone = combat.stochastic_round(unit.strength * desertion, self.rng)
                 unit.strength -= gone
@@ -530,7 +529,9 @@ class MaliConflictModel(mesa.Model):
         for the state, only what its garrisons can spare."""
         if faction == "state":
             return [
-                u for u in self.units_of("state") if u.posture == "garrison" and self._surplus(u) > 0
+                u
+                for u in self.units_of("state")
+                if u.posture == "garrison" and self._surplus(u) > 0
             ]
         return [
             u
@@ -994,18 +995,9 @@ class MaliConflictModel(mesa.Model):
                     self.settle(unit, town)
 
     def _distribute(self, units: list[Unit], deaths: int) -> dict[str, int]:
-        """Spread a group's deaths over its units in proportion to their men; remove the dead."""
-        total = sum(u.strength for u in units)
+        """A group's deaths by actor, spread over its units in proportion to their men."""
         out: dict[str, int] = {}
-        left = deaths
-        for i, unit in enumerate(units):
-            n = (
-                left
-                if i == len(units) - 1
-                else min(left, round(deaths * unit.strength / max(total, 1)))
-            )
-            n = min(n, unit.strength)
-            left -= n
+        for unit, n in zip(units, _share_out(units, deaths), strict=True):
             if n:
                 out[unit.actor] = out.get(unit.actor, 0) + n
         return out
@@ -1035,16 +1027,9 @@ class MaliConflictModel(mesa.Model):
                 if not n:
                     continue
                 mine = [u for u in group if u.actor == actor and u.alive]
-                total = sum(u.strength for u in mine)
-                left = n
-                for i, unit in enumerate(mine):
-                    k = (
-                        left
-                        if i == len(mine) - 1
-                        else min(left, round(n * unit.strength / max(total, 1)))
-                    )
-                    k = min(k, unit.strength)
-                    left -= k
+                shares = _share_out(mine, n)
+                left = n - sum(shares)
+                for unit, k in zip(mine, shares, strict=True):
                     unit.take_losses(k)
                     if unit.strength <= 0:
                         unit.remove()
@@ -1618,6 +1603,27 @@ class MaliConflictModel(mesa.Model):
                 - self.strength(actor)
             )
         return out
+
+
+def _share_out(units: list[Unit], deaths: int) -> list[int]:
+    """Deaths of each unit when a group loses ``deaths`` men, in proportion to their strength.
+
+    The last unit takes the rounding remainder; no unit loses more men than it has, so the
+    shares may add up to less than ``deaths`` when the group is wiped out.
+    """
+    total = sum(u.strength for u in units)
+    shares = []
+    left = deaths
+    for i, unit in enumerate(units):
+        n = (
+            left
+            if i == len(units) - 1
+            else min(left, round(deaths * unit.strength / max(total, 1)))
+        )
+        n = min(n, unit.strength)
+        left -= n
+        shares.append(n)
+    return shares
 
 
 def _lead(units: list[Unit]) -> str:

@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress
 from rich.table import Table
 
+from sim.console import progress_columns
 from sim.ensemble import Results, run_ensemble, run_seed
 from sim.io import atomic_write_parquet, atomic_write_text, manifest, write_manifest
 from sim.scenario import Scenario, to_toml
@@ -84,13 +85,7 @@ def run_command(
     folder = Path(out_dir) if out_dir is not None else Path("results") / scenario.name
     start = time.perf_counter()
     if console.is_terminal:
-        columns = (
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(),
-        )
+        columns = progress_columns()
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(scenario.name, total=runs, rate="")
 

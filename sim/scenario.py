@@ -227,7 +227,7 @@ class Politics(_Strict):
         0.5, description="Multiplier on state units' morale the day of a coup"
     )
     coup_desertion: Unit = Field(
-        0.0, description="Share of the state's men outside the south who desert on the day of a coup"
+        0.0, description="Share of the state's men in the north who desert on the day of a coup"
     )
     morale_recovery_days: float = Field(
         60.0, gt=0, le=10_000, description="e-folding time of morale back to doctrine"

@@ -857,17 +857,11 @@ def sweep_command(
     Input problems (the file, ``--workers``, ``--scheduler``, a folder holding another sweep)
     go to ``fail_input`` (exit 2, nothing written); anything else to ``fail`` (exit 1).
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress
 
-    problems: list[str] = []
-    if workers < 1:
-        problems.append(f"--workers: expected a whole number >= 1, got {workers}")
+    from sim.console import count_problems, progress_columns
+
+    problems: list[str] = count_problems(workers=workers)
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         problems.append(f"--scheduler: expected tcp://HOST:PORT, got {scheduler!r}")
     try:
@@ -888,13 +882,7 @@ def sweep_command(
     where = f"on {scheduler}" if scheduler else f"on {workers} worker(s)"
     try:
         if console.is_terminal:
-            columns = (
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(),
-            )
+            columns = progress_columns()
             with Progress(*columns, console=console, transient=True) as bar:
                 task = bar.add_task(sweep.name, total=sweep.total_runs, rate="")
                 clock = {"start": time.perf_counter(), "ran": 0}

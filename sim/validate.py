@@ -869,13 +869,9 @@ def validate_command(
 
     from sim.scenario import ScenarioError
 
-    problems = []
-    if runs < 1:
-        problems.append(f"--runs: expected a whole number >= 1, got {runs}")
-    if workers < 1:
-        problems.append(f"--workers: expected a whole number >= 1, got {workers}")
-    if seed < 0:
-        problems.append(f"--seed: expected a whole number >= 0, got {seed}")
+    from sim.console import count_problems
+
+    problems = count_problems(runs=runs, workers=workers, seed=seed)
     for name in only or []:
         if name not in HISTORICAL:
             problems.append(
