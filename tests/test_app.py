@@ -124,12 +124,23 @@ def test_the_server_listens_on_127_0_0_1_only(server):
     assert listening_addresses(port) == {"0100007F"}
 
 
+def wagner_values() -> tuple[float, float]:
+    """Wagner's commitment and risk tolerance in the app's default scenario (the file may be
+    recalibrated; the page must show what the file says)."""
+    from sim import load_scenario
+
+    force = load_scenario(ROOT / "scenarios" / "kidal_2023.toml").foreign["wagner"]
+    return force.commitment, force.risk_tolerance
+
+
 def test_the_page_shows_the_scenario_its_date_and_a_drawn_map_of_mali(page):
     page.wait_for_function(
         "document.querySelector('#sim-date').innerText.endsWith('2023-10-01')", timeout=10_000
     )
     summary = page.inner_text("#sim-summary")
-    assert "kidal_2023" in summary and "wagner: commitment 0.70, risk tolerance 0.85" in summary
+    commitment, risk = wagner_values()
+    assert "kidal_2023" in summary
+    assert f"wagner: commitment {commitment:.2f}, risk tolerance {risk:.2f}" in summary
     for label in ("Foreign commitment", "Foreign risk tolerance", "Seed", "Scenario"):
         assert page.get_by_text(label, exact=True).count() >= 1, label
     for name in ("Reset", "Step"):
@@ -160,16 +171,18 @@ def test_pressing_step_advances_the_day_and_redraws_the_charts(page):
 def test_a_moved_slider_and_reset_give_a_model_with_the_new_value(page):
     slider = page.locator(".v-input", has_text="Foreign commitment").locator("[role=slider]")
     slider.focus()
-    for _ in range(4):  # 0.70 -> 0.50 in steps of 0.05
+    commitment, risk = wagner_values()
+    lowered = f"{commitment - 0.20:.2f}"
+    for _ in range(4):  # four steps of 0.05 down
         slider.press("ArrowLeft")
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function(
-        "document.querySelector('#sim-summary').innerText.includes('commitment 0.50')"
+        f"document.querySelector('#sim-summary').innerText.includes('commitment {lowered}')"
     )
     summary = page.inner_text("#sim-summary")
     # The new model: back on day 0, the new commitment, the risk tolerance untouched.
     assert "2023-10-01 (day 0 of 183)" in summary
-    assert "wagner: commitment 0.50, risk tolerance 0.85" in summary
+    assert f"wagner: commitment {lowered}, risk tolerance {risk:.2f}" in summary
     page.wait_for_function(
         "document.querySelector('#sim-date').innerText.endsWith('2023-10-01')", timeout=10_000
     )
