@@ -392,59 +392,82 @@ def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Fig
 # --- the charts ---------------------------------------------------------------------------------
 
 
+def chart_panels(model: AppModel) -> list[tuple[str, dict[str, tuple[str, str]], tuple | None]]:
+    """Return the six panels: title, series (label -> history column, colour), y-limits."""
+    deaths = {a: (f"deaths_{a}", actor_colour(a)) for a in model.actors}
+    deaths["civilians"] = ("deaths_civilians", "#9467bd")
+    foreign = {f: (f"present_{f}", actor_colour(f)) for f in model.foreign_ids}
+    return [
+        (
+            "fighters in the field",
+            {a: (f"strength_{a}", actor_colour(a)) for a in model.actors},
+            None,
+        ),
+        ("deaths (cumulative)", deaths, None),
+        (
+            "population under control (share)",
+            {n: (f"pop_share_{n}", SIDE_COLOURS[n]) for n in CONTROL_CLASSES},
+            (0, 1),
+        ),
+        ("regime popularity", {"popularity": ("popularity", "#2ca02c")}, (0, 1)),
+        (
+            "foreign forces present (men)"
+            if foreign
+            else "foreign forces present: none in this scenario",
+            foreign,
+            None,
+        ),
+        (
+            "lens scores",
+            {
+                "western": ("lens_western", "#4c72b0"),
+                "bamako": ("lens_bamako", "#55a868"),
+                "patron": ("lens_patron", "#c44e52"),
+            },
+            None,
+        ),
+    ]
+
+
 def draw_charts(model: AppModel) -> Figure:
-    """Draw six small panels over the days run so far (one point a day)."""
+    """Draw six small panels over the days run so far (one point a day).
+
+    The figure is built once per model and kept on it; each redraw only moves the lines' data
+    and the axes' limits, which halves the cost of a step's redraw (building six axes with
+    their ticks, grids and legends cost as much as rendering them).
+    """
+    cached = getattr(model, "_charts", None)
+    if cached is None:
+        fig = Figure(figsize=(6.6, 6.0))
+        fig.subplots_adjust(left=0.09, right=0.96, bottom=0.08, top=0.95, hspace=0.4, wspace=0.25)
+        axes = fig.subplots(3, 2, sharex=True)
+        lines: list[tuple[Any, Any, str]] = []
+        for ax, (title, series, ylim) in zip(axes.flat, chart_panels(model), strict=True):
+            for label, (column, colour) in series.items():
+                (line,) = ax.plot([], [], color=colour, lw=1.3, label=label)
+                lines.append((ax, line, column))
+            ax.set_title(title, fontsize=9)
+            ax.tick_params(labelsize=7)
+            ax.grid(alpha=0.3)
+            if ylim:
+                ax.set_ylim(*ylim)
+                ax.set_autoscaley_on(False)
+            if len(series) > 1:
+                ax.legend(fontsize=6, loc="upper left", ncols=2 if len(series) > 3 else 1)
+        cached = model._charts = (fig, axes, lines)
+    fig, axes, lines = cached
     rows = model.history
     days = np.arange(len(rows))
-    fig = Figure(figsize=(6.6, 6.0))
-    fig.subplots_adjust(left=0.09, right=0.96, bottom=0.08, top=0.95, hspace=0.4, wspace=0.25)
-    axes = fig.subplots(3, 2, sharex=True)
+    for _, line, column in lines:
+        line.set_data(days, [r.get(column, np.nan) for r in rows])
+    for ax in {id(ax): ax for ax, _, _ in lines}.values():
+        ax.relim()
+        ax.autoscale_view(scalex=False)
     # Four fixed date ticks: matplotlib's automatic date ticks cost most of a redraw.
     last = max(len(rows) - 1, 1)
     ticks = sorted({round(i * last / 3) for i in range(4)})
     labels = [rows[min(t, len(rows) - 1)]["date"].strftime("%d %b %y") for t in ticks]
-
-    def lines(ax: Any, title: str, series: dict[str, tuple[str, str]], ylim=None) -> None:
-        for label, (column, colour) in series.items():
-            ax.plot(days, [r.get(column, np.nan) for r in rows], color=colour, lw=1.3, label=label)
-        ax.set_title(title, fontsize=9)
-        ax.tick_params(labelsize=7)
-        ax.grid(alpha=0.3)
-        ax.set_xlim(0, last)
-        if ylim:
-            ax.set_ylim(*ylim)
-        if len(series) > 1:
-            ax.legend(fontsize=6, loc="upper left", ncols=2 if len(series) > 3 else 1)
-
-    actors = {a: (f"strength_{a}", actor_colour(a)) for a in model.actors}
-    lines(axes[0, 0], "fighters in the field", actors)
-    deaths = {a: (f"deaths_{a}", actor_colour(a)) for a in model.actors}
-    deaths["civilians"] = ("deaths_civilians", "#9467bd")
-    lines(axes[0, 1], "deaths (cumulative)", deaths)
-    lines(
-        axes[1, 0],
-        "population under control (share)",
-        {n: (f"pop_share_{n}", SIDE_COLOURS[n]) for n in CONTROL_CLASSES},
-        ylim=(0, 1),
-    )
-    lines(axes[1, 1], "regime popularity", {"popularity": ("popularity", "#2ca02c")}, (0, 1))
-    if model.foreign_ids:
-        lines(
-            axes[2, 0],
-            "foreign forces present (men)",
-            {f: (f"present_{f}", actor_colour(f)) for f in model.foreign_ids},
-        )
-    else:
-        axes[2, 0].set_title("foreign forces present: none in this scenario", fontsize=9)
-    lines(
-        axes[2, 1],
-        "lens scores",
-        {
-            "western": ("lens_western", "#4c72b0"),
-            "bamako": ("lens_bamako", "#55a868"),
-            "patron": ("lens_patron", "#c44e52"),
-        },
-    )
+    axes[0, 0].set_xlim(0, last)  # the axes share x
     for ax in axes[2]:
         ax.set_xticks(ticks, labels)
     return fig
