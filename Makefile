@@ -39,8 +39,8 @@ validate: $(STAMP)
 	$(BIN)/malisim validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks tools
+	$(BIN)/ruff format --check sim tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) results/*/ .pytest_cache

@@ -53,9 +53,8 @@ def run(
     ] = None,
 ) -> None:
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
-    from sim.runner import run_command
-
     from sim.console import count_problems
+    from sim.runner import run_command
 
     problems = count_problems(runs=runs, workers=workers, seed=seed)
     try:

@@ -75,7 +75,7 @@ class MaliConflictModel(mesa.Model):
         # actor's units or strength does not scan every agent of the model.
         self.units_by_actor: dict[str, dict[Unit, None]] = {}
         self._hostility: dict[tuple, bool] = {}
-        # A private deep copy: ``set`` events change parameters mid-run without touching the caller's.
+        # A private deep copy: ``set`` events change parameters mid-run, not the caller's copy.
         self.config = scenario.model_copy(deep=True)
         self.run_id = run_id
         self.seed = rng if isinstance(rng, int | np.integer) else None
@@ -319,7 +319,7 @@ class MaliConflictModel(mesa.Model):
                 self.set_parameter(event.parameter, event.value)
 
     def coup(self, popularity: Any = None) -> None:
-        """A coup in Bamako: the army's cohesion breaks for a while; the junta's popularity resets."""
+        """A coup in Bamako: the army's cohesion breaks for a while; popularity may reset."""
         desertion = self.config.politics.coup_desertion
         for unit in self.units_of("state"):
             unit.morale *= self.config.politics.coup_morale
@@ -525,8 +525,10 @@ class MaliConflictModel(mesa.Model):
             used |= joining
 
     def _free_units(self, faction: str) -> list[Unit]:
-        """Units a faction can send on an unordered attack: insurgent bands and garrison surplus;
-        for the state, only what its garrisons can spare."""
+        """Units a faction can send on an unordered attack.
+
+        Insurgent bands and garrison surplus; for the state, only what its garrisons can spare.
+        """
         if faction == "state":
             return [
                 u
@@ -550,7 +552,7 @@ class MaliConflictModel(mesa.Model):
         return max(0, unit.strength - self._garrison_need(unit.actor))
 
     def _garrison_need(self, actor: str) -> int:
-        """Men an actor leaves to hold a town: a faction's ``garrison_size``, half a foreign unit."""
+        """Men an actor leaves to hold a town: ``garrison_size``, or half a foreign unit."""
         if actor in self.config.factions:
             return self.config.factions[actor].garrison_size
         return self.config.foreign[actor].unit_size // 2
@@ -632,8 +634,11 @@ class MaliConflictModel(mesa.Model):
         )
 
     def held_back(self, unit: Unit, x: int, y: int) -> bool:
-        """Whether a state-side column must stop short of (x, y): its objective hosts peacekeepers
-        and (x, y) is within ``reach_km`` of it (close enough to threaten the town)."""
+        """Whether a state-side column must stop short of (x, y).
+
+        It must when its objective hosts peacekeepers and (x, y) is within ``reach_km`` of it
+        (close enough to threaten the town).
+        """
         if unit.side != "state" or unit.posture != "offensive" or unit.objective is None:
             return False
         town = self.towns[unit.objective]
@@ -764,8 +769,9 @@ class MaliConflictModel(mesa.Model):
                 other.halt_until = halt
 
     def arrive(self, unit: Unit) -> None:
-        """A unit reached its destination: a column takes the town (or fights for it), a retreat
-        becomes a garrison or a band.
+        """A unit reached its destination.
+
+        A column takes the town (or fights for it); a retreat becomes a garrison or a band.
         """
         if unit.posture == "offensive":
             town = self.towns.get(unit.objective or "")
@@ -784,7 +790,7 @@ class MaliConflictModel(mesa.Model):
             unit.objective = unit.destination = None
 
     def settle(self, unit: Unit, town: Town) -> None:
-        """After an attack: garrison the town if the side holds it, else melt into the countryside."""
+        """After an attack: garrison the town if the side holds it, else melt into the country."""
         unit.objective = unit.destination = None
         if town.holder == unit.side:
             unit.posture = "garrison"
@@ -1332,7 +1338,6 @@ class MaliConflictModel(mesa.Model):
         pool and take the field as a new band once they number half a unit, at a cell drawn in
         proportion to the recruitment weight: where grievance is, bands appear.
         """
-        pop_cfg = self.config.population
         for faction in ("jihadists", "separatists"):
             doctrine = self.config.factions[faction]
             if doctrine.recruit_rate <= 0:
@@ -1591,7 +1596,7 @@ class MaliConflictModel(mesa.Model):
         return {"lens_western": western, "lens_bamako": bamako, "lens_patron": patron}
 
     def check_ledger(self) -> dict[str, int]:
-        """Start + recruits + reinforcements - deaths - departures - in the field, per actor (all 0)."""
+        """Start + recruits + reinforcements - deaths - departures - in the field (all 0)."""
         out = {}
         for actor, book in self.ledger.items():
             out[actor] = (

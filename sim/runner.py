@@ -111,8 +111,8 @@ def run_command(
     )
     console.print(summary_table(results.runs, list(scenario.foreign)))
     console.print(
-        f"{runs} runs in {elapsed:.1f} s. Results in {folder}/: runs.parquet ({len(results.runs)} rows), "
-        f"events.parquet ({len(results.events)} rows), timeseries.parquet ({len(results.timeseries)} rows), "
-        "scenario.toml, manifest.json"
+        f"{runs} runs in {elapsed:.1f} s. Results in {folder}/: "
+        f"runs.parquet ({len(results.runs)} rows), events.parquet ({len(results.events)} rows), "
+        f"timeseries.parquet ({len(results.timeseries)} rows), scenario.toml, manifest.json"
     )
     return folder

@@ -112,7 +112,7 @@ class Faction(_Strict):
         0.02, gt=0, le=1.0, description="Lanchester kill rate, enemies per fighter-day"
     )
     raid_range_km: float = Field(
-        300.0, gt=0, le=3000, description="How far its free units go, unordered, to attack a town, km"
+        300.0, gt=0, le=3000, description="How far its free units go, unordered, to attack, km"
     )
     offensive_range_km: float = Field(
         600.0, gt=0, le=3000, description="How far it draws units from for an ordered offensive, km"
@@ -662,7 +662,8 @@ def apply_overrides(
             problems.append(
                 (
                     name,
-                    "unknown parameter for --set (see the runs table's columns or docs/SCENARIOS.md)",
+                    "unknown parameter for --set (see the runs table's columns or "
+                    "docs/SCENARIOS.md)",
                 )
             )
             continue
@@ -720,7 +721,7 @@ def scenario_from_dict(
 
 
 def _loose_known(data: dict[str, Any]) -> dict[str, Any]:
-    """The names a scenario would have with defaults, for telling a typo in --set from a real name."""
+    """The names a scenario would have with defaults: a typo in --set versus a real name."""
     known = _deep_copy(data)
     for section, model in (
         ("relations", Relations),
@@ -789,7 +790,7 @@ def flatten_parameters(scenario: Scenario) -> dict[str, Any]:
 
 
 def to_toml(scenario: Scenario) -> str:
-    """The resolved scenario as TOML text (defaults filled in), readable by :func:`load_scenario`."""
+    """The resolved scenario as TOML text (defaults filled in), for :func:`load_scenario`."""
     data = scenario.model_dump(mode="python", exclude_none=True)
     lines: list[str] = []
 

@@ -31,8 +31,9 @@ def diffuse_and_decay(
 def pull_legitimacy(
     legitimacy: np.ndarray, state_control: np.ndarray, grievance: np.ndarray, rate: float
 ) -> None:
-    """Legitimacy drifts toward 1 where the state holds ground and toward 0 where it does not,
-    and is worn down by grievance (in place).
+    """Move legitimacy toward control and wear it down by grievance (in place).
+
+    It drifts toward 1 where the state holds ground and toward 0.2 where it does not.
     """
     target = np.where(state_control, 1.0, 0.2) - grievance
     legitimacy += rate * (target - legitimacy)
@@ -46,7 +47,8 @@ def recruitment_weight(
     reachable: np.ndarray,
     grievance_weight: float,
 ) -> np.ndarray:
-    """People an insurgent faction can draw from, per cell: population x (1 + w x grievance)
-    x (1 - legitimacy), in cells the faction can reach.
+    """People an insurgent faction can draw from, per cell.
+
+    population x (1 + w x grievance) x (1 - legitimacy), in cells the faction can reach.
     """
     return population * (1.0 + grievance_weight * grievance) * (1.0 - legitimacy) * reachable

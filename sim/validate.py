@@ -867,9 +867,8 @@ def validate_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
 
-    from sim.scenario import ScenarioError
-
     from sim.console import count_problems
+    from sim.scenario import ScenarioError
 
     problems = count_problems(runs=runs, workers=workers, seed=seed)
     for name in only or []:

@@ -2,23 +2,35 @@
 
 from pathlib import Path
 
-from sim.scenario import Combat, Event, Faction, ForeignForce, Politics, Population, Relations, ScenarioSettings
+from sim.scenario import (
+    Combat,
+    Event,
+    Faction,
+    ForeignForce,
+    Politics,
+    Population,
+    Relations,
+    ScenarioSettings,
+)
 
+MODELS = (ScenarioSettings, Faction, ForeignForce, Relations, Politics, Population, Combat, Event)
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_scenario_field_is_documented():
     text = (ROOT / "docs" / "SCENARIOS.md").read_text()
-    for model in (ScenarioSettings, Faction, ForeignForce, Relations, Politics, Population, Combat, Event):
+    for model in MODELS:
         for field in model.model_fields:
-            assert f"| `{field}` |" in text, f"{model.__name__}.{field} is missing from docs/SCENARIOS.md"
+            missing = f"{model.__name__}.{field} is missing from docs/SCENARIOS.md"
+            assert f"| `{field}` |" in text, missing
 
 
 def test_the_odd_names_the_processes_of_the_schedule():
     odd = (ROOT / "docs" / "ODD.md").read_text()
     source = (ROOT / "sim" / "model.py").read_text()
-    step = source[source.index("def step(self)"): source.index("def run(self)")]
+    step = source[source.index("def step(self)") : source.index("def run(self)")]
     for line in step.splitlines():
         line = line.strip()
         if line.startswith("self.") and line.endswith("()"):
-            assert line[5:-2] in odd, f"{line[5:-2]} runs every day but docs/ODD.md does not describe it"
+            name = line[5:-2]
+            assert name in odd, f"{name} runs every day but docs/ODD.md does not describe it"

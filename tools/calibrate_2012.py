@@ -42,7 +42,8 @@ def score(results) -> dict[str, float]:
     for run in runs:
         dates = [losses[t].get(run) for t in CAPITALS]
         if all(dates):
-            if max(dates) <= BY and min(dates) >= COUP - dt.timedelta(days=7) and (max(dates) - min(dates)).days <= 42:
+            after_coup = min(dates) >= COUP - dt.timedelta(days=7)
+            if max(dates) <= BY and after_coup and (max(dates) - min(dates)).days <= 42:
                 together += 1
             if min(dates) < COUP - dt.timedelta(days=7):
                 early += 1
@@ -54,6 +55,7 @@ def score(results) -> dict[str, float]:
 
 
 def main() -> None:
+    """Run the search and write its table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--points", type=int, default=30)
     parser.add_argument("--runs", type=int, default=8)
@@ -65,9 +67,13 @@ def main() -> None:
     sample = qmc.LatinHypercube(d=len(names), seed=args.seed).random(args.points)
     rows = []
     for i, unit in enumerate(sample):
-        values = {n: RANGES[n][0] + u * (RANGES[n][1] - RANGES[n][0]) for n, u in zip(names, unit, strict=True)}
-        values["factions.separatists.garrison_size"] = int(values["factions.separatists.garrison_size"])
-        values["factions.jihadists.garrison_size"] = values["factions.separatists.garrison_size"]
+        values = {
+            n: RANGES[n][0] + u * (RANGES[n][1] - RANGES[n][0])
+            for n, u in zip(names, unit, strict=True)
+        }
+        garrison = int(values["factions.separatists.garrison_size"])
+        values["factions.separatists.garrison_size"] = garrison
+        values["factions.jihadists.garrison_size"] = garrison
         scenario = load_scenario("scenarios/mali_2012.toml", values)
         results = run_ensemble(scenario, runs=args.runs, seed=1, workers=2)
         row = {**values, **score(results)}

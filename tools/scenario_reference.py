@@ -2,14 +2,31 @@
 
 from pydantic_core import PydanticUndefined
 
-from sim.scenario import Combat, Event, Faction, ForeignForce, Politics, Population, Relations, ScenarioSettings
+from sim.scenario import (
+    Combat,
+    Event,
+    Faction,
+    ForeignForce,
+    Politics,
+    Population,
+    Relations,
+    ScenarioSettings,
+)
 
-SECTIONS = [("[scenario]", ScenarioSettings), ("[factions.<state|separatists|jihadists>]", Faction),
-            ("[foreign.<id>]", ForeignForce), ("[relations]", Relations), ("[politics]", Politics),
-            ("[population]", Population), ("[combat]", Combat), ("[[events]]", Event)]
+SECTIONS = [
+    ("[scenario]", ScenarioSettings),
+    ("[factions.<state|separatists|jihadists>]", Faction),
+    ("[foreign.<id>]", ForeignForce),
+    ("[relations]", Relations),
+    ("[politics]", Politics),
+    ("[population]", Population),
+    ("[combat]", Combat),
+    ("[[events]]", Event),
+]
 
 
 def main() -> None:
+    """Print one Markdown table a section."""
     for name, model in SECTIONS:
         print(f"\n### `{name}`\n\n| field | default | meaning |\n|---|---|---|")
         for field, info in model.model_fields.items():

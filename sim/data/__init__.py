@@ -1,0 +1,1 @@
+"""The project's own geography data (see SOURCES.md)."""
