@@ -108,7 +108,7 @@ class MaliConflictModel(mesa.Model):
             f: [] for f in self.foreign_ids
         }
         self.recruit_pool = dict.fromkeys(FACTIONS, 0.0)
-        self.recruits_by_zone = {f: dict.fromkeys(ZONES, 0) for f in FACTIONS}
+        self.recruits_by_zone = {f: dict.fromkeys(ZONES, 0.0) for f in FACTIONS}
         self.kidal_capture_date: dt.date | None = None
         self.events_on: dict[dt.date, list] = {}
         for event in cfg.events:
@@ -274,9 +274,9 @@ class MaliConflictModel(mesa.Model):
             self.plan()
         self.move_units()
         self._refresh_presence()
+        self.abandon_indefensible_towns()
         self.fight_battles()
         self.strike_columns()
-        self.abandon_indefensible_towns()
         self.commit_abuses()
         self.update_population()
         self.recruit()
@@ -1242,6 +1242,10 @@ class MaliConflictModel(mesa.Model):
             if threat > ratio * defence:
                 for unit in defenders:
                     self.retreat(unit)
+                    # It slips away at once (the CSP left Kidal the night before the army came):
+                    # a day's march out, before the columns close in.
+                    if unit.mobile:
+                        unit.move()
                 self.log.event(
                     self.date,
                     town.lat,
@@ -1349,14 +1353,16 @@ class MaliConflictModel(mesa.Model):
                 continue
             room = doctrine.ceiling - self.strength(faction) - self.recruit_pool[faction]
             expected = min(doctrine.recruit_rate * total / 1000.0, max(room, 0.0))
-            self.recruit_pool[faction] += self.rng.poisson(expected) if expected > 0 else 0
+            drawn = self.rng.poisson(expected) if expected > 0 else 0
+            self.recruit_pool[faction] += drawn
+            # Book each day's recruits to the zones they come from, in proportion to the weight.
+            for zone, share in self._zone_shares[faction].items():
+                self.recruits_by_zone[faction][zone] += drawn * share
             if self.recruit_pool[faction] >= doctrine.unit_size / 2:
                 men = int(self.recruit_pool[faction])
                 self.recruit_pool[faction] = 0.0
                 flat = self.rng.choice(weight.size, p=(weight / total).ravel())
                 xy = divmod(int(flat), self.geo.height)
-                zone = int(self.geo.zone[xy])
-                self.recruits_by_zone[faction][ZONES[zone] if zone >= 0 else "north"] += men
                 town = self.town_at.get(xy)
                 posture = "garrison" if town is not None and town.holder == faction else "patrol"
                 self.spawn(faction, men, xy, posture, ledger="recruits")
@@ -1365,6 +1371,8 @@ class MaliConflictModel(mesa.Model):
             self.reinforce_state(int(state.reserve * state.reinforce_rate))
 
     def _refresh_recruitment_weights(self) -> None:
+        """Each insurgent faction's recruitment weight per cell, its total and its zones' shares."""
+        self._zone_shares: dict[str, dict[str, float]] = {}
         pop_cfg = self.config.population
         self._weights = {}
         for faction in ("jihadists", "separatists"):
@@ -1375,6 +1383,11 @@ class MaliConflictModel(mesa.Model):
                 self.geo.population, self.grievance, self.legitimacy, reachable, gw
             )
             self._weights[faction] = (weight, float(weight.sum()))
+            total = max(float(weight.sum()), 1e-12)
+            self._zone_shares[faction] = {
+                zone: float(weight[self.geo.zone == i].sum()) / total
+                for i, zone in enumerate(ZONES)
+            }
 
     def reinforce_state(self, men: int) -> None:
         """The state sends men from its reserve to the most threatened town it holds."""
@@ -1551,7 +1564,7 @@ class MaliConflictModel(mesa.Model):
         row["pop_share_jihadists_centre"] = sh["pop_centre"]["jihadists"]
         row["regime_popularity_end"] = self.popularity
         row["recruits_jihadists"] = self.ledger["jihadists"]["recruits"]
-        row["recruits_jihadists_centre"] = self.recruits_by_zone["jihadists"]["centre"]
+        row["recruits_jihadists_centre"] = round(self.recruits_by_zone["jihadists"]["centre"], 1)
         row["abuse_events"] = log.abuse_events
         row["desertions_state"] = self.ledger["state"]["departures"]
         for actor in self.actors:

@@ -309,31 +309,49 @@ def median_days_to_kidal(after: str) -> Callable:
     return measure
 
 
-def median_fighting_at_capture(town: str, after: str, window_days: int = 14) -> Callable:
-    """Median battle deaths (all sides) at a town in the days before the state took it.
+def median_fighting_at_capture(
+    town: str, after: str, window_days: int = 14, within_km: float = 25.0
+) -> Callable:
+    """Median battle deaths (all sides) in a town in the days before the state took it.
 
-    Over the runs in which it did; the window is ``window_days`` up to the capture.
+    Over the runs in which it did; the window is ``window_days`` up to the capture. "In the
+    town" means events within ``within_km`` of its coordinates (its own cell at the default
+    grid): the events table's ``town`` column names the nearest town, whose area can span a
+    whole massif, and the record speaks of fighting inside the town.
     """
 
     def measure(results: Results, scenario: Scenario) -> float:
         captures = first_capture_dates(results.events, town, after=_date(after))
         if not captures:
             return np.nan
+        events = results.events
+        lat, lon = town_coordinates(town)
+        km = np.hypot(
+            (events["lat"] - lat) * 110.6, (events["lon"] - lon) * 111.3 * np.cos(np.radians(lat))
+        )
+        near = events[km <= within_km]
         values = []
         for run_id, date in captures.items():
             deaths = deaths_between(
-                results.events,
+                near,
                 "deaths_total",
                 date - dt.timedelta(days=window_days),
                 date,
                 [run_id],
-                town=town,
                 event_types=("battle",),
             )
             values.append(float(deaths.iloc[0]))
         return float(np.median(values))
 
     return measure
+
+
+def town_coordinates(town: str) -> tuple[float, float]:
+    """A town's (lat, lon) from the project's towns table."""
+    from sim.geography import build_geography
+
+    row = build_geography().towns.loc[town]
+    return float(row["lat"]), float(row["lon"])
 
 
 def abuse_recruitment_ratio(results: Results, scenario: Scenario) -> float:
@@ -479,7 +497,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "C4",
         "kidal_2023",
         P_C4,
-        "median battle deaths at Kidal in the 14 days before its capture <= 50",
+        "median battle deaths in Kidal (within 25 km) in the 14 days before its capture <= 50",
         median_fighting_at_capture("kidal", "2023-10-01"),
         high=50,
         unit="men",
