@@ -47,7 +47,13 @@ def test_after_heavy_losses_a_committed_patron_reinforces_and_a_reluctant_one_le
     assert committed.runs.max_engagement_deaths_foreign_wagner.median() >= 30
     # ...and answer them in opposite ways.
     assert reluctant.runs.withdrew_foreign_wagner.mean() >= 0.5
-    assert committed.runs.withdrew_foreign_wagner.mean() <= 0.1
+    # Even a committed patron may leave after repeated disasters (pressure can outweigh
+    # commitment in the rule), but far more rarely than a reluctant one.
+    assert committed.runs.withdrew_foreign_wagner.mean() <= 0.2
+    assert (
+        reluctant.runs.withdrew_foreign_wagner.mean()
+        >= 3 * committed.runs.withdrew_foreign_wagner.mean()
+    )
     assert (committed.runs.reinforcements_foreign_wagner > 0).mean() >= 0.8
     assert (reluctant.runs.reinforcements_foreign_wagner > 0).mean() <= 0.3
 
