@@ -482,6 +482,19 @@ def load_town_ids() -> frozenset[str]:
         return frozenset(row["id"] for row in csv.DictReader(handle))
 
 
+SECTIONS = {
+    "[scenario]": ScenarioSettings,
+    "[factions.<state|separatists|jihadists>]": Faction,
+    "[foreign.<id>]": ForeignForce,
+    "[relations]": Relations,
+    "[politics]": Politics,
+    "[population]": Population,
+    "[combat]": Combat,
+    "[[events]]": Event,
+}
+"""Each section of a scenario file and the schema that validates it (for the reference docs)."""
+
+
 # --- cross-checks against the map --------------------------------------------------------------
 
 

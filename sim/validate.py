@@ -685,12 +685,29 @@ def run_validation(
 SIDE_COLOURS = {"state": "#2b6cb0", "separatists": "#d69e2e", "jihadists": "#2d3748"}
 
 
-def figure_holders(validation: Validation, folder: Path) -> Path | None:
-    """Who holds Kidal, Gao and Timbuktu over time across runs, 2012-2013 (a stacked share)."""
+def _pyplot():
+    """Pyplot on the Agg back end (figures are files; no display is needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    """Lay out, write and close a report figure."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def figure_holders(validation: Validation, folder: Path) -> Path | None:
+    """Who holds Kidal, Gao and Timbuktu over time across runs, 2012-2013 (a stacked share)."""
+    plt = _pyplot()
 
     parts = [n for n in ("mali_2012", "serval_2013") if n in validation.results]
     if not parts:
@@ -738,19 +755,12 @@ def figure_holders(validation: Validation, folder: Path) -> Path | None:
     axes[0].set_title(
         "Who holds the northern capitals, 2012-2013 (mali_2012 then serval_2013 ensembles)"
     )
-    fig.tight_layout()
-    path = folder / "holders_2012_2013.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, folder / "holders_2012_2013.png")
 
 
 def figure_foreign_deaths(validation: Validation, folder: Path) -> Path | None:
     """Foreign forces' deaths per year by kind of force (median and 90% band over runs)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     name = next(
         (n for n in ("history_2012_2025", "barkhane_2014") if n in validation.results), None
@@ -791,19 +801,12 @@ def figure_foreign_deaths(validation: Validation, folder: Path) -> Path | None:
     ax.set_yscale("symlog", linthresh=10)
     ax.set_title(f"Foreign forces' deaths per year by kind ({name}, {len(results.runs)} runs)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = folder / "foreign_deaths_per_year.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, folder / "foreign_deaths_per_year.png")
 
 
 def figure_kidal(validation: Validation, folder: Path) -> Path | None:
     """When the state took Kidal in the 2023 ensemble, against the record (14 November)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     if "kidal_2023" not in validation.results:
         return None
@@ -819,11 +822,7 @@ def figure_kidal(validation: Validation, folder: Path) -> Path | None:
     ax.set_xlabel("days from the offensive order (2023-10-02) to Kidal")
     ax.set_ylabel("runs")
     ax.set_title(f"Kidal 2023: {len(days)} of {len(results.runs)} runs took it ({never} never)")
-    fig.tight_layout()
-    path = folder / "kidal_2023_capture.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, folder / "kidal_2023_capture.png")
 
 
 def write_report(validation: Validation, folder: Path, command: str = "") -> Path:

@@ -2,32 +2,12 @@
 
 from pydantic_core import PydanticUndefined
 
-from sim.scenario import (
-    Combat,
-    Event,
-    Faction,
-    ForeignForce,
-    Politics,
-    Population,
-    Relations,
-    ScenarioSettings,
-)
-
-SECTIONS = [
-    ("[scenario]", ScenarioSettings),
-    ("[factions.<state|separatists|jihadists>]", Faction),
-    ("[foreign.<id>]", ForeignForce),
-    ("[relations]", Relations),
-    ("[politics]", Politics),
-    ("[population]", Population),
-    ("[combat]", Combat),
-    ("[[events]]", Event),
-]
+from sim.scenario import SECTIONS
 
 
 def main() -> None:
     """Print one Markdown table a section."""
-    for name, model in SECTIONS:
+    for name, model in SECTIONS.items():
         print(f"\n### `{name}`\n\n| field | default | meaning |\n|---|---|---|")
         for field, info in model.model_fields.items():
             if info.default_factory is not None:
