@@ -49,7 +49,7 @@ def patron_decision(
         rng: random source.
 
     The chance of doubling down is logistic in ``2 * commitment - 1 + 0.5 * dependence -
-    0.3 * pressure``: at commitment 0.9 a heavy defeat is usually answered with reinforcements,
+    0.2 * pressure``: at commitment 0.9 a heavy defeat is usually answered with reinforcements,
     at 0.1 almost never. A patron that does not double down trims its force, or leaves if the
     pressure is heavy.
 
@@ -57,7 +57,9 @@ def patron_decision(
     if pressure < QUIET_PRESSURE:
         return "hold"
     resolve = 2.0 * commitment - 1.0 + 0.5 * dependence - 0.2 * pressure
-    if rng.random() < 1.0 / (1.0 + math.exp(-4.0 * resolve)):
+    # Clipped so that a catastrophic pressure (hundreds of times the force lost) cannot
+    # overflow the exponential; the chance is then 0 to machine precision anyway.
+    if rng.random() < 1.0 / (1.0 + math.exp(min(60.0, -4.0 * resolve))):
         return "reinforce"
     return "withdraw" if pressure >= HEAVY_PRESSURE else "draw_down"
 

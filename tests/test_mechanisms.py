@@ -152,3 +152,10 @@ def test_a_set_battle_favours_the_side_with_the_numbers():
     rng = np.random.default_rng(4)
     outcomes = [combat.battle(1000, 250, 1000, 250, 0.02, 0.02, 1.0, 0.9, rng) for _ in range(2000)]
     assert np.mean([o.defender for o in outcomes]) > 3 * np.mean([o.attacker for o in outcomes])
+
+
+def test_the_patron_rule_survives_a_catastrophic_loss():
+    # Hypothesis found a drawn scenario whose pressure overflowed the logistic: a patron that
+    # loses hundreds of times its strength leaves, and the rule does not crash.
+    rng = np.random.default_rng(1)
+    assert politics.patron_decision(0.9, 1e4, 0.0, rng) == "withdraw"
