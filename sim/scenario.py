@@ -760,6 +760,52 @@ def _deep_copy(value: Any) -> Any:
     return value
 
 
+MAX_BASE_DEPTH = 4
+"""How many ``base`` files a scenario may stack (a counterfactual of a counterfactual...)."""
+
+
+def read_scenario_data(path: str | Path, _depth: int = 0) -> dict[str, Any]:
+    """Read a scenario file as a raw dict, resolving ``[scenario] base`` if it names one.
+
+    A scenario may start from another (``base = "../north_2024.toml"``, relative to the file):
+    its tables are merged key by key over the base's, and its ``[[events]]`` are added to the
+    base's. Counterfactuals stay in step with the scenario they vary.
+
+    Raises:
+        ScenarioError: if this file or a base cannot be read, or bases nest too deep.
+
+    """
+    path = Path(path)
+    data = read_toml(path)
+    settings = data.get("scenario")
+    if not isinstance(settings, dict) or "base" not in settings:
+        return data
+    base = settings.pop("base")
+    if not isinstance(base, str) or not base:
+        raise ScenarioError([f"{path}: scenario.base: expected a path to a scenario file"])
+    if _depth >= MAX_BASE_DEPTH:
+        raise ScenarioError([f"{path}: scenario.base: more than {MAX_BASE_DEPTH} bases stacked"])
+    base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
+    try:
+        merged = read_scenario_data(base_path, _depth + 1)
+    except ScenarioError as exc:
+        raise ScenarioError([f"{path}: scenario.base: {line}" for line in exc.problems]) from None
+    events = merged.get("events", []) + data.pop("events", [])
+    _merge_into(merged, data)
+    if events:
+        merged["events"] = events
+    return merged
+
+
+def _merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:
+    """Merge ``update`` into ``target`` in place: tables key by key, other values replaced."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_into(target[key], value)
+        else:
+            target[key] = _deep_copy(value)
+
+
 def load_scenario(
     path: str | Path, overrides: dict[str, Any] | list[str] | None = None
 ) -> Scenario:
@@ -773,7 +819,7 @@ def load_scenario(
         ScenarioError: with one line per problem, each naming the file and the field.
 
     """
-    return scenario_from_dict(read_toml(path), source=str(path), overrides=overrides)
+    return scenario_from_dict(read_scenario_data(path), source=str(path), overrides=overrides)
 
 
 # --- writing and flattening ---------------------------------------------------------------------

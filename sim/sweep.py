@@ -52,6 +52,7 @@ from sim.scenario import (
     ScenarioError,
     _validation_problems,
     flatten_parameters,
+    read_scenario_data,
     read_toml,
     scenario_from_dict,
 )
@@ -224,7 +225,7 @@ def load_sweep(path: str | Path) -> Sweep:
     if not base_path.is_absolute():
         base_path = path.parent / base_path
     try:
-        base_raw = read_toml(base_path)
+        base_raw = read_scenario_data(base_path)
         base = scenario_from_dict(base_raw, source=str(base_path))
     except ScenarioError as exc:
         raise ScenarioError(
