@@ -47,6 +47,7 @@ from pydantic import (
     model_validator,
 )
 
+from sim.io import atomic_write_parquet, atomic_write_text
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -508,19 +509,6 @@ def _part_name(first_run_id: int) -> str:
     return f"part-{first_run_id:09d}.parquet"
 
 
-def _atomic_write_table(table: pa.Table, path: Path) -> None:
-    """Write an Arrow table as Parquet under a hidden temporary name, fsync, rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -543,8 +531,8 @@ def write_part(folder: Path, result: tuple[pa.Table, pa.Table | None, pa.Table |
     name = _part_name(int(runs.column("run_id")[0].as_py()))
     for table, label in ((events, "events"), (weeks, "timeseries")):
         if table is not None:
-            _atomic_write_table(table, folder / f"{label}.parquet" / name)
-    _atomic_write_table(runs, folder / "runs.parquet" / name)
+            atomic_write_parquet(table, folder / f"{label}.parquet" / name)
+    atomic_write_parquet(runs, folder / "runs.parquet" / name)
     _fsync_dir(folder / "runs.parquet")
     return runs.num_rows
 
@@ -635,7 +623,6 @@ def prepare_folder(sweep: Sweep, folder: Path) -> bool:
         )
     for label in TABLES:
         (folder / f"{label}.parquet").mkdir(parents=True, exist_ok=True)
-    from sim.io import atomic_write_text
     from sim.scenario import to_toml
 
     atomic_write_text(folder / "sweep.toml", sweep.text)
