@@ -1,0 +1,39 @@
+"""One parameter set per period: the whole arc and overlapping period files agree.
+
+``tools/arc_consistency.py`` compares, on each day a period file defines its parameters (its
+start and its ``set`` events), the parameters of ``history_2012_2025`` and of any other period
+file running that day. The calibration's claim (docs/CALIBRATION.md) is that there are none.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location(
+        "arc_consistency", ROOT / "tools" / "arc_consistency.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_library_has_one_parameter_set_per_period():
+    assert _tool().all_differences() == []
+
+
+def test_a_drifted_period_value_is_reported(tmp_path):
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    serval = tmp_path / "scenarios" / "serval_2013.toml"
+    text = serval.read_text()
+    assert "\nfirepower = 0.03" in text
+    serval.write_text(text.replace("\nfirepower = 0.03", "\nfirepower = 0.05", 1))
+    lines = _tool().all_differences(tmp_path)
+    assert lines, "a changed value in serval_2013 must show as a difference from the arc"
+    assert all("serval_2013" in line for line in lines)
+    assert any("firepower" in line and "0.05" in line for line in lines)

@@ -1,0 +1,119 @@
+"""Where the whole-arc scenario's parameters differ from each period's own scenario file.
+
+``history_2012_2025`` switches parameter sets with dated ``set`` events; "one parameter set per
+period" means that on a period file's start date, the arc (with every ``set`` event up to that
+day applied) should carry that file's values. Deployments (``deploy``, ``bands``, strengths)
+are the state of the war, not parameters, and are not compared.
+
+    python tools/arc_consistency.py            # every period, every difference
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from sim.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIODS = ("mali_2012", "serval_2013", "barkhane_2014", "centre_2022", "kidal_2023", "north_2024")
+SKIP = {"deploy", "bands", "holds", "strength", "bases", "arrive", "depart", "reserve"}
+"""Fields that describe the war's state on a date, not a period's parameters."""
+
+ALLOWED = {
+    "factions.state.reinforce_rate": (
+        "the state's monthly reinforcement is reserve x rate, and a period file's reserve is what"
+        " Bamako could send in that file's window; the arc's reserve is the army's whole growth"
+        " (7,000 to ~40,000, IISS), so its rate is its own"
+    ),
+    "foreign.un.ceiling": (
+        "kidal_2023 holds only the UN's last 1,000 men before their departure; the arc's UN is"
+        " the whole mission, which leaves on its scheduled date"
+    ),
+}
+"""Parameters in which the arc may differ from a period file, each with its reason."""
+
+
+def parameters_on(scenario: Scenario, day: dt.date) -> Scenario:
+    """A scenario's parameters with every ``set`` event dated on or before ``day`` applied."""
+    config = scenario.model_copy(deep=True)
+    for event in sorted(config.events, key=lambda e: e.date):
+        if event.type != "set" or event.date > day:
+            continue
+        *path, last = event.parameter.split(".")
+        node = config
+        for part in path:
+            node = node[part] if isinstance(node, dict) else getattr(node, part)
+        setattr(node, last, type(getattr(node, last))(event.value))
+    return config
+
+
+def check_days(scenario: Scenario) -> list[dt.date]:
+    """The days a file's parameter set is defined: its start and each of its ``set`` events."""
+    days = {scenario.scenario.start}
+    days |= {
+        e.date
+        for e in scenario.events
+        if e.type == "set" and scenario.scenario.start <= e.date <= scenario.scenario.end
+    }
+    return sorted(days)
+
+
+def differences(arc: Scenario, period: Scenario) -> list[tuple[str, object, object]]:
+    """(dotted name, arc's value, period's value) for every parameter that differs."""
+    out = []
+    sections = {
+        **{f"factions.{k}": (arc.factions[k], v) for k, v in period.factions.items()},
+        **{
+            f"foreign.{k}": (arc.foreign[k], v)
+            for k, v in period.foreign.items()
+            if k in arc.foreign
+        },
+        "politics": (arc.politics, period.politics),
+        "combat": (arc.combat, period.combat),
+        "population": (arc.population, period.population),
+    }
+    for name, (mine, theirs) in sections.items():
+        for field in type(theirs).model_fields:
+            if field in SKIP:
+                continue
+            a, b = getattr(mine, field), getattr(theirs, field)
+            if a != b and f"{name}.{field}" not in ALLOWED:
+                out.append((f"{name}.{field}", a, b))
+    return out
+
+
+def all_differences(root: Path = ROOT) -> list[str]:
+    """Every difference, as lines: the arc against each period, and overlapping periods.
+
+    On each day a period file defines its parameters (its start and its ``set`` events), the
+    arc must carry the same values; where two period files overlap in time, they must agree on
+    each such day in the overlap.
+    """
+    load = {name: load_scenario(root / "scenarios" / f"{name}.toml") for name in PERIODS}
+    arc = load_scenario(root / "scenarios" / "history_2012_2025.toml")
+    pairs = [("history_2012_2025", arc, name, load[name]) for name in PERIODS]
+    for i, a in enumerate(PERIODS):
+        for b in PERIODS[i + 1 :]:
+            pairs.append((a, load[a], b, load[b]))
+    lines = []
+    for name_a, a, name_b, b in pairs:
+        span_a = (a.scenario.start, a.scenario.end)
+        for day in check_days(b) + check_days(a):
+            if not (span_a[0] <= day <= span_a[1] and b.scenario.start <= day <= b.scenario.end):
+                continue
+            for dotted, x, y in differences(parameters_on(a, day), parameters_on(b, day)):
+                lines.append(f"{day} {dotted}: {name_a} {x!r}, {name_b} {y!r}")
+    return sorted(set(lines))
+
+
+def main() -> int:
+    """Print the differences; exit 1 when there are any."""
+    lines = all_differences()
+    print("\n".join(lines) if lines else "no differences: one parameter set per period")
+    return 1 if lines else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
