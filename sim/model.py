@@ -440,9 +440,18 @@ class MaliConflictModel(mesa.Model):
                 self.foreign_raid(fid)
         self.merge_garrisons()
 
-    def town_defence_power(self, town: Town) -> float:
-        """The effective strength defending a town: garrison x fortification x terrain x air."""
-        defenders = [u for u in self.grid[(town.x, town.y)].agents if u.side == town.holder]
+    def town_defence_power(self, town: Town, against: str | None = None) -> float:
+        """The effective strength defending a town: garrison x fortification x terrain x air.
+
+        Against a given side, only the units that would fight it count: peacekeepers in a town
+        defend it against the jihadists, not against the separatists (MINUSMA's camp stood in
+        the CMA's Kidal from 2014 to 2023).
+        """
+        defenders = [
+            u
+            for u in self.grid[(town.x, town.y)].agents
+            if u.side == town.holder and (against is None or self.hostile(u.actor, against))
+        ]
         # Men of the holder's side nearby count for a share: they would come to the town's aid.
         nearby = (
             self.reach[town.holder][town.x, town.y] - self.presence[town.holder][town.x, town.y]
@@ -508,7 +517,7 @@ class MaliConflictModel(mesa.Model):
             near = (dist <= range_cells) & ~used
             if not near.any():
                 continue
-            defence = max(self.town_defence_power(town), 1.0)
+            defence = max(self.town_defence_power(town, against=faction), 1.0)
             ally_near = np.abs(ally_xy - (town.x, town.y)).max(axis=1) <= range_cells
             ratio = (free_power[near].sum() + ally_power[ally_near].sum()) / defence
             if ratio >= doctrine.attack_ratio:
@@ -759,7 +768,7 @@ class MaliConflictModel(mesa.Model):
             or not self.takes_towns(unit.actor)
         ):
             return
-        if any(self.sides_hostile(unit.side, other.side) for other in unit.cell.agents):
+        if any(self.hostile(unit.actor, other.actor) for other in unit.cell.agents):
             return
         self.capture(town, unit.actor)
         # The whole offensive consolidates: columns bound forward town by town, not in a rush.
@@ -775,8 +784,9 @@ class MaliConflictModel(mesa.Model):
         """
         if unit.posture == "offensive":
             town = self.towns.get(unit.objective or "")
+            # Units that would not fight it (peacekeepers, for a separatist) do not stop it.
             if town is not None and not any(
-                self.sides_hostile(unit.side, o.side) for o in unit.cell.agents
+                self.hostile(unit.actor, o.actor) for o in unit.cell.agents
             ):
                 if self.sides_hostile(unit.side, town.holder):
                     self.capture(town, unit.actor)
@@ -1227,7 +1237,13 @@ class MaliConflictModel(mesa.Model):
             threat_men = sum(self.threat[s][town.x, town.y] for s in hostile)
             if threat_men <= 0:
                 continue
-            defenders = [u for u in self.grid[(town.x, town.y)].agents if u.side == side]
+            # Only units that would fight a threatening side hold or leave (peacekeepers stay in
+            # their camp when only the separatists come).
+            defenders = [
+                u
+                for u in self.grid[(town.x, town.y)].agents
+                if u.side == side and any(self.hostile(u.actor, s) for s in hostile)
+            ]
             if not defenders or any(u.posture == "offensive" for u in defenders):
                 continue
             threat = 0.0
@@ -1237,7 +1253,9 @@ class MaliConflictModel(mesa.Model):
                 threat += (
                     self.threat[s][town.x, town.y] * morale[s] * self.air_factor(s, town.x, town.y)
                 )
-            defence = self.town_defence_power(town)
+            defence = self.town_defence_power(
+                town, against=hostile[0] if len(hostile) == 1 else None
+            )
             ratio = self.config.factions[side].abandon_ratio if side in FACTIONS else 2.0
             if threat > ratio * defence:
                 for unit in defenders:
@@ -1575,8 +1593,8 @@ class MaliConflictModel(mesa.Model):
     def holder(self, tid: str) -> str:
         """Who holds a town now: its holder, or ``contested`` while hostile units share it."""
         town = self.towns[tid]
-        sides = {u.side for u in self.grid[(town.x, town.y)].agents}
-        if any(self.sides_hostile(town.holder, s) for s in sides):
+        actors = {u.actor for u in self.grid[(town.x, town.y)].agents}
+        if any(self.hostile(town.holder, a) for a in actors):
             return "contested"
         return town.holder
 

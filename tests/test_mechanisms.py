@@ -6,6 +6,8 @@ with one parameter changed, and compare the two distributions.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from conftest import MECHANISMS, ensemble
@@ -159,3 +161,56 @@ def test_the_patron_rule_survives_a_catastrophic_loss():
     # loses hundreds of times its strength leaves, and the rule does not crash.
     rng = np.random.default_rng(1)
     assert politics.patron_decision(0.9, 1e4, 0.0, rng) == "withdraw"
+
+
+def _un_camp_at_kidal(attacker: str):
+    """Kidal held by the state with only a UN camp in it; ``attacker`` is ordered against it."""
+    from small_scenario import small_dict
+
+    from sim.scenario import scenario_from_dict
+
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["factions"]["state"]["deploy"] = {"gao": 1500, "bamako": 1000}
+    data["factions"]["state"]["holds"] = ["kidal"]
+    data["factions"]["separatists"]["deploy"] = {}
+    data["factions"]["separatists"]["bands"] = {"anefis": 600}
+    data["factions"]["jihadists"]["bands"] = {"anefis": 600}
+    data["factions"]["jihadists"]["holds_towns"] = True
+    for faction in ("separatists", "jihadists"):
+        data["factions"][faction].update(ambush_rate=0.0, ied_rate=0.0, aggression=1.0)
+    data["foreign"] = {
+        "un": {
+            "kind": "peacekeeping",
+            "strength": 1000,
+            "ceiling": 1000,
+            "commitment": 0.8,
+            "risk_tolerance": 0.1,
+            "unit_size": 1000,
+            "bases": ["kidal"],
+        }
+    }
+    data["events"] = [
+        {"date": dt.date(2023, 10, 2), "type": "offensive", "actor": attacker, "target": "kidal"}
+    ]
+    return scenario_from_dict(data)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_peacekeepers_hold_a_town_against_jihadists_not_separatists(seed):
+    # MINUSMA's camp stood in the CMA's Kidal (2014-2023): the UN fights only the jihadists, so
+    # it neither defends a town for the state against the separatists nor leaves its camp.
+    taken = {}
+    for attacker in ("separatists", "jihadists"):
+        model = MaliConflictModel(_un_camp_at_kidal(attacker), rng=seed)
+        model.run()
+        taken[attacker] = model.towns["kidal"].holder == attacker
+        if attacker == "separatists":
+            assert taken[attacker], "a separatist column takes a town only peacekeepers are in"
+            assert model.strength("un") == 1000, "the UN did not fight the separatists"
+            assert any(
+                u.actor == "un"
+                for u in model.grid[(model.towns["kidal"].x, model.towns["kidal"].y)].agents
+            )
+            assert model.holder("kidal") == "separatists", "not contested by a camp at peace"
+    assert not taken["jihadists"], "the UN camp holds Kidal against a jihadist column"
