@@ -160,7 +160,8 @@ class Criterion:
         scenario: the scenario of the library whose ensemble is tested.
         pattern: the documented pattern, in a line.
         criterion: the test in words, as the report shows it.
-        measure: the ensemble's statistic, from its tables.
+        measure: the per-run values behind the ensemble's statistic (a ``Sample``), from its
+            tables.
         low, high: the statistic passes when ``low <= value <= high`` (either may be None).
         unit: how to print the value: ``share``, ``days``, ``men`` or ``ratio``.
 
@@ -171,7 +172,7 @@ class Criterion:
     scenario: str
     pattern: str
     criterion: str
-    measure: Callable[[Results, Scenario], float]
+    measure: Callable[[Results, Scenario], Sample]
     low: float | None = None
     high: float | None = None
     unit: str = "share"
@@ -191,21 +192,107 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+BOOTSTRAP_RESAMPLES = 2000
+"""Resamples of the runs behind a median's 95% interval (a fixed seed: the report is stable)."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The per-run values behind a criterion's statistic, and its 95% interval.
+
+    Attributes:
+        values: one value per run: 1 or 0 for a share, a number (``inf``: never) for a median.
+        kind: ``share`` (the mean of 0/1 values), ``median``, or ``ratio`` (the median of
+            ``values`` over the median of ``baseline``, a second ensemble).
+        baseline: the second ensemble's values, for a ratio.
+
+    """
+
+    values: np.ndarray
+    kind: str = "median"
+    baseline: np.ndarray | None = None
+
+    @property
+    def statistic(self) -> float:
+        """The ensemble's statistic: a share, a median or a ratio of medians."""
+        return _statistic(self.kind, self.values, self.baseline)
+
+    def interval(self) -> tuple[float, float]:
+        """A 95% interval for the statistic over ensembles of this size.
+
+        Wilson's score interval for a share; a percentile bootstrap over runs (resampled with a
+        fixed seed) for a median or a ratio of medians.
+        """
+        n = len(self.values)
+        if n == 0:
+            return (np.nan, np.nan)
+        if self.kind == "share":
+            p, z = float(np.mean(self.values)), 1.959964
+            centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+            half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+            return (max(0.0, centre - half), min(1.0, centre + half))
+        rng = np.random.default_rng(0)
+        draws = rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))
+        others = None
+        if self.baseline is not None and len(self.baseline):
+            m = len(self.baseline)
+            others = rng.integers(0, m, size=(BOOTSTRAP_RESAMPLES, m))
+        stats = np.array(
+            [
+                _statistic(
+                    self.kind,
+                    self.values[draws[i]],
+                    None if others is None else self.baseline[others[i]],
+                )
+                for i in range(BOOTSTRAP_RESAMPLES)
+            ]
+        )
+        # ``method="lower"/"higher"`` keep an infinite ("never") bound without NaN arithmetic.
+        return (
+            float(np.percentile(stats, 2.5, method="lower")),
+            float(np.percentile(stats, 97.5, method="higher")),
+        )
+
+
+def _statistic(kind: str, values: np.ndarray, baseline: np.ndarray | None) -> float:
+    if len(values) == 0:
+        return np.nan
+    if kind == "share":
+        return float(np.mean(values))
+    if kind == "ratio":
+        base = float(np.median(baseline)) if baseline is not None and len(baseline) else np.nan
+        top = float(np.median(values))
+        if base > 0:
+            return top / base
+        return np.inf if top > 0 else np.nan
+    return float(np.median(values))
+
+
+def _share(flags: Iterable[bool]) -> Sample:
+    return Sample(np.asarray(list(flags), dtype=float), "share")
+
+
+def _median(values: Iterable[float]) -> Sample:
+    return Sample(np.asarray(list(values), dtype=float), "median")
+
+
 def share_north_lost_together(start: str, by: str, within_days: int) -> Callable:
     """Share of runs: the state lost Kidal, Gao and Timbuktu by ``by``, close together.
 
     The three losses must fall within ``within_days`` of each other.
     """
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         after = _date(start)
         losses = [first_loss_dates(results.events, t, after=after) for t in CAPITALS_2012]
-        ok = 0
+        flags = []
         for run_id in _run_ids(results):
             dates = [loss.get(run_id) for loss in losses]
-            if all(d is not None and d <= _date(by) for d in dates):
-                ok += (max(dates) - min(dates)).days <= within_days
-        return ok / max(len(results.runs), 1)
+            flags.append(
+                all(d is not None and d <= _date(by) for d in dates)
+                and (max(dates) - min(dates)).days <= within_days
+            )
+        return _share(flags)
 
     return measure
 
@@ -216,14 +303,14 @@ def median_days_to_lose_all(start: str) -> Callable:
     A run that never lost all three counts as never (infinite).
     """
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         after = _date(start)
         losses = [first_loss_dates(results.events, t, after=after) for t in CAPITALS_2012]
         days = []
         for run_id in _run_ids(results):
             dates = [loss.get(run_id) for loss in losses]
             days.append(np.inf if None in dates else (max(dates) - after).days)
-        return float(np.median(days)) if days else np.nan
+        return _median(days)
 
     return measure
 
@@ -231,12 +318,12 @@ def median_days_to_lose_all(start: str) -> Callable:
 def median_deaths(column: str, start: str, end: str, per_year: bool = False) -> Callable:
     """Median over runs of deaths in ``column`` between two dates (optionally a yearly rate)."""
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         a, b = _date(start), _date(end)
         deaths = deaths_between(results.events, column, a, b, _run_ids(results))
         if per_year:
             deaths = deaths / (((b - a).days + 1) / 365.25)
-        return float(deaths.median()) if len(deaths) else np.nan
+        return _median(deaths)
 
     return measure
 
@@ -248,13 +335,12 @@ def median_losses_with_desertion(start: str, end: str) -> Callable:
     ``desertions_state`` counts it, so this measure is meant for a window holding the coup.
     """
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         a, b = _date(start), _date(end)
         runs = _run_ids(results)
         deaths = deaths_between(results.events, "deaths_state", a, b, runs)
         deserted = results.runs.set_index("run_id")["desertions_state"].reindex(runs).to_numpy()
-        total = np.asarray(deaths, dtype=float) + deserted
-        return float(np.median(total)) if len(total) else np.nan
+        return _median(np.asarray(deaths, dtype=float) + deserted)
 
     return measure
 
@@ -262,14 +348,13 @@ def median_losses_with_desertion(start: str, end: str) -> Callable:
 def share_retaken_within(towns: tuple[str, ...], start: str, days: int) -> Callable:
     """Share of runs in which the state took back every one of ``towns`` within ``days``."""
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         after = _date(start)
         captures = [first_capture_dates(results.events, t, after=after) for t in towns]
-        ok = 0
-        for run_id in _run_ids(results):
-            dates = [c.get(run_id) for c in captures]
-            ok += all(d is not None and (d - after).days <= days for d in dates)
-        return ok / max(len(results.runs), 1)
+        return _share(
+            all(d is not None and (d - after).days <= days for d in (c.get(r) for c in captures))
+            for r in _run_ids(results)
+        )
 
     return measure
 
@@ -277,11 +362,11 @@ def share_retaken_within(towns: tuple[str, ...], start: str, days: int) -> Calla
 def share_withdrew(force: str) -> Callable:
     """Share of runs in which a foreign force left by its own decision (not on schedule)."""
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         column = f"withdrew_foreign_{force}"
         if column not in results.runs:
-            return np.nan
-        return float(results.runs[column].astype(bool).mean())
+            return _share([])
+        return _share(results.runs[column].astype(bool))
 
     return measure
 
@@ -289,10 +374,9 @@ def share_withdrew(force: str) -> Callable:
 def share_kidal_taken(after: str, by: str) -> Callable:
     """Share of runs in which the state took Kidal between two dates."""
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         captures = first_capture_dates(results.events, "kidal", after=_date(after))
-        ok = sum(1 for d in captures.values() if d <= _date(by))
-        return ok / max(len(results.runs), 1)
+        return _share(r in captures and captures[r] <= _date(by) for r in _run_ids(results))
 
     return measure
 
@@ -300,11 +384,12 @@ def share_kidal_taken(after: str, by: str) -> Callable:
 def median_days_to_kidal(after: str) -> Callable:
     """Median days from the offensive order to the state's capture of Kidal (never: infinite)."""
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         start = _date(after)
         captures = first_capture_dates(results.events, "kidal", after=start)
-        days = [(captures[r] - start).days if r in captures else np.inf for r in _run_ids(results)]
-        return float(np.median(days)) if days else np.nan
+        return _median(
+            (captures[r] - start).days if r in captures else np.inf for r in _run_ids(results)
+        )
 
     return measure
 
@@ -320,10 +405,10 @@ def median_fighting_at_capture(
     whole massif, and the record speaks of fighting inside the town.
     """
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         captures = first_capture_dates(results.events, town, after=_date(after))
         if not captures:
-            return np.nan
+            return _median([])
         events = results.events
         lat, lon = town_coordinates(town)
         km = np.hypot(
@@ -341,7 +426,7 @@ def median_fighting_at_capture(
                 event_types=("battle",),
             )
             values.append(float(deaths.iloc[0]))
-        return float(np.median(values))
+        return _median(values)
 
     return measure
 
@@ -354,7 +439,7 @@ def town_coordinates(town: str) -> tuple[float, float]:
     return float(row["lat"]), float(row["lon"])
 
 
-def abuse_recruitment_ratio(results: Results, scenario: Scenario) -> float:
+def abuse_recruitment_ratio(results: Results, scenario: Scenario) -> Sample:
     """Median jihadist recruits in the centre with abuses over the median without them.
 
     The scenario is run a second time with the same seeds and every state-side abuse
@@ -366,9 +451,11 @@ def abuse_recruitment_ratio(results: Results, scenario: Scenario) -> float:
         force.abuse_propensity = 0.0
     runs = len(results.runs)
     without = run_ensemble(calm, runs=runs, seed=int(results.runs.attrs.get("seed", 1)))
-    with_abuse = results.runs["recruits_jihadists_centre"].median()
-    base = without.runs["recruits_jihadists_centre"].median()
-    return float(with_abuse / base) if base > 0 else np.inf if with_abuse > 0 else np.nan
+    return Sample(
+        results.runs["recruits_jihadists_centre"].to_numpy(dtype=float),
+        "ratio",
+        without.runs["recruits_jihadists_centre"].to_numpy(dtype=float),
+    )
 
 
 def share_timeline_kept(forces: tuple[str, ...], present_at_end: tuple[str, ...]) -> Callable:
@@ -377,14 +464,14 @@ def share_timeline_kept(forces: tuple[str, ...], present_at_end: tuple[str, ...]
     The forces of ``present_at_end`` must still be present on the last day.
     """
 
-    def measure(results: Results, scenario: Scenario) -> float:
+    def measure(results: Results, scenario: Scenario) -> Sample:
         runs = results.runs
         ok = pd.Series(True, index=runs.index)
         for force in forces:
             ok &= ~runs[f"withdrew_foreign_{force}"].astype(bool)
         for force in present_at_end:
             ok &= runs[f"present_end_foreign_{force}"].astype(bool)
-        return float(ok.mean())
+        return _share(ok)
 
     return measure
 
@@ -577,16 +664,50 @@ CRITERIA: tuple[Criterion, ...] = (
 
 @dataclass
 class Outcome:
-    """A criterion's result on an ensemble."""
+    """A criterion's result on an ensemble: the statistic, its 95% interval, pass or miss."""
 
     criterion: Criterion
     value: float
     runs: int
+    low: float = np.nan
+    high: float = np.nan
 
     @property
     def passed(self) -> bool:
         """Whether the criterion held."""
         return self.criterion.passes(self.value)
+
+    @property
+    def decided(self) -> bool:
+        """Whether the whole 95% interval gives the same verdict as the statistic.
+
+        When it does not, an ensemble of this size cannot tell pass from miss: run more.
+        """
+        if np.isnan(self.low) or np.isnan(self.high):
+            return False
+        floor = -np.inf if self.criterion.low is None else self.criterion.low
+        ceiling = np.inf if self.criterion.high is None else self.criterion.high
+        if self.passed:  # all of the interval in the passing range (a never is a miss)
+            return floor <= self.low and self.high <= ceiling and np.isfinite(self.high)
+        return self.high < floor or self.low > ceiling
+
+    def shown_interval(self) -> str:
+        """The 95% interval as the report prints it."""
+        if np.isnan(self.low) or np.isnan(self.high):
+            return "n/a"
+        return f"{self._format(self.low)}-{self._format(self.high)}"
+
+    def _format(self, value: float) -> str:
+        if np.isinf(value):
+            return "never"
+        unit = self.criterion.unit
+        if unit == "share":
+            return f"{value:.0%}"
+        if unit == "days":
+            return f"{value:.0f}"
+        if unit == "ratio":
+            return f"{value:.2f}"
+        return f"{value:.1f}"
 
     def shown(self) -> str:
         """Format the value as the report prints it."""
@@ -624,6 +745,10 @@ class Validation:
                     "value": o.value,
                     "ensemble_gave": o.shown(),
                     "runs": o.runs,
+                    "interval_low": o.low,
+                    "interval_high": o.high,
+                    "interval_95": o.shown_interval(),
+                    "decided": o.decided,
                     "result": "pass" if o.passed else "miss",
                 }
                 for o in self.outcomes
@@ -674,8 +799,11 @@ def run_validation(
         validation.scenarios[name] = scenario
         for criterion in CRITERIA:
             if criterion.scenario == name:
-                value = criterion.measure(results, scenario)
-                validation.outcomes.append(Outcome(criterion, float(value), len(results.runs)))
+                sample = criterion.measure(results, scenario)
+                low, high = sample.interval()
+                validation.outcomes.append(
+                    Outcome(criterion, sample.statistic, len(results.runs), low, high)
+                )
         validation.seconds[name] = time.perf_counter() - started
     return validation
 
@@ -844,14 +972,21 @@ def write_report(validation: Validation, folder: Path, command: str = "") -> Pat
     ]
     if command:
         lines += [f"Command: `{command}`", ""]
+    undecided = table[~table["decided"].astype(bool)]["id"].tolist() if len(table) else []
     lines += [
-        "| id | scenario | pattern | criterion | ensemble gave | result |",
-        "|---|---|---|---|---|---|",
+        "The 95% interval is Wilson's for a share and a bootstrap over runs for a median; a",
+        "verdict is *decided* when the whole interval gives it. An undecided one cannot be told",
+        "from its opposite at this ensemble size: run more (`--runs`)."
+        + (f" Undecided here: {', '.join(undecided)}." if undecided else ""),
+        "",
+        "| id | scenario | pattern | criterion | ensemble gave | 95% interval | result |",
+        "|---|---|---|---|---|---|---|",
     ]
     for _, row in table.iterrows():
+        verdict = row["result"] if row["decided"] else f"{row['result']} (undecided)"
         lines.append(
             f"| {row['id']} | {row['scenario']} | {row['pattern']} | {row['criterion']} | "
-            f"{row['ensemble_gave']} | **{row['result']}** |"
+            f"{row['ensemble_gave']} | {row['interval_95']} | **{verdict}** |"
         )
     lines += ["", "## Run times", ""]
     for name, seconds in validation.seconds.items():
@@ -924,11 +1059,25 @@ def validate_command(
         return
     frame = validation.table()
     table = Table(title=f"Validation: {runs} runs per scenario, {elapsed:.0f} s")
-    for column in ("id", "scenario", "criterion", "ensemble gave", "result"):
+    for column in ("id", "scenario", "criterion", "ensemble gave", "95% interval", "result"):
         table.add_column(column, overflow="fold")
     for _, row in frame.iterrows():
         mark = "[green]pass[/green]" if row["result"] == "pass" else "[red]miss[/red]"
-        table.add_row(row["id"], row["scenario"], row["criterion"], row["ensemble_gave"], mark)
+        if not row["decided"]:
+            mark += " (undecided)"
+        table.add_row(
+            row["id"],
+            row["scenario"],
+            row["criterion"],
+            row["ensemble_gave"],
+            row["interval_95"],
+            mark,
+        )
     console.print(table)
     passed = int((frame["result"] == "pass").sum())
-    console.print(f"{passed} of {len(frame)} criteria pass. Report: {report}", markup=False)
+    undecided = int((~frame["decided"].astype(bool)).sum())
+    console.print(
+        f"{passed} of {len(frame)} criteria pass; {undecided} verdicts undecided at {runs} runs"
+        f" (the 95% interval spans the threshold). Report: {report}",
+        markup=False,
+    )

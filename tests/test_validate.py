@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,6 +19,8 @@ from sim.ensemble import Results
 from sim.validate import (
     CRITERIA,
     HISTORICAL,
+    Outcome,
+    Sample,
     first_capture_dates,
     first_loss_dates,
     library_dir,
@@ -56,7 +59,49 @@ def test_the_north_counts_as_lost_together_only_when_the_three_losses_are_close(
     rows.append((2, "2012-03-30", "town_captured", "kidal", "separatists", "state"))
     results = Results(pd.DataFrame({"run_id": [0, 1, 2]}), _events(rows), pd.DataFrame())
     measure = share_north_lost_together("2012-01-17", "2012-05-15", 42)
-    assert measure(results, None) == pytest.approx(1 / 3)
+    sample = measure(results, None)
+    assert sample.statistic == pytest.approx(1 / 3)
+    assert list(sample.values) == [1.0, 0.0, 0.0]
+
+
+def test_a_share_has_wilson_s_interval():
+    from scipy.stats import binomtest
+
+    for hits, n in ((22, 40), (0, 20), (40, 40), (7, 12)):
+        sample = Sample(np.array([1.0] * hits + [0.0] * (n - hits)), "share")
+        reference = binomtest(hits, n).proportion_ci(0.95, method="wilson")
+        assert sample.interval() == pytest.approx((reference.low, reference.high), abs=1e-6)
+
+
+def test_a_median_s_bootstrap_interval_holds_the_median_and_narrows_with_more_runs():
+    rng = np.random.default_rng(5)
+    small = Sample(rng.lognormal(3, 1, 20))
+    large = Sample(rng.lognormal(3, 1, 400))
+    for sample in (small, large):
+        low, high = sample.interval()
+        assert low <= sample.statistic <= high
+        assert sample.interval() == (low, high), "a fixed bootstrap seed: the report is stable"
+    assert np.subtract(*large.interval()[::-1]) < 0.5 * np.subtract(*small.interval()[::-1])
+    # "Never" (infinite) values keep an infinite upper bound rather than a NaN.
+    never = Sample(np.array([10.0, np.inf, np.inf, np.inf, 12.0]))
+    assert never.statistic == np.inf and never.interval()[1] == np.inf
+
+
+def test_a_verdict_is_decided_only_when_the_whole_interval_gives_it():
+    at_least = CRITERIA[0]  # C1a: a share >= 0.6
+    assert at_least.low == 0.6 and at_least.high is None
+    assert not Outcome(at_least, 0.55, 40, 0.40, 0.69).decided  # a miss that may be a pass
+    assert Outcome(at_least, 0.95, 40, 0.83, 0.99).decided
+    assert Outcome(at_least, 0.20, 40, 0.10, 0.35).decided
+    assert not Outcome(at_least, 0.65, 40, 0.50, 0.78).decided
+    in_range = next(c for c in CRITERIA if c.low is not None and c.high is not None)
+    lo, hi = in_range.low, in_range.high
+    # A miss below the range whose interval reaches into it is undecided, as is a pass whose
+    # interval leaves the range on either side.
+    assert not Outcome(in_range, lo - 1, 40, lo - 5, lo + 1).decided
+    assert not Outcome(in_range, (lo + hi) / 2, 40, lo - 1, hi).decided
+    assert Outcome(in_range, (lo + hi) / 2, 40, lo, hi).decided
+    assert not Outcome(in_range, (lo + hi) / 2, 40, lo, np.inf).decided
 
 
 def test_every_criterion_names_a_fact_of_the_record_and_a_scenario_of_the_library():
@@ -107,7 +152,14 @@ def test_malisim_validate_runs_a_small_ensemble_and_writes_the_report(tmp_path):
     assert set(table["result"]) <= {"pass", "miss"}
     assert (table["runs"] == 3).all()
     report = (out / "report.md").read_text()
-    assert "| id | scenario | pattern | criterion | ensemble gave | result |" in report
+    assert (
+        "| id | scenario | pattern | criterion | ensemble gave | 95% interval | result |" in report
+    )
+    assert {"interval_low", "interval_high", "decided"} <= set(table.columns)
+    assert (table["interval_low"] <= table["value"]).all()
+    assert (table["value"] <= table["interval_high"]).all()
+    # Three runs decide little: the table says so rather than pretend.
+    assert "undecided" in done.stdout
     assert (out / "holders_2012_2013.png").stat().st_size > 10_000
     assert (out / "kidal_2023_capture.png").stat().st_size > 5_000
     # The 2012 collapse of the north is the most robust pattern: it holds even in 3 runs.
