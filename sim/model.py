@@ -313,6 +313,8 @@ class MaliConflictModel(mesa.Model):
                 self._hostility.clear()
             elif event.type == "arrive":
                 self.force_arrives(event.actor, men=int(event.value) if event.value else None)
+            elif event.type == "depart" and event.target:
+                self.close_base(event.actor, event.target)
             elif event.type == "depart":
                 self.force_departs(event.actor, decided=False)
             elif event.type == "set":
@@ -375,6 +377,24 @@ class MaliConflictModel(mesa.Model):
         self.present[fid] = False
         if decided:
             self.withdrawal_date[fid] = self.date
+
+    def close_base(self, fid: str, tid: str) -> None:
+        """A foreign force hands over one base and keeps the others (MINUSMA, August-December 2023).
+
+        Its units in the town leave Mali (``departures``); reinforcements no longer go there.
+        Closing its last base is its departure.
+        """
+        force = self.config.foreign[fid]
+        if not self.present[fid] or tid not in force.bases:
+            return
+        town = self.towns[tid]
+        for unit in list(self.grid[(town.x, town.y)].agents):
+            if unit.actor == fid:
+                self.ledger[fid]["departures"] += unit.strength
+                unit.remove()
+        force.bases = [b for b in force.bases if b != tid]
+        if not force.bases:
+            self.force_departs(fid, decided=False)
 
     # --- plans ----------------------------------------------------------------------------------
 

@@ -388,7 +388,13 @@ class Event(_Strict):
     date: dt.date
     type: EventType
     actor: str | None = Field(None, description="Faction or foreign force id")
-    target: str | None = Field(None, description="Town id, for an offensive")
+    target: str | None = Field(
+        None,
+        description=(
+            "Town id: an offensive's objective; for a depart event, the one base the force"
+            " closes (it stays in the others)"
+        ),
+    )
     allies: list[str] = Field(
         default_factory=list,
         description="Actors joining an offensive: foreign forces, or an allied faction",
@@ -537,6 +543,19 @@ def _cross_check(scenario: Scenario, town_ids: set[str]) -> list[tuple[str, str]
             )
         if event.target is not None and event.target not in town_ids:
             problems.append((f"{where}.target", f"unknown town {event.target!r}"))
+        elif (
+            event.type == "depart"
+            and event.target is not None
+            and event.actor in scenario.foreign
+            and event.target not in scenario.foreign[event.actor].bases
+        ):
+            problems.append(
+                (
+                    f"{where}.target",
+                    f"{event.target!r} is not one of {event.actor}'s bases"
+                    f" ({', '.join(scenario.foreign[event.actor].bases)})",
+                )
+            )
         for ally in event.allies:
             if ally not in actors:
                 problems.append(

@@ -267,6 +267,12 @@ CORPUS: list[Case] = [
         "unknown town",
     ),
     Case(
+        "a base closed that the force does not have",
+        add('[[events]]\ndate = 2023-10-10\ntype = "depart"\nactor = "wagner"\ntarget = "kidal"'),
+        ["events.1.target"],
+        "not one of wagner's bases",
+    ),
+    Case(
         "unknown offensive target",
         edit('target = "kidal"', 'target = "atlantis"'),
         ["events.0.target"],

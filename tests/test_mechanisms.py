@@ -214,3 +214,36 @@ def test_peacekeepers_hold_a_town_against_jihadists_not_separatists(seed):
             )
             assert model.holder("kidal") == "separatists", "not contested by a camp at peace"
     assert not taken["jihadists"], "the UN camp holds Kidal against a jihadist column"
+
+
+def test_a_force_can_close_one_base_and_keep_the_others():
+    # MINUSMA handed over Tessalit, Aguelhok and Kidal in October 2023 and left Gao in December.
+    from small_scenario import small_dict
+
+    from sim.scenario import scenario_from_dict
+
+    data = small_dict()
+    data["foreign"]["un"] = {
+        "kind": "peacekeeping",
+        "strength": 1000,
+        "ceiling": 1000,
+        "commitment": 0.8,
+        "risk_tolerance": 0.1,
+        "unit_size": 500,
+        "bases": ["kidal", "gao"],
+    }
+    data["events"].append(
+        {"date": dt.date(2023, 10, 5), "type": "depart", "actor": "un", "target": "kidal"}
+    )
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    kidal = model.towns["kidal"]
+    at_kidal = lambda: [u for u in model.grid[(kidal.x, kidal.y)].agents if u.actor == "un"]  # noqa: E731
+    assert at_kidal() and model.strength("un") == 1000
+    while model.date < dt.date(2023, 10, 5):
+        model.step()
+    assert model.date == dt.date(2023, 10, 5) and at_kidal()
+    model.step()
+    assert not at_kidal(), "the Kidal camp is handed over"
+    assert model.present["un"] and model.strength("un") == 500, "the Gao camp stays"
+    assert model.ledger["un"]["departures"] == 500
+    assert model.config.foreign["un"].bases == ["gao"]
