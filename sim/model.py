@@ -586,8 +586,11 @@ class MaliConflictModel(mesa.Model):
             return self.config.factions[actor].garrison_size
         return self.config.foreign[actor].unit_size // 2
 
-    def send(self, unit: Unit, town: Town, detach: bool = False) -> Unit:
-        """Order a unit (or its surplus, split off a garrison) against a town."""
+    def send(self, unit: Unit, town: Town, detach: bool = False, lead: str | None = None) -> Unit:
+        """Order a unit (or its surplus, split off a garrison) against a town.
+
+        ``lead`` is the faction whose ordered offensive the unit joins, when not its own.
+        """
         if detach:
             surplus = self._surplus(unit)
             if surplus <= 0:
@@ -599,6 +602,7 @@ class MaliConflictModel(mesa.Model):
         unit.posture = "offensive"
         unit.objective = town.id
         unit.destination = (town.x, town.y)
+        unit.lead = lead if lead != unit.actor else None
         return unit
 
     def launch_offensive(self, actor: str, target: str, allies: list[str]) -> None:
@@ -642,7 +646,7 @@ class MaliConflictModel(mesa.Model):
                     column.morale = unit.morale
                 else:
                     column = unit
-                self.send(column, town)
+                self.send(column, town, lead=actor if actor in FACTIONS else None)
 
     def operating_range_cells(self, fid: str) -> float:
         """How far from its bases a foreign force will go: grows fivefold with risk tolerance."""
@@ -790,7 +794,7 @@ class MaliConflictModel(mesa.Model):
             return
         if any(self.hostile(unit.actor, other.actor) for other in unit.cell.agents):
             return
-        self.capture(town, unit.actor)
+        self.capture(town, self.taker([unit], town))
         # The whole offensive consolidates: columns bound forward town by town, not in a rush.
         halt = self.steps + self.config.combat.halt_days_after_capture
         for other in self.agents_by_type.get(Unit, ()):
@@ -809,7 +813,7 @@ class MaliConflictModel(mesa.Model):
                 self.hostile(unit.actor, o.actor) for o in unit.cell.agents
             ):
                 if self.sides_hostile(unit.side, town.holder):
-                    self.capture(town, unit.actor)
+                    self.capture(town, self.taker([unit], town))
                 self.settle(unit, town)
         elif unit.posture == "retreat":
             unit.posture = (
@@ -1025,7 +1029,7 @@ class MaliConflictModel(mesa.Model):
             and att_left
             and self.sides_hostile(att_left[0].side, town.holder)
         ):
-            self.capture(town, _lead(att_left))
+            self.capture(town, self.taker(att_left, town))
             for unit in att_left:
                 if unit.objective == town.id:
                     self.settle(unit, town)
@@ -1107,6 +1111,23 @@ class MaliConflictModel(mesa.Model):
     def takes_towns(self, actor: str) -> bool:
         """Whether an actor occupies the towns it wins (raiders melt back instead)."""
         return actor not in self.config.factions or self.config.factions[actor].holds_towns
+
+    def taker(self, units: list[Unit], town: Town) -> str:
+        """Who takes a town these winning units stand in: their lead actor, or an allied leader.
+
+        Columns of a faction that joined another faction's ordered offensive as allies take its
+        objective for the leading faction, if the two are still allied and the leader is at war
+        with the holder; they then melt into the countryside around it (``settle``).
+        """
+        lead = units[0].lead
+        if (
+            lead is not None
+            and all(u.lead == lead and u.objective == town.id for u in units)
+            and self.allied(self.side_of[lead], units[0].side)
+            and self.sides_hostile(self.side_of[lead], town.holder)
+        ):
+            return lead
+        return _lead(units)
 
     def capture(self, town: Town, actor: str) -> None:
         """A town changes hands (``town_captured``): the new holder is ``actor``'s side."""

@@ -247,3 +247,55 @@ def test_a_force_can_close_one_base_and_keep_the_others():
     assert model.present["un"] and model.strength("un") == 500, "the Gao camp stays"
     assert model.ledger["un"]["departures"] == 500
     assert model.config.foreign["un"].bases == ["gao"]
+
+
+def _allied_offensive(stance: str):
+    """Timbuktu held by the state, empty; jihadists order an offensive with separatist allies."""
+    from small_scenario import small_dict
+
+    from sim.scenario import scenario_from_dict
+
+    data = small_dict()
+    data["scenario"].update(resolution=0.5, end=dt.date(2023, 12, 31))
+    data["relations"] = {"separatists_jihadists": stance, "state_separatists": "hostile"}
+    data["factions"]["state"]["deploy"] = {"bamako": 1000}
+    data["factions"]["state"]["holds"] = ["timbuktu"]
+    data["factions"]["state"]["aggression"] = 0.0
+    data["factions"]["separatists"].update(deploy={}, bands={"goundam": 400}, aggression=1.0)
+    data["factions"]["jihadists"].update(bands={"kidal": 400}, holds_towns=True, aggression=1.0)
+    for faction in ("separatists", "jihadists"):
+        data["factions"][faction].update(ambush_rate=0.0, ied_rate=0.0, recruit_rate=0.0)
+    data["foreign"] = {}
+    data["events"] = [
+        {
+            "date": dt.date(2023, 10, 1),  # ordered before any plan of their own
+            "type": "offensive",
+            "actor": "jihadists",
+            "target": "timbuktu",
+            "allies": ["separatists"],
+        }
+    ]
+    return scenario_from_dict(data)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_allies_take_an_offensive_s_objective_for_the_faction_that_leads_it(seed):
+    # Timbuktu, April 2012: the MNLA came with Ansar Dine's offensive, but the town was Ansar
+    # Dine's. The separatists, nearer, get there first and take it for the jihadists.
+    model = MaliConflictModel(_allied_offensive("allied"), rng=seed)
+    tables = model.run()
+    captures = tables.events[
+        (tables.events.event_type == "town_captured") & (tables.events.town == "timbuktu")
+    ]
+    assert list(captures.actor1)[:1] == ["jihadists"]
+    assert model.towns["timbuktu"].holder == "jihadists"
+
+
+def test_a_faction_takes_a_town_for_itself_when_its_leader_is_no_ally():
+    # The same march under a truce: the separatists go on their own account.
+    model = MaliConflictModel(_allied_offensive("truce"), rng=1)
+    tables = model.run()
+    captures = tables.events[
+        (tables.events.event_type == "town_captured") & (tables.events.town == "timbuktu")
+    ]
+    assert list(captures.actor1)[:1] == ["separatists"]
