@@ -646,7 +646,9 @@ class MaliConflictModel(mesa.Model):
                     column.morale = unit.morale
                 else:
                     column = unit
-                self.send(column, town, lead=actor if actor in FACTIONS else None)
+                # An allied faction's columns take the objective for the leader (``taker``).
+                ally_faction = who in FACTIONS and self.side_of[who] != self.side_of[actor]
+                self.send(column, town, lead=actor if ally_faction else None)
 
     def operating_range_cells(self, fid: str) -> float:
         """How far from its bases a foreign force will go: grows fivefold with risk tolerance."""
@@ -1122,6 +1124,7 @@ class MaliConflictModel(mesa.Model):
         lead = units[0].lead
         if (
             lead is not None
+            and self.side_of[lead] != units[0].side
             and all(u.lead == lead and u.objective == town.id for u in units)
             and self.allied(self.side_of[lead], units[0].side)
             and self.sides_hostile(self.side_of[lead], town.holder)
