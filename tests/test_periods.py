@@ -2,7 +2,8 @@
 
 ``tools/arc_consistency.py`` compares, on each day a period file defines its parameters (its
 start and its ``set`` events), the parameters of ``history_2012_2025`` and of any other period
-file running that day. The calibration's claim (docs/CALIBRATION.md) is that there are none.
+file running that day, and checks that the arc holds every other dated event of each period
+file. The calibration's claim (docs/CALIBRATION.md) is that there are no differences.
 """
 
 from __future__ import annotations
@@ -37,3 +38,14 @@ def test_a_drifted_period_value_is_reported(tmp_path):
     assert lines, "a changed value in serval_2013 must show as a difference from the arc"
     assert all("serval_2013" in line for line in lines)
     assert any("firepower" in line and "0.05" in line for line in lines)
+
+
+def test_a_period_event_missing_from_the_arc_is_reported(tmp_path):
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    arc = tmp_path / "scenarios" / "history_2012_2025.toml"
+    text = arc.read_text()
+    konna = 'date = 2013-01-13\ntype = "offensive"\nactor = "state"\ntarget = "konna"'
+    assert konna in text
+    arc.write_text(text.replace(konna, konna.replace("2013-01-13", "2013-01-14"), 1))
+    lines = _tool().all_differences(tmp_path)
+    assert lines == ["2013-01-13 event: offensive state konna is not in the arc (serval_2013)"]

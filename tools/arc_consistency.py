@@ -84,12 +84,40 @@ def differences(arc: Scenario, period: Scenario) -> list[tuple[str, object, obje
     return out
 
 
+def event_key(event) -> tuple:
+    """What makes two dated events the same (notes aside)."""
+    return (
+        event.date,
+        event.type,
+        event.actor,
+        event.target,
+        tuple(sorted(event.allies)),
+        tuple(sorted(event.between)),
+        event.stance,
+        event.value if event.type in ("coup", "arrive") else None,
+    )
+
+
+def missing_events(arc: Scenario, period: Scenario) -> list[str]:
+    """The period file's dated events (other than ``set``) that the arc does not have."""
+    have = {event_key(e) for e in arc.events}
+    out = []
+    for event in period.events:
+        if event.type == "set" or not (period.scenario.start <= event.date <= period.scenario.end):
+            continue
+        if event_key(event) not in have:
+            what = f"{event.type} {event.actor or ''} {event.target or ''}".strip()
+            out.append(f"{event.date} event: {what} is not in the arc")
+    return out
+
+
 def all_differences(root: Path = ROOT) -> list[str]:
     """Every difference, as lines: the arc against each period, and overlapping periods.
 
     On each day a period file defines its parameters (its start and its ``set`` events), the
     arc must carry the same values; where two period files overlap in time, they must agree on
-    each such day in the overlap.
+    each such day in the overlap. Every other dated event of a period file (an offensive, a
+    coup, a change of relations, an arrival or departure) must be in the arc on the same day.
     """
     load = {name: load_scenario(root / "scenarios" / f"{name}.toml") for name in PERIODS}
     arc = load_scenario(root / "scenarios" / "history_2012_2025.toml")
@@ -98,6 +126,8 @@ def all_differences(root: Path = ROOT) -> list[str]:
         for b in PERIODS[i + 1 :]:
             pairs.append((a, load[a], b, load[b]))
     lines = []
+    for name in PERIODS:
+        lines += [f"{line} ({name})" for line in missing_events(arc, load[name])]
     for name_a, a, name_b, b in pairs:
         span_a = (a.scenario.start, a.scenario.end)
         for day in check_days(b) + check_days(a):
