@@ -602,7 +602,7 @@ class MaliConflictModel(mesa.Model):
         unit.posture = "offensive"
         unit.objective = town.id
         unit.destination = (town.x, town.y)
-        unit.lead = lead if lead != unit.actor else None
+        unit.lead = lead
         return unit
 
     def launch_offensive(self, actor: str, target: str, allies: list[str]) -> None:
