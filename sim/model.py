@@ -22,7 +22,14 @@ from sim import combat, politics, society
 from sim.agents import Unit
 from sim.geography import TERRAIN, ZONES, build_geography
 from sim.outcomes import CONTROL_CLASSES, HOLDER_TOWNS, RunLog, RunTables, shares
-from sim.scenario import FACTIONS, Faction, ForeignForce, Scenario, flatten_parameters
+from sim.scenario import (
+    FACTIONS,
+    Faction,
+    ForeignForce,
+    Scenario,
+    flatten_parameters,
+    set_value,
+)
 
 SIDES = ("state", "separatists", "jihadists")
 """The sides that can hold ground; foreign forces fight on the state's side."""
@@ -337,14 +344,7 @@ class MaliConflictModel(mesa.Model):
 
     def set_parameter(self, dotted: str, value: Any) -> None:
         """Change a scenario parameter mid-run (a ``set`` event), e.g. a patron's risk tolerance."""
-        *path, last = dotted.split(".")
-        node: Any = self.config
-        for part in path:
-            node = node[part] if isinstance(node, dict) else getattr(node, part)
-        if isinstance(node, dict):
-            node[last] = value
-        else:
-            setattr(node, last, type(getattr(node, last))(value))
+        set_value(self.config, dotted, value)
         self._hostility.clear()
 
     def force_arrives(self, fid: str, initial: bool = False, men: int | None = None) -> None:

@@ -844,6 +844,22 @@ def load_scenario(
 # --- writing and flattening ---------------------------------------------------------------------
 
 
+def set_value(config: Scenario, dotted: str, value: Any) -> None:
+    """Set one parameter of a scenario in place by dotted name (what a ``set`` event does).
+
+    The value keeps the type of the one it replaces; inside a table of values (a ``dict``) it
+    is stored as given.
+    """
+    *path, last = dotted.split(".")
+    node: Any = config
+    for part in path:
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    if isinstance(node, dict):
+        node[last] = value
+    else:
+        setattr(node, last, type(getattr(node, last))(value))
+
+
 def flatten_parameters(scenario: Scenario) -> dict[str, Any]:
     """Every scalar parameter by dotted name (events excluded), as the runs table records them.
 

@@ -11,8 +11,10 @@ import datetime as dt
 import numpy as np
 import pytest
 from conftest import MECHANISMS, ensemble
+from small_scenario import small_dict
 
 from sim import MaliConflictModel, combat, load_scenario, politics
+from sim.scenario import scenario_from_dict
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 
@@ -163,12 +165,21 @@ def test_the_patron_rule_survives_a_catastrophic_loss():
     assert politics.patron_decision(0.9, 1e4, 0.0, rng) == "withdraw"
 
 
+def _peacekeepers(bases: list[str], unit_size: int) -> dict:
+    """A 1,000-strong UN force's table, spread over ``bases``."""
+    return {
+        "kind": "peacekeeping",
+        "strength": 1000,
+        "ceiling": 1000,
+        "commitment": 0.8,
+        "risk_tolerance": 0.1,
+        "unit_size": unit_size,
+        "bases": bases,
+    }
+
+
 def _un_camp_at_kidal(attacker: str):
     """Kidal held by the state with only a UN camp in it; ``attacker`` is ordered against it."""
-    from small_scenario import small_dict
-
-    from sim.scenario import scenario_from_dict
-
     data = small_dict()
     data["scenario"]["resolution"] = 0.5
     data["factions"]["state"]["deploy"] = {"gao": 1500, "bamako": 1000}
@@ -179,17 +190,7 @@ def _un_camp_at_kidal(attacker: str):
     data["factions"]["jihadists"]["holds_towns"] = True
     for faction in ("separatists", "jihadists"):
         data["factions"][faction].update(ambush_rate=0.0, ied_rate=0.0, aggression=1.0)
-    data["foreign"] = {
-        "un": {
-            "kind": "peacekeeping",
-            "strength": 1000,
-            "ceiling": 1000,
-            "commitment": 0.8,
-            "risk_tolerance": 0.1,
-            "unit_size": 1000,
-            "bases": ["kidal"],
-        }
-    }
+    data["foreign"] = {"un": _peacekeepers(["kidal"], unit_size=1000)}
     data["events"] = [
         {"date": dt.date(2023, 10, 2), "type": "offensive", "actor": attacker, "target": "kidal"}
     ]
@@ -218,20 +219,8 @@ def test_peacekeepers_hold_a_town_against_jihadists_not_separatists(seed):
 
 def test_a_force_can_close_one_base_and_keep_the_others():
     # MINUSMA handed over Tessalit, Aguelhok and Kidal in October 2023 and left Gao in December.
-    from small_scenario import small_dict
-
-    from sim.scenario import scenario_from_dict
-
     data = small_dict()
-    data["foreign"]["un"] = {
-        "kind": "peacekeeping",
-        "strength": 1000,
-        "ceiling": 1000,
-        "commitment": 0.8,
-        "risk_tolerance": 0.1,
-        "unit_size": 500,
-        "bases": ["kidal", "gao"],
-    }
+    data["foreign"]["un"] = _peacekeepers(["kidal", "gao"], unit_size=500)
     data["events"].append(
         {"date": dt.date(2023, 10, 5), "type": "depart", "actor": "un", "target": "kidal"}
     )
@@ -251,10 +240,6 @@ def test_a_force_can_close_one_base_and_keep_the_others():
 
 def _allied_offensive(stance: str):
     """Timbuktu held by the state, empty; jihadists order an offensive with separatist allies."""
-    from small_scenario import small_dict
-
-    from sim.scenario import scenario_from_dict
-
     data = small_dict()
     data["scenario"].update(resolution=0.5, end=dt.date(2023, 12, 31))
     data["relations"] = {"separatists_jihadists": stance, "state_separatists": "hostile"}

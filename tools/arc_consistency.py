@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, load_scenario, set_value
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIODS = ("mali_2012", "serval_2013", "barkhane_2014", "centre_2022", "kidal_2023", "north_2024")
@@ -39,13 +39,8 @@ def parameters_on(scenario: Scenario, day: dt.date) -> Scenario:
     """A scenario's parameters with every ``set`` event dated on or before ``day`` applied."""
     config = scenario.model_copy(deep=True)
     for event in sorted(config.events, key=lambda e: e.date):
-        if event.type != "set" or event.date > day:
-            continue
-        *path, last = event.parameter.split(".")
-        node = config
-        for part in path:
-            node = node[part] if isinstance(node, dict) else getattr(node, part)
-        setattr(node, last, type(getattr(node, last))(event.value))
+        if event.type == "set" and event.date <= day:
+            set_value(config, event.parameter, event.value)
     return config
 
 
