@@ -346,6 +346,8 @@ class MaliConflictModel(mesa.Model):
         """Change a scenario parameter mid-run (a ``set`` event), e.g. a patron's risk tolerance."""
         set_value(self.config, dotted, value)
         self._hostility.clear()
+        if dotted.endswith(".zones"):
+            self.__dict__.pop("_weights", None)  # recruit() redraws a faction's new zones
 
     def force_arrives(self, fid: str, initial: bool = False, men: int | None = None) -> None:
         """A foreign force deploys to its bases."""
@@ -884,7 +886,6 @@ class MaliConflictModel(mesa.Model):
         size = 2 * self.reach_cells + 1
         self.presence = {}
         self.reach = {}
-        self.threat = {}
         self._columns: dict[str, bool] = {}
         air = np.zeros((geo.width, geo.height))
         xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
@@ -903,15 +904,7 @@ class MaliConflictModel(mesa.Model):
                 reach = np.zeros(shape)
             self.presence[side] = grid
             self.reach[side] = reach
-            moving = mask & (postures == "offensive")
-            self._columns[side] = bool(moving.any())
-            if self._columns[side]:
-                active = np.zeros(shape)
-                np.add.at(active, (xy[moving, 0], xy[moving, 1]), strength[moving])
-                threat = ndimage.uniform_filter(active, size=size, mode="constant") * size * size
-            else:
-                threat = np.zeros(shape)
-            self.threat[side] = threat
+            self._columns[side] = bool((mask & (postures == "offensive")).any())
         for unit in units:
             if unit.actor in self.config.foreign:
                 x, y = unit.xy
@@ -1100,10 +1093,9 @@ class MaliConflictModel(mesa.Model):
         )
         for fid in self.foreign_ids:
             if deaths.get(fid):
-                mass = (
-                    deaths[fid] + deaths.get("state", 0)
-                    >= self.config.politics.mass_casualty_threshold
-                )
+                # A patron counts its own dead: the outcome ``mass_casualty_defeat`` and the
+                # counterfactuals after Tinzaouatene mean the force's own disaster.
+                mass = deaths[fid] >= self.config.politics.mass_casualty_threshold
                 self.recent_losses[fid].append((self.steps, deaths[fid], mass))
                 if mass:
                     self.news -= self.config.politics.defeat_penalty
@@ -1264,21 +1256,32 @@ class MaliConflictModel(mesa.Model):
     def abandon_indefensible_towns(self) -> None:
         """A garrison leaves a town it cannot hold rather than die in it (Kidal, November 2023).
 
-        The threat is the hostile power within ``reach_km`` (with air support); the defence is
-        the garrison's power behind the town's walls and terrain. When the threat exceeds the
-        holder's ``abandon_ratio`` times the defence, the garrison falls back.
+        The threat is the hostile columns bound for the town and within ``reach_km`` of it (with
+        their morale and air support): a column marching past to another objective is no reason
+        to leave (the Kidal garrison stayed while the MNLA went for Aguelhok and Tessalit in
+        2012). The defence is the garrison's power behind the town's walls and terrain. When the
+        threat exceeds the holder's ``abandon_ratio`` times the defence, the garrison falls back.
         """
-        # Only sides with columns on the move threaten a town (the others' threat layer is zero,
-        # and adding zeros changes nothing): on a quiet day this costs nothing.
+        # Only sides with columns on the move threaten a town: on a quiet day this costs nothing.
         moving = [s for s in SIDES if self._columns.get(s)]
         if not moving:
             return
         morale: dict[str, float] = {}  # retreats below change no morale: compute once a day
         enemies = {h: [s for s in moving if self.sides_hostile(h, s)] for h in SIDES}
+        aimed: dict[tuple[str, str], float] = {}
+        for unit in self.agents_by_type.get(Unit, ()):
+            if unit.posture != "offensive" or unit.objective is None:
+                continue
+            target = self.towns[unit.objective]
+            if max(abs(unit.xy[0] - target.x), abs(unit.xy[1] - target.y)) <= self.reach_cells:
+                key = (target.id, unit.side)
+                aimed[key] = aimed.get(key, 0.0) + unit.strength
+        if not aimed:
+            return
         for town in self.town_list:
             side = town.holder
             hostile = enemies[side]
-            threat_men = sum(self.threat[s][town.x, town.y] for s in hostile)
+            threat_men = sum(aimed.get((town.id, s), 0.0) for s in hostile)
             if threat_men <= 0:
                 continue
             # Only units that would fight a threatening side hold or leave (peacekeepers stay in
@@ -1295,7 +1298,7 @@ class MaliConflictModel(mesa.Model):
                 if s not in morale:
                     morale[s] = self._mean_morale(s)
                 threat += (
-                    self.threat[s][town.x, town.y] * morale[s] * self.air_factor(s, town.x, town.y)
+                    aimed.get((town.id, s), 0.0) * morale[s] * self.air_factor(s, town.x, town.y)
                 )
             defence = self.town_defence_power(
                 town, against=hostile[0] if len(hostile) == 1 else None

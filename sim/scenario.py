@@ -221,7 +221,7 @@ class Politics(_Strict):
         50,
         ge=1,
         le=10_000,
-        description="Deaths in one engagement that make it a mass-casualty defeat",
+        description="A force's own deaths in one engagement that make it a mass-casualty defeat",
     )
     coup_morale: Unit = Field(
         0.5, description="Multiplier on state units' morale the day of a coup"
@@ -404,7 +404,9 @@ class Event(_Strict):
     )
     stance: Stance | None = Field(None, description="For a relations event: their new stance")
     parameter: str | None = Field(None, description="For a set event: dotted name")
-    value: float | int | bool | str | None = None
+    value: float | int | bool | str | list[str] | None = Field(
+        None, description="For a set event: the new value (a list for a list parameter, e.g. zones)"
+    )
     note: str = ""
 
     @model_validator(mode="after")

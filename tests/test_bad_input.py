@@ -342,6 +342,24 @@ CORPUS: list[Case] = [
         "less than or equal to 1",
     ),
     Case(
+        "set event: a list for a number",
+        add(
+            '[[events]]\ndate = 2023-10-05\ntype = "set"\n'
+            'parameter = "foreign.wagner.commitment"\nvalue = ["north"]'
+        ),
+        ["events.1.value"],
+        "valid number",
+    ),
+    Case(
+        "set event: an unknown zone in a list",
+        add(
+            '[[events]]\ndate = 2023-10-05\ntype = "set"\n'
+            'parameter = "factions.jihadists.zones"\nvalue = ["north", "mars"]'
+        ),
+        ["events.1.value"],
+        "'north', 'centre' or 'south'",
+    ),
+    Case(
         "set event on an unknown parameter",
         add('[[events]]\ndate = 2023-10-05\ntype = "set"\nparameter = "wagner.mood"\nvalue = 1'),
         ["events.1.parameter"],

@@ -284,3 +284,76 @@ def test_a_faction_takes_a_town_for_itself_when_its_leader_is_no_ally():
         (tables.events.event_type == "town_captured") & (tables.events.town == "timbuktu")
     ]
     assert list(captures.actor1)[:1] == ["separatists"]
+
+
+def _kidal_garrison_and_a_column(objective: str) -> MaliConflictModel:
+    """Kidal held by a small state garrison; a big separatist column a cell away, bound for
+    ``objective``; presence refreshed, ready for the day's abandonment check."""
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.25
+    data["factions"]["state"]["deploy"] = {"kidal": 100, "bamako": 1000}
+    data["factions"]["separatists"].update(deploy={}, bands={})
+    data["factions"]["jihadists"]["bands"] = {}
+    data["foreign"] = {}
+    data["events"] = []
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    kidal = model.towns["kidal"]
+    for band in model.spawn("separatists", 2000, (kidal.x + 1, kidal.y), "patrol", "start"):
+        model.send(band, model.towns[objective])
+    model._refresh_presence()
+    return model
+
+
+def _abandoned(model: MaliConflictModel, town: str) -> bool:
+    model.abandon_indefensible_towns()
+    return any(e["event_type"] == "town_abandoned" and e["town"] == town for e in model.log.events)
+
+
+def test_a_garrison_leaves_for_a_column_coming_for_it_not_for_one_marching_past():
+    # Kidal, January 2012: the MNLA's columns to Aguelhok and Tessalit passed near Kidal, and
+    # its garrison stayed until the attack on Kidal itself (30 March).
+    past = _kidal_garrison_and_a_column("aguelhok")
+    assert not _abandoned(past, "kidal")
+    assert past.towns["kidal"].holder == "state"
+    coming = _kidal_garrison_and_a_column("kidal")
+    assert _abandoned(coming, "kidal")
+    kidal = coming.towns["kidal"]
+    assert not [u for u in coming.grid[(kidal.x, kidal.y)].agents if u.actor == "state"]
+
+
+def test_a_patron_counts_its_own_dead_for_a_mass_casualty_defeat():
+    # A battle that kills 60 Malian soldiers and 2 of the partner's is the client's disaster,
+    # not the patron's (the outcome ``mass_casualty_defeat`` counts the force's own dead).
+    model = MaliConflictModel(load_scenario(MECHANISMS), rng=1)
+    xy = (model.towns["gao"].x, model.towns["gao"].y)
+    state = [u for u in model.units_of("state") if u.strength >= 100][:1]
+    wagner = model.units_of("wagner")[:1]
+    enemy = model.spawn("jihadists", 400, xy, "patrol", "start")
+    deaths = {"state": 60, "wagner": 2, "jihadists": 5}
+    model.record_engagement("battle", "jihadists", "state", deaths, xy, enemy, state + wagner)
+    assert [r[2] for r in model.recent_losses["wagner"]] == [False]
+    deaths = {"state": 0, "wagner": 60, "jihadists": 5}
+    model.record_engagement("battle", "jihadists", "wagner", deaths, xy, enemy, wagner)
+    assert model.recent_losses["wagner"][-1][2] is True
+
+
+def test_a_set_event_moves_a_faction_into_new_zones():
+    # The arc's jihadists fight in the north in 2012-2013 and in the centre too from 2014.
+    data = small_dict()
+    data["factions"]["state"]["deploy"] = {"gao": 1500, "bamako": 1000, "timbuktu": 400}
+    data["factions"]["jihadists"].update(zones=["north"], bands={"boni": 1500, "lere": 300})
+    data["events"].append(
+        {
+            "date": dt.date(2023, 10, 5),
+            "type": "set",
+            "parameter": "factions.jihadists.zones",
+            "value": ["north", "centre"],
+        }
+    )
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    while model.date <= dt.date(2023, 10, 4):
+        model.step()
+    assert model._zone_shares["jihadists"]["centre"] == 0.0
+    model.step()
+    assert model.config.factions["jihadists"].zones == ["north", "centre"]
+    assert model._zone_shares["jihadists"]["centre"] > 0.0, "recruits drawn from the centre now"
