@@ -50,9 +50,6 @@ class Unit(CellAgent):
         self.morale = model.doctrine_morale(actor)
         self.posture = posture
         self.objective: str | None = None
-        # The faction leading the ordered offensive this column joined as an ally: it takes the
-        # objective for that faction (Timbuktu, April 2012: Ansar Dine's, not the MNLA's).
-        self.lead: str | None = None
         self.destination: tuple[int, int] | None = None
         self.halt_until = 0
         self.progress_km = 0.0

@@ -117,6 +117,9 @@ class MaliConflictModel(mesa.Model):
         self.recruit_pool = dict.fromkeys(FACTIONS, 0.0)
         self.recruits_by_zone = {f: dict.fromkeys(ZONES, 0.0) for f in FACTIONS}
         self.kidal_capture_date: dt.date | None = None
+        # The faction an offensive order sends against each town, until the town changes hands:
+        # its allies take the town for it (``taker``).
+        self.claims: dict[str, str] = {}
         self.events_on: dict[dt.date, list] = {}
         for event in cfg.events:
             self.events_on.setdefault(event.date, []).append(event)
@@ -588,11 +591,8 @@ class MaliConflictModel(mesa.Model):
             return self.config.factions[actor].garrison_size
         return self.config.foreign[actor].unit_size // 2
 
-    def send(self, unit: Unit, town: Town, detach: bool = False, lead: str | None = None) -> Unit:
-        """Order a unit (or its surplus, split off a garrison) against a town.
-
-        ``lead`` is the faction whose ordered offensive the unit joins, when not its own.
-        """
+    def send(self, unit: Unit, town: Town, detach: bool = False) -> Unit:
+        """Order a unit (or its surplus, split off a garrison) against a town."""
         if detach:
             surplus = self._surplus(unit)
             if surplus <= 0:
@@ -604,7 +604,6 @@ class MaliConflictModel(mesa.Model):
         unit.posture = "offensive"
         unit.objective = town.id
         unit.destination = (town.x, town.y)
-        unit.lead = lead
         return unit
 
     def launch_offensive(self, actor: str, target: str, allies: list[str]) -> None:
@@ -616,6 +615,8 @@ class MaliConflictModel(mesa.Model):
         within its operating range; an allied faction joins with its aggression.
         """
         town = self.towns[target]
+        if actor in FACTIONS:
+            self.claims[target] = actor
         for who in [actor, *allies]:
             if who in self.config.foreign:
                 if not self.present[who]:
@@ -648,9 +649,7 @@ class MaliConflictModel(mesa.Model):
                     column.morale = unit.morale
                 else:
                     column = unit
-                # An allied faction's columns take the objective for the leader (``taker``).
-                ally_faction = who in FACTIONS and self.side_of[who] != self.side_of[actor]
-                self.send(column, town, lead=actor if ally_faction else None)
+                self.send(column, town)
 
     def operating_range_cells(self, fid: str) -> float:
         """How far from its bases a foreign force will go: grows fivefold with risk tolerance."""
@@ -1107,21 +1106,23 @@ class MaliConflictModel(mesa.Model):
         return actor not in self.config.factions or self.config.factions[actor].holds_towns
 
     def taker(self, units: list[Unit], town: Town) -> str:
-        """Who takes a town these winning units stand in: their lead actor, or an allied leader.
+        """Who takes a town these winning units stand in: their lead actor, or an allied claimant.
 
-        Columns of a faction that joined another faction's ordered offensive as allies take its
-        objective for the leading faction, if the two are still allied and the leader is at war
-        with the holder; they then melt into the countryside around it (``settle``).
+        A faction ordered against a town claims it until it changes hands (``claims``): an
+        allied faction's units that take it, whether they came with the order or on their own,
+        take it for the claimant, if the two are still allied and the claimant is at war with the
+        holder; they then melt into the countryside around it (``settle``). Timbuktu, April 2012:
+        the MNLA came too, but the town was Ansar Dine's.
         """
-        lead = units[0].lead
+        claimant = self.claims.get(town.id)
+        side = units[0].side
         if (
-            lead is not None
-            and self.side_of[lead] != units[0].side
-            and all(u.lead == lead and u.objective == town.id for u in units)
-            and self.allied(self.side_of[lead], units[0].side)
-            and self.sides_hostile(self.side_of[lead], town.holder)
+            claimant is not None
+            and self.side_of[claimant] != side
+            and self.allied(self.side_of[claimant], side)
+            and self.sides_hostile(self.side_of[claimant], town.holder)
         ):
-            return lead
+            return claimant
         return _lead(units)
 
     def capture(self, town: Town, actor: str) -> None:
@@ -1131,6 +1132,7 @@ class MaliConflictModel(mesa.Model):
         if old == new or not self.takes_towns(actor):
             return
         town.holder = new
+        self.claims.pop(town.id, None)
         old_actor = old
         self.log.event(
             self.date, town.lat, town.lon, town.region, town.id, "town_captured", actor, old_actor

@@ -238,8 +238,8 @@ def test_a_force_can_close_one_base_and_keep_the_others():
     assert model.config.foreign["un"].bases == ["gao"]
 
 
-def _allied_offensive(stance: str):
-    """Timbuktu held by the state, empty; jihadists order an offensive with separatist allies."""
+def _allied_offensive(stance: str, allies: tuple[str, ...] = ("separatists",)):
+    """Timbuktu held by the state, empty; jihadists order an offensive (with ``allies``)."""
     data = small_dict()
     data["scenario"].update(resolution=0.5, end=dt.date(2023, 12, 31))
     data["relations"] = {"separatists_jihadists": stance, "state_separatists": "hostile"}
@@ -257,7 +257,7 @@ def _allied_offensive(stance: str):
             "type": "offensive",
             "actor": "jihadists",
             "target": "timbuktu",
-            "allies": ["separatists"],
+            "allies": list(allies),
         }
     ]
     return scenario_from_dict(data)
@@ -274,6 +274,19 @@ def test_allies_take_an_offensive_s_objective_for_the_faction_that_leads_it(seed
     ]
     assert list(captures.actor1)[:1] == ["jihadists"]
     assert model.towns["timbuktu"].holder == "jihadists"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_ally_raiding_a_claimed_town_on_its_own_takes_it_for_the_claimant(seed):
+    # The separatists are not in the order; their own raid reaches the empty town first, but
+    # the jihadists were ordered against it: the town is theirs while the two are allied.
+    model = MaliConflictModel(_allied_offensive("allied", allies=()), rng=seed)
+    tables = model.run()
+    captures = tables.events[
+        (tables.events.event_type == "town_captured") & (tables.events.town == "timbuktu")
+    ]
+    assert list(captures.actor1)[:1] == ["jihadists"]
+    assert "timbuktu" not in model.claims, "a claim ends when the town changes hands"
 
 
 def test_a_faction_takes_a_town_for_itself_when_its_leader_is_no_ally():
