@@ -711,16 +711,15 @@ class Outcome:
 
     def shown(self) -> str:
         """Format the value as the report prints it."""
-        value, unit = self.value, self.criterion.unit
+        value = self.value
         if value is None or not np.isfinite(value):
             return "never" if value == np.inf else "n/a"
-        if unit == "share":
-            return f"{value:.0%} of {self.runs} runs"
-        if unit == "days":
-            return f"{value:.0f} days (median of {self.runs})"
-        if unit == "ratio":
-            return f"{value:.2f} (medians of {self.runs} runs)"
-        return f"{value:.1f} (median of {self.runs})"
+        suffix = {
+            "share": f" of {self.runs} runs",
+            "days": f" days (median of {self.runs})",
+            "ratio": f" (medians of {self.runs} runs)",
+        }.get(self.criterion.unit, f" (median of {self.runs})")
+        return self._format(value) + suffix
 
 
 @dataclass
