@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 validate: $(STAMP)
-	$(BIN)/malisim validate
+	$(BIN)/malisim validate --workers $$(nproc)
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks tools

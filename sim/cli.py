@@ -174,7 +174,9 @@ def plot(
 
 @app.command()
 def validate(
-    runs: Annotated[int, typer.Option("--runs", help="Replicates per scenario")] = 20,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Replicates per scenario (20 for a quick look)")
+    ] = 100,  # sim.validate.DEFAULT_RUNS (a test keeps the two equal)
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path(
         "results/validation"
     ),

@@ -7,6 +7,7 @@ measures are also checked on hand-made event tables whose answer is known.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim import cli, validate
 from sim.ensemble import Results
 from sim.validate import (
     CRITERIA,
@@ -177,3 +179,9 @@ def test_an_unknown_scenario_is_an_input_error_and_nothing_is_written(tmp_path):
     assert done.returncode == 2
     assert "mali_2099" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_the_command_s_default_ensemble_is_the_full_one():
+    # At 20 runs a share's interval is ~40 points wide: the default is the 100-run validation.
+    assert inspect.signature(cli.validate).parameters["runs"].default == validate.DEFAULT_RUNS
+    assert validate.DEFAULT_RUNS >= 100
