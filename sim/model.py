@@ -885,17 +885,15 @@ class MaliConflictModel(mesa.Model):
         size = 2 * self.reach_cells + 1
         self.presence = {}
         self.reach = {}
-        self._columns: dict[str, bool] = {}
         air = np.zeros((geo.width, geo.height))
         xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
         strength = np.array([u.strength for u in units], dtype=float)
         sides = np.array([u.side for u in units])
-        postures = np.array([u.posture for u in units])
         shape = (geo.width, geo.height)
         for side in SIDES:
             grid = np.zeros(shape)
             mask = sides == side
-            # A side with no units (or no columns) has zero sums everywhere: skip the box filter.
+            # A side with no units has zero sums everywhere: skip the box filter.
             if mask.any():
                 np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
                 reach = ndimage.uniform_filter(grid, size=size, mode="constant") * size * size
@@ -903,7 +901,6 @@ class MaliConflictModel(mesa.Model):
                 reach = np.zeros(shape)
             self.presence[side] = grid
             self.reach[side] = reach
-            self._columns[side] = bool((mask & (postures == "offensive")).any())
         for unit in units:
             if unit.actor in self.config.foreign:
                 x, y = unit.xy
@@ -1264,46 +1261,40 @@ class MaliConflictModel(mesa.Model):
         2012). The defence is the garrison's power behind the town's walls and terrain. When the
         threat exceeds the holder's ``abandon_ratio`` times the defence, the garrison falls back.
         """
-        # Only sides with columns on the move threaten a town: on a quiet day this costs nothing.
-        moving = [s for s in SIDES if self._columns.get(s)]
-        if not moving:
-            return
-        morale: dict[str, float] = {}  # retreats below change no morale: compute once a day
-        enemies = {h: [s for s in moving if self.sides_hostile(h, s)] for h in SIDES}
-        aimed: dict[tuple[str, str], float] = {}
+        aimed: dict[str, dict[str, float]] = {}  # town id -> side -> men bound for it, close
         for unit in self.agents_by_type.get(Unit, ()):
             if unit.posture != "offensive" or unit.objective is None:
                 continue
             target = self.towns[unit.objective]
             if max(abs(unit.xy[0] - target.x), abs(unit.xy[1] - target.y)) <= self.reach_cells:
-                key = (target.id, unit.side)
-                aimed[key] = aimed.get(key, 0.0) + unit.strength
+                men = aimed.setdefault(target.id, {})
+                men[unit.side] = men.get(unit.side, 0.0) + unit.strength
         if not aimed:
-            return
-        for town in self.town_list:
+            return  # a quiet day
+        morale: dict[str, float] = {}  # retreats below change no morale: compute once a day
+        for town in self.town_list:  # in a fixed order: retreats draw random numbers
             side = town.holder
-            hostile = enemies[side]
-            threat_men = sum(aimed.get((town.id, s), 0.0) for s in hostile)
-            if threat_men <= 0:
+            threats = {
+                s: men for s, men in aimed.get(town.id, {}).items() if self.sides_hostile(side, s)
+            }
+            if not threats:
                 continue
             # Only units that would fight a threatening side hold or leave (peacekeepers stay in
             # their camp when only the separatists come).
             defenders = [
                 u
                 for u in self.grid[(town.x, town.y)].agents
-                if u.side == side and any(self.hostile(u.actor, s) for s in hostile)
+                if u.side == side and any(self.hostile(u.actor, s) for s in threats)
             ]
             if not defenders or any(u.posture == "offensive" for u in defenders):
                 continue
             threat = 0.0
-            for s in hostile:
+            for s, men in threats.items():
                 if s not in morale:
                     morale[s] = self._mean_morale(s)
-                threat += (
-                    aimed.get((town.id, s), 0.0) * morale[s] * self.air_factor(s, town.x, town.y)
-                )
+                threat += men * morale[s] * self.air_factor(s, town.x, town.y)
             defence = self.town_defence_power(
-                town, against=hostile[0] if len(hostile) == 1 else None
+                town, against=next(iter(threats)) if len(threats) == 1 else None
             )
             ratio = self.config.factions[side].abandon_ratio if side in FACTIONS else 2.0
             if threat > ratio * defence:
