@@ -1,7 +1,7 @@
 # malisim: two commands from a fresh clone.
 #   make run    creates .venv (Python >= 3.12), installs the project, runs the default scenario
 #   make test   same environment, the whole test suite
-.PHONY: run test bench validate lint browser clean
+.PHONY: run test bench validate repro lint browser clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -37,6 +37,10 @@ bench: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/malisim validate --workers $$(nproc)
+
+# Every library scenario under two Python hash seeds: the same seed must give the same tables.
+repro: $(STAMP)
+	$(BIN)/python benchmarks/hash_seeds.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks tools

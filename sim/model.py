@@ -929,7 +929,9 @@ class MaliConflictModel(mesa.Model):
         for xy, units in by_cell.items():
             if len(units) < 2:
                 continue
-            sides = {u.side for u in units}
+            # Sorted, not a set: a set of strings iterates in an order that changes with the
+            # process's hash seed, and a tie below would go to whichever pair came first.
+            sides = sorted({u.side for u in units})
             if len(sides) < 2:
                 continue
             pairs = [(a, b) for a in sides for b in sides if a < b and self.sides_hostile(a, b)]
@@ -1053,7 +1055,7 @@ class MaliConflictModel(mesa.Model):
     ) -> None:
         """Apply an engagement's deaths to its units, log the event, feed the patrons' books."""
         for group in (group1, group2):
-            for actor in {u.actor for u in group}:
+            for actor in dict.fromkeys(u.actor for u in group):  # in the group's order
                 n = deaths.get(actor, 0)
                 if not n:
                     continue
