@@ -28,18 +28,36 @@ def _golden_module():
 
 
 @pytest.mark.slow
-def test_seeded_runs_give_the_tables_recorded_before_the_model_was_optimised():
+@pytest.mark.parametrize("case", list(_golden_module().CASES))
+def test_seeded_runs_give_the_tables_and_days_recorded_before_the_code_changed(case):
     golden = _golden_module()
     stored = json.loads(golden.DIGESTS.read_text())
-    now = golden.compute()
-    assert set(now) == set(stored), "golden cases changed: regenerate tests/golden/digests.json"
-    for case, digests in stored.items():
-        assert now[case]["rows"] == digests["rows"], f"{case}: row counts differ"
-        for table in ("runs", "events", "timeseries"):
-            assert now[case][table] == digests[table], (
-                f"{case}: the {table} table differs from the golden run. If results were meant to "
-                "change, regenerate with `.venv/bin/python tests/golden/make_golden.py`."
-            )
+    traces = json.loads(golden.TRACES.read_text())
+    assert set(golden.CASES) == set(stored) == set(traces), (
+        "golden cases changed: regenerate tests/golden/digests.json and traces.json"
+    )
+    digests, trace = golden.run_case(case)
+    stored_trace = [run.split() for run in traces[case]]
+    where = golden.first_divergence(stored_trace, trace)
+    assert where is None, (
+        f"{case}: run {where[0]} first differs from the golden run after day {where[1] + 1} "
+        "(the model's step count). If results were meant to change, regenerate with "
+        "`.venv/bin/python tests/golden/make_golden.py` and say why in the commit."
+    )
+    assert digests["rows"] == stored[case]["rows"], f"{case}: row counts differ"
+    for table in ("runs", "events", "timeseries"):
+        assert digests[table] == stored[case][table], (
+            f"{case}: the {table} table differs from the golden run though every day's state "
+            "matches: the recording changed."
+        )
+
+
+def test_a_trace_names_the_first_day_that_differs():
+    golden = _golden_module()
+    stored = [["a", "b", "c"], ["a", "b", "c"]]
+    assert golden.first_divergence(stored, [["a", "b", "c"], ["a", "b", "c"]]) is None
+    assert golden.first_divergence(stored, [["a", "b", "c"], ["a", "x", "y"]]) == (1, 1)
+    assert golden.first_divergence(stored, [["a", "b"], ["a", "b", "c"]]) == (0, 2)
 
 
 def test_the_same_seed_twice_in_one_process_gives_identical_tables():
