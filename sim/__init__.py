@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "MaliConflictModel": "sim.model",
-    "Results": "sim.ensemble",
+    "Results": "sim.tables",
     "run_ensemble": "sim.ensemble",
     "run_one": "sim.ensemble",
     "Scenario": "sim.scenario",

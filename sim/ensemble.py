@@ -9,25 +9,14 @@ multiprocessing use *spawn*, so the worker function is top-level and takes plain
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from sim.model import MaliConflictModel
-from sim.outcomes import RunTables
 from sim.scenario import Scenario
-
-
-@dataclass
-class Results:
-    """An ensemble's three tables, ordered by run id."""
-
-    runs: pd.DataFrame
-    events: pd.DataFrame
-    timeseries: pd.DataFrame
+from sim.tables import Results, concat
 
 
 def run_seed(seed: int, run_id: int) -> int:
@@ -37,33 +26,15 @@ def run_seed(seed: int, run_id: int) -> int:
     )
 
 
-def run_one(scenario: Scenario, run_id: int = 0, seed: int = 0) -> RunTables:
+def run_one(scenario: Scenario, run_id: int = 0, seed: int = 0) -> Results:
     """Run one replicate to the scenario's end and return its tables."""
     return MaliConflictModel(scenario, rng=seed, run_id=run_id).run()
 
 
-def run_batch(scenario_json: str, tasks: list[tuple[int, int]]) -> list[RunTables]:
+def run_batch(scenario_json: str, tasks: list[tuple[int, int]]) -> list[Results]:
     """Worker entry point: run ``(run_id, seed)`` tasks of a scenario given as JSON."""
     scenario = Scenario.model_validate_json(scenario_json)
     return [run_one(scenario, run_id, seed) for run_id, seed in tasks]
-
-
-def concat(tables: Iterable[RunTables]) -> Results:
-    """Stack runs' tables, ordered by run id (then date), with a fresh index."""
-    tables = sorted(tables, key=lambda t: int(t.runs["run_id"].iloc[0]))
-    if not tables:
-        empty = pd.DataFrame()
-        return Results(empty, empty, empty)
-
-    def stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
-        frames = [f for f in frames if len(f)] or frames[:1]
-        return pd.concat(frames, ignore_index=True)
-
-    return Results(
-        runs=stack([t.runs for t in tables]),
-        events=stack([t.events for t in tables]),
-        timeseries=stack([t.timeseries for t in tables]),
-    )
 
 
 def run_ensemble(
@@ -89,7 +60,7 @@ def run_ensemble(
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
     tasks = [(i, run_seed(seed, i)) for i in range(runs)]
-    done: list[RunTables] = []
+    done: list[Results] = []
     if workers <= 1:
         for run_id, run_seed_ in tasks:
             done.append(run_one(scenario, run_id, run_seed_))

@@ -21,7 +21,7 @@ from scipy import ndimage
 from sim import combat, politics, society
 from sim.agents import Unit
 from sim.geography import TERRAIN, ZONES, build_geography
-from sim.outcomes import CONTROL_CLASSES, HOLDER_TOWNS, RunLog, RunTables, shares
+from sim.outcomes import CONTROL_CLASSES, HOLDER_TOWNS, RunLog, shares
 from sim.scenario import (
     FACTIONS,
     Faction,
@@ -30,6 +30,7 @@ from sim.scenario import (
     flatten_parameters,
     set_value,
 )
+from sim.tables import Results
 
 SIDES = ("state", "separatists", "jihadists")
 """The sides that can hold ground; foreign forces fight on the state's side."""
@@ -298,7 +299,7 @@ class MaliConflictModel(mesa.Model):
         if self.date > self.end:
             self.running = False
 
-    def run(self) -> RunTables:
+    def run(self) -> Results:
         """Step to the scenario's end and return the run's three tables."""
         while self.running:
             self.step()
@@ -1588,7 +1589,7 @@ class MaliConflictModel(mesa.Model):
         )
         self.log.week(row)
 
-    def tables(self) -> RunTables:
+    def tables(self) -> Results:
         """The run's three tables (call after the run; see ``docs/OUTPUTS.md``)."""
         self._update_control()
         return self.log.tables(self.run_id, self.outcomes())

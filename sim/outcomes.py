@@ -8,11 +8,12 @@ table's death counts are sums of the events table, so the two always agree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sim.tables import Results
 
 EVENT_TYPES = (
     "battle",
@@ -34,15 +35,6 @@ HOLDER_TOWNS = (
     "tessalit",
 )
 CONTROL_CLASSES = ("state", "separatists", "jihadists", "contested")
-
-
-@dataclass
-class RunTables:
-    """The three tables of one run (one row in ``runs``)."""
-
-    runs: pd.DataFrame
-    events: pd.DataFrame
-    timeseries: pd.DataFrame
 
 
 def event_columns(actors: list[str], foreign: list[str]) -> list[str]:
@@ -141,7 +133,7 @@ class RunLog:
         self._week_deaths = dict.fromkeys(self._week_deaths, 0)
         self.weeks.append(row)
 
-    def tables(self, run_id: int, run_row: dict[str, Any]) -> RunTables:
+    def tables(self, run_id: int, run_row: dict[str, Any]) -> Results:
         """The three tables, with ``run_id`` on every row."""
         columns = event_columns(self.actors, self.foreign)
         events = pd.DataFrame(self.events, columns=columns[1:])
@@ -156,7 +148,7 @@ class RunLog:
         timeseries.insert(0, "run_id", run_id)
         timeseries["date"] = pd.to_datetime(timeseries["date"])
         runs = pd.DataFrame([{"run_id": run_id, **run_row}])
-        return RunTables(runs=runs, events=events, timeseries=timeseries)
+        return Results(runs=runs, events=events, timeseries=timeseries)
 
 
 def shares(values: np.ndarray, classes: np.ndarray, weights: np.ndarray) -> dict[str, float]:

@@ -847,7 +847,7 @@ def sweep_command(
     """
     from rich.progress import Progress
 
-    from sim.console import count_problems, progress_columns
+    from sim.cli.console import count_problems, progress_columns
 
     problems: list[str] = count_problems(workers=workers)
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):

@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.ensemble import Results, run_ensemble
+from sim.ensemble import run_ensemble
 from sim.scenario import FACTIONS, Scenario, load_scenario
+from sim.tables import Results
 
 HISTORICAL = (
     "mali_2012",
@@ -1023,7 +1024,7 @@ def validate_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
 
-    from sim.console import count_problems
+    from sim.cli.console import count_problems
     from sim.scenario import ScenarioError
 
     problems = count_problems(runs=runs, workers=workers, seed=seed)

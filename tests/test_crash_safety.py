@@ -36,7 +36,7 @@ KILLER = textwrap.dedent(
     """
     import os, signal, sys
     import sim.io as io
-    import sim.runner as runner
+    import sim.cli.run as runner
 
     point, args = sys.argv[1], sys.argv[2:]
     die = lambda: os.kill(os.getpid(), signal.SIGKILL)

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from sim import cli, validate
-from sim.ensemble import Results
+from sim.tables import Results
 from sim.validate import (
     CRITERIA,
     HISTORICAL,

@@ -103,9 +103,10 @@ def day_digest(model) -> str:
 
 def run_case(name: str) -> tuple[dict, list[list[str]]]:
     """Run one case: its table digests (with row counts) and each run's per-day trace."""
-    from sim.ensemble import concat, run_seed
+    from sim.ensemble import run_seed
     from sim.model import MaliConflictModel
     from sim.scenario import load_scenario
+    from sim.tables import concat
 
     case = CASES[name]
     scenario = load_scenario(HERE / case["file"], case["overrides"])

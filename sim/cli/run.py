@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from sim.console import progress_columns
-from sim.ensemble import Results, run_ensemble, run_seed
+from sim.cli.console import progress_columns
+from sim.ensemble import run_ensemble, run_seed
 from sim.io import atomic_write_parquet, atomic_write_text, manifest, write_manifest
 from sim.scenario import Scenario, to_toml
+from sim.tables import Results
 
 SUMMARY = (
     ("deaths_state", "state forces killed"),

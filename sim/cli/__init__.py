@@ -53,8 +53,8 @@ def run(
     ] = None,
 ) -> None:
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
-    from sim.console import count_problems
-    from sim.runner import run_command
+    from sim.cli.console import count_problems
+    from sim.cli.run import run_command
 
     problems = count_problems(runs=runs, workers=workers, seed=seed)
     try:
@@ -276,7 +276,7 @@ def viz(
 
     from sim.scenario import load_scenario
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     path = scenario if scenario is not None else root / "scenarios" / "kidal_2023.toml"
     problems = []
     if not 0 <= port <= 65535:
