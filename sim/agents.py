@@ -1,13 +1,10 @@
-"""Armed units: garrisons, columns, bands and cells, as Mesa ``CellAgent``s.
+"""Armed units: garrisons, columns, bands and cells, as Mesa ``CellAgent``s that act.
 
 A unit is tens to hundreds of fighters of one actor (``state``, ``separatists``, ``jihadists``
-or a foreign force's id) on one cell. Its posture says what it is doing:
-
-- ``garrison``: holding a town; costs nothing on a quiet day;
-- ``patrol``: in the countryside (an insurgent band in its hinterland, a foreign force's
-  patrol around its base); exposed to IEDs in proportion to its risk-taking;
-- ``offensive``: a column moving on an objective town, which it attacks on arrival;
-- ``retreat``: falling back to a friendly town or across the border.
+or a foreign force's id) on one cell. Its posture says what it is doing (``Posture``). What one
+unit does (march, arrive, settle, retreat, split, absorb another, take losses, recover its
+morale, abuse civilians) is a method here; what a side decides (plans, offensives, recruitment,
+a patron's choice, a battle in a cell) is a process of ``sim.war``.
 
 Doctrine lives with the actor (``sim.scenario.Faction`` or ``ForeignForce``); the unit carries
 only what differs from unit to unit.
@@ -17,12 +14,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from mesa.discrete_space import CellAgent
+
+from sim.war import casualties, towns
+from sim.war.posture import MOVING, Posture
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
-
-POSTURES = ("garrison", "patrol", "offensive", "retreat")
+    from sim.war.towns import Town
 
 
 class Unit(CellAgent):
@@ -33,22 +33,31 @@ class Unit(CellAgent):
         side: ``state`` (the state and its foreign partners), ``separatists`` or ``jihadists``.
         strength: fighters, never below zero; a unit at zero is removed.
         morale: 0-1 cohesion; a coup or a heavy loss lowers it, time restores it.
-        posture: one of POSTURES.
-        objective: the town id a column or retreat is heading to, if any.
+        posture: a ``Posture``.
+        objective: the town id a column is heading to, if any.
+        destination: the cell a column or a retreat is heading to, if any.
         halt_until: the model step before which the unit stays put (consolidating a capture).
         progress_km: distance travelled toward the next cell.
 
     """
 
+    model: MaliConflictModel
+
     def __init__(
-        self, model: MaliConflictModel, actor: str, side: str, strength: int, cell, posture: str
+        self,
+        model: MaliConflictModel,
+        actor: str,
+        side: str,
+        strength: int,
+        cell,
+        posture: Posture,
     ):
         super().__init__(model)
         self.actor = actor
         self.side = side
         self.strength = int(strength)
         self.morale = model.doctrine_morale(actor)
-        self.posture = posture
+        self.posture = Posture(posture)
         self.objective: str | None = None
         self.destination: tuple[int, int] | None = None
         self.halt_until = 0
@@ -60,6 +69,8 @@ class Unit(CellAgent):
         """Take the unit off the map and out of the model (it was wiped out or went home)."""
         self.model.units_by_actor[self.actor].pop(self, None)
         super().remove()
+
+    # --- what a unit is -------------------------------------------------------------------------
 
     @property
     def xy(self) -> tuple[int, int]:
@@ -74,11 +85,92 @@ class Unit(CellAgent):
     @property
     def mobile(self) -> bool:
         """Whether the unit has somewhere to go today."""
-        return self.posture in ("offensive", "retreat") and self.model.steps >= self.halt_until
+        return self.posture in MOVING and self.model.steps >= self.halt_until
+
+    @property
+    def foreign(self) -> bool:
+        """Whether the unit belongs to a foreign force."""
+        return self.actor in self.model.config.foreign
+
+    @property
+    def uses_sanctuary(self) -> bool:
+        """Insurgents may cross into the sanctuary beyond the borders; the state may not."""
+        factions = self.model.config.factions
+        return self.actor in factions and factions[self.actor].uses_sanctuary
 
     def power(self) -> float:
         """Effective strength: men weighted by cohesion (a routed unit fights at a fraction)."""
         return self.strength * (0.25 + self.morale)
+
+    def garrison_need(self) -> int:
+        """Men its actor leaves to hold a town: ``garrison_size``, or half a foreign unit."""
+        config = self.model.config
+        if self.actor in config.factions:
+            return config.factions[self.actor].garrison_size
+        return config.foreign[self.actor].unit_size // 2
+
+    def surplus(self) -> int:
+        """Men a garrison can spare beyond what its town needs."""
+        return max(0, self.strength - self.garrison_need())
+
+    def spare_power(self) -> float:
+        """Effective strength the unit can send: all of a band, a garrison's surplus."""
+        if self.posture == Posture.PATROL:
+            return self.power()
+        return self.surplus() * (0.25 + self.morale)
+
+    def exposure(self) -> float:
+        """How exposed the unit is to ambushes and mines today (a column on the move, fully).
+
+        A garrison is exposed only through its patrols: a foreign force's in proportion to its
+        risk-taking, the state's at ``patrol_exposure_state``.
+        """
+        if self.posture in MOVING:
+            return 1.0
+        config = self.model.config
+        if self.actor in config.foreign:
+            return 0.05 + 0.95 * config.foreign[self.actor].risk_tolerance
+        return config.combat.patrol_exposure_state
+
+    def protection(self) -> float:
+        """Armour, route clearance and air cover: a low-risk Western force is well protected."""
+        config = self.model.config
+        if self.actor in config.foreign:
+            force = config.foreign[self.actor]
+            return 0.4 * force.air_support + 0.5 * (1.0 - force.risk_tolerance)
+        return 0.2 * float(self.model.presence.air_cover[self.xy])
+
+    def patrol_size(self) -> int:
+        """Men a garrison sends out on one patrol: one of its actor's units."""
+        return self.model.doctrine(self.actor).unit_size
+
+    # --- what a unit does -----------------------------------------------------------------------
+
+    def split(self, men: int) -> Unit:
+        """Detach ``men`` into a new unit on the same cell, with the same morale and posture."""
+        self.strength -= men
+        part = Unit(self.model, self.actor, self.side, men, self.cell, self.posture)
+        part.morale = self.morale
+        return part
+
+    def absorb(self, other: Unit) -> None:
+        """Take in another unit's men (morale averaged by men); the other leaves the map."""
+        total = self.strength + other.strength
+        self.morale = (self.morale * self.strength + other.morale * other.strength) / total
+        self.strength = total
+        other.remove()
+
+    def order_against(self, town: Town) -> None:
+        """Become a column bound for a town."""
+        self.posture = Posture.OFFENSIVE
+        self.objective = town.id
+        self.destination = (town.x, town.y)
+
+    def march(self) -> None:
+        """A day on the move; a column entering an undefended hostile town on its way takes it."""
+        self.move()
+        if self.posture == Posture.OFFENSIVE and self.alive:
+            towns.pass_through(self.model, self)
 
     def move(self) -> None:
         """Advance toward the destination along the least-cost path on roads and terrain.
@@ -91,13 +183,13 @@ class Unit(CellAgent):
             return
         model = self.model
         geo = model.geo
-        may_leave = model.may_use_sanctuary(self.actor)
-        self.progress_km += model.speed_km(self)
+        may_leave = self.uses_sanctuary
+        self.progress_km += self.speed_km()
         x, y = self.xy
         tx, ty = self.destination
         while (x, y) != (tx, ty):
             nx, ny = geo.next_step(x, y, tx, ty, may_leave)
-            if (nx, ny) == (x, y) or model.held_back(self, nx, ny):
+            if (nx, ny) == (x, y) or self.held_back(nx, ny):
                 break  # no way through, or not yet allowed closer: stay
             cost = float(geo.move_cost[nx, ny])
             if self.progress_km < cost:
@@ -108,7 +200,103 @@ class Unit(CellAgent):
             self.cell = model.grid[(x, y)]
         if (x, y) == (tx, ty):
             self.progress_km = 0.0
-            model.arrive(self)
+            self.arrive()
+
+    def speed_km(self) -> float:
+        """A day's march: road speed on a road, off-road speed elsewhere."""
+        x, y = self.xy
+        combat = self.model.config.combat
+        return combat.speed_road_km if self.model.geo.road[x, y] else combat.speed_offroad_km
+
+    def held_back(self, x: int, y: int) -> bool:
+        """Whether a state-side column must stop short of (x, y).
+
+        It must when its objective hosts peacekeepers and (x, y) is within ``reach_km`` of it
+        (close enough to threaten the town): the army advanced on Kidal only once MINUSMA had
+        handed over its camp (31 October 2023).
+        """
+        if self.side != "state" or self.posture != Posture.OFFENSIVE or self.objective is None:
+            return False
+        town = self.model.towns[self.objective]
+        near = max(abs(x - town.x), abs(y - town.y)) <= self.model.reach_cells
+        return near and towns.protected(self.model, town.x, town.y)
+
+    def arrive(self) -> None:
+        """The unit reached its destination.
+
+        A column takes the town (or fights for it); a retreat becomes a garrison or a band.
+        """
+        model = self.model
+        if self.posture == Posture.OFFENSIVE:
+            town = model.towns.get(self.objective or "")
+            # Units that would not fight it (peacekeepers, for a separatist) do not stop it.
+            if town is not None and not any(
+                model.relations.hostile(self.actor, o.actor) for o in self.cell.agents
+            ):
+                if model.relations.sides_hostile(self.side, town.holder):
+                    towns.capture(model, town, towns.taker(model, [self], town))
+                self.settle(town)
+        elif self.posture == Posture.RETREAT:
+            here = model.towns.at.get(self.xy)
+            held = here is not None and here.holder == self.side
+            self.posture = Posture.GARRISON if held else Posture.PATROL
+            self.objective = self.destination = None
+
+    def settle(self, town: Town) -> None:
+        """After an attack: garrison the town if the side holds it, else melt into the country."""
+        self.objective = self.destination = None
+        if town.holder == self.side:
+            self.posture = Posture.GARRISON
+        else:
+            self.posture = Posture.PATROL
+            self.cell = self.model.grid[towns.countryside_near(self.model, town)]
+
+    def retreat(self) -> None:
+        """Fall back to the nearest town the side holds, or into the sanctuary or the hinterland."""
+        model = self.model
+        x, y = self.xy
+        friendly = [
+            t
+            for t in model.towns
+            if t.holder == self.side
+            and (t.x, t.y) != (x, y)
+            and not any(
+                model.relations.sides_hostile(self.side, o.side)
+                for o in model.grid[(t.x, t.y)].agents
+            )
+        ]
+        options = [(max(abs(t.x - x), abs(t.y - y)), (t.x, t.y)) for t in friendly]
+        if self.uses_sanctuary:
+            sanctuary = model.sanctuary_xy
+            if len(sanctuary):
+                d = np.abs(sanctuary - (x, y)).max(axis=1)
+                i = int(np.argmin(d))
+                options.append((int(d[i]) * 0.8, tuple(sanctuary[i])))
+        if not options:
+            # Nowhere to go: scatter into the countryside a few cells away.
+            geo = model.geo
+            options = [
+                (
+                    0,
+                    (
+                        min(max(x + model.random.choice((-2, 2)), 0), geo.width - 1),
+                        min(max(y + model.random.choice((-2, 2)), 0), geo.height - 1),
+                    ),
+                )
+            ]
+        options.sort(key=lambda o: o[0])
+        self.posture = Posture.RETREAT
+        self.objective = None
+        self.destination = tuple(int(v) for v in options[0][1])
+        self.halt_until = 0
+        if self.destination == self.xy or not self.can_reach_destination():
+            self.posture, self.destination = Posture.PATROL, None
+
+    def can_reach_destination(self) -> bool:
+        """Whether a path leads from the unit's cell to its destination."""
+        tx, ty = self.destination
+        field = self.model.geo.distance_field(tx, ty, self.uses_sanctuary)
+        return bool(np.isfinite(field[self.xy]))
 
     def take_losses(self, deaths: int) -> None:
         """Remove ``deaths`` men; a loss shakes cohesion in proportion to its share."""
@@ -117,3 +305,43 @@ class Unit(CellAgent):
         share = deaths / max(self.strength, 1)
         self.strength -= deaths
         self.morale = max(0.05, self.morale * (1.0 - 0.5 * share))
+
+    def recover_morale(self, target: float, days: float) -> None:
+        """Cohesion returns toward its doctrine's level over about ``days`` days."""
+        self.morale += (target - self.morale) / days
+
+    def abuse_civilians(self) -> None:
+        """Violence against the civilians of the unit's cell, by the state's side or jihadists.
+
+        A state-side unit operating (on the offensive, or a garrison's patrols) where insurgents
+        are within reach, in a populated cell, commits an abuse with a daily chance of its
+        ``abuse_propensity``, scaled by how many insurgents are near. A jihadist unit abuses
+        with ``jihadist_abuse_propensity``, scaled by the people around it. Deaths are
+        heavy-tailed: usually a few, rarely hundreds (Moura, March 2022).
+        """
+        model = self.model
+        x, y = self.xy
+        people = float(model.geo.population[x, y])
+        if people < 1000 or not self.alive:
+            return
+        if self.side == "state":
+            propensity = model.doctrine(self.actor).abuse_propensity
+            if propensity <= 0:
+                return
+            reach = model.presence.reach
+            insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
+            if insurgents <= 0:
+                return
+            active = (
+                1.0
+                if self.posture == Posture.OFFENSIVE
+                else model.config.combat.patrol_exposure_state
+            )
+            if model.rng.random() < propensity * active * min(1.0, insurgents / 500.0):
+                deaths = int(min(people * 0.05, 1 + model.rng.lognormal(1.3, 1.2)))
+                casualties.record_abuse(model, self, deaths)
+        elif self.side == "jihadists":
+            chance = model.config.population.jihadist_abuse_propensity
+            if model.rng.random() < chance * min(1.0, people / 20000.0):
+                deaths = int(min(people * 0.02, 1 + model.rng.lognormal(0.7, 1.0)))
+                casualties.record_abuse(model, self, deaths)

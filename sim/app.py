@@ -38,8 +38,10 @@ from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.model import MaliConflictModel
-from sim.outcomes import CONTROL_CLASSES
 from sim.scenario import Scenario, load_scenario
+from sim.war import control, scorecard
+from sim.war.control import CONTROL_CLASSES
+from sim.war.towns import holder
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository root: scenario paths in the app are shown relative to it."""
@@ -206,6 +208,8 @@ class AppModel(MaliConflictModel):
         self.scenario_file = display_path(path)
         self.patron_ids = patrons(self.config)
         self.history: list[dict[str, Any]] = []
+        # The charts' figure, built on the first redraw and kept (``draw_charts``).
+        self.chart_cache: tuple | None = None
         self.observe()
 
     def step(self) -> None:
@@ -216,16 +220,13 @@ class AppModel(MaliConflictModel):
     def observe(self) -> None:
         """Record today's strengths, deaths, control, popularity, foreign presence and lenses."""
         # The model refreshes its control layer weekly and reads it in between (legitimacy,
-        # recruitment), so the page must not refresh it early: assess today's control with the
-        # model's own rule, read it, and put the model's layer back as it was.
-        kept = self.control.copy()
-        self._update_control()
-        self.control_today = self.control.copy()
-        shares = self.control_shares()
-        lenses = self.lenses(shares)
-        self.control[:] = kept
+        # recruitment), so the page must not refresh it early: it assesses today's control with
+        # the model's own rule without storing it.
+        self.control_today = control.assess(self)
+        shares = control.control_shares(self, self.control_today)
+        lenses = scorecard.lenses(self, shares)
 
-        row: dict[str, Any] = {"date": self.date, "popularity": self.popularity}
+        row: dict[str, Any] = {"date": self.date, "popularity": self.regime.popularity}
         by_actor = dict.fromkeys(self.actors, 0)
         for unit in self.units:
             by_actor[unit.actor] += unit.strength
@@ -236,7 +237,7 @@ class AppModel(MaliConflictModel):
         for name in CONTROL_CLASSES:
             row[f"pop_share_{name}"] = shares["pop"][name]
         for fid in self.foreign_ids:
-            row[f"present_{fid}"] = by_actor[fid] if self.present[fid] else 0
+            row[f"present_{fid}"] = by_actor[fid] if self.patrons.present[fid] else 0
         row.update(lenses)
         self.history.append(row)
 
@@ -325,13 +326,13 @@ def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Fig
         )
 
     # Towns: a square in the holder's colour; the places that matter are named.
-    towns = model.town_list
+    towns = list(model.towns)
     ax.scatter(
         [t.lon for t in towns],
         [t.lat for t in towns],
         s=[14 if t.value >= 3 else 6 for t in towns],
         marker="s",
-        c=[SIDE_COLOURS[model.holder(t.id)] for t in towns],
+        c=[SIDE_COLOURS[holder(model, t.id)] for t in towns],
         edgecolors="black",
         linewidths=0.4,
         zorder=5,
@@ -436,7 +437,7 @@ def draw_charts(model: AppModel) -> Figure:
     and the axes' limits, which halves the cost of a step's redraw (building six axes with
     their ticks, grids and legends cost as much as rendering them).
     """
-    cached = getattr(model, "_charts", None)
+    cached = model.chart_cache
     if cached is None:
         fig = Figure(figsize=(6.6, 6.0))
         fig.subplots_adjust(left=0.09, right=0.96, bottom=0.08, top=0.95, hspace=0.4, wspace=0.25)
@@ -454,7 +455,7 @@ def draw_charts(model: AppModel) -> Figure:
                 ax.set_autoscaley_on(False)
             if len(series) > 1:
                 ax.legend(fontsize=6, loc="upper left", ncols=2 if len(series) > 3 else 1)
-        cached = model._charts = (fig, axes, lines)
+        cached = model.chart_cache = (fig, axes, lines)
     fig, axes, lines = cached
     rows = model.history
     days = np.arange(len(rows))

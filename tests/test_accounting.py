@@ -8,7 +8,7 @@ import pytest
 from conftest import MECHANISMS, ensemble
 
 from sim import MaliConflictModel, load_scenario, run_ensemble
-from sim.outcomes import CONTROL_CLASSES
+from sim.war.control import CONTROL_CLASSES
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 

@@ -15,12 +15,62 @@ def test_every_scenario_field_is_documented():
             assert f"| `{field}` |" in text, missing
 
 
-def test_the_odd_names_the_processes_of_the_schedule():
+# The schedule of one day, in the ODD's order: (module of sim.war, function). ``plan`` runs
+# every ``plan_interval_days`` and ``decide`` every ``decision_interval_days``; the day checked
+# below runs both.
+SCHEDULE = (
+    ("calendar", "apply_scheduled_events"),
+    ("operations", "plan"),
+    ("movement", "march"),
+    ("presence", "Presence.refresh"),
+    ("towns", "abandon_indefensible_towns"),
+    ("battles", "fight_battles"),
+    ("irregular", "strike_columns"),
+    ("civilians", "commit_abuses"),
+    ("civilians", "update_population"),
+    ("recruitment", "recruit"),
+    ("patrons", "decide"),
+    ("regime", "update_popularity"),
+    ("regime", "recover_morale"),
+    ("record", "record_day"),
+)
+
+
+def test_a_day_runs_the_processes_of_the_schedule_in_the_odd_s_order(monkeypatch):
+    import importlib
+
+    from conftest import MECHANISMS
+
+    from sim import MaliConflictModel, load_scenario
+
+    called = []
+    for module_name, function in SCHEDULE:
+        module = importlib.import_module(f"sim.war.{module_name}")
+        owner, name = module, function
+        if "." in function:
+            cls, name = function.split(".")
+            owner = getattr(module, cls)
+        real = getattr(owner, name)
+
+        def spy(*args, _real=real, _label=f"{module_name}.{function}", **kwargs):
+            called.append(_label)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, spy)
+    scenario = load_scenario(MECHANISMS, ["politics.decision_interval_days=1"])
+    model = MaliConflictModel(scenario, rng=1)
+    called.clear()  # set-up refreshes presence too
+    model.step()
+    assert called == [f"{m}.{f}" for m, f in SCHEDULE]
+
+
+def test_the_odd_names_each_process_of_the_schedule_and_its_module_in_order():
     odd = (ROOT / "docs" / "ODD.md").read_text()
-    source = (ROOT / "sim" / "model.py").read_text()
-    step = source[source.index("def step(self)") : source.index("def run(self)")]
-    for line in step.splitlines():
-        line = line.strip()
-        if line.startswith("self.") and line.endswith("()"):
-            name = line[5:-2]
-            assert name in odd, f"{name} runs every day but docs/ODD.md does not describe it"
+    schedule = odd[odd.index("## 3. Process overview") : odd.index("## 4. Design concepts")]
+    at = -1
+    for module, function in SCHEDULE:
+        name = f"`{module}.{function}`"
+        assert name in schedule, f"docs/ODD.md's schedule does not name {name}"
+        assert schedule.index(name) > at, f"docs/ODD.md names {name} out of the schedule's order"
+        at = schedule.index(name)
+        assert (ROOT / "sim" / "war" / f"{module}.py").exists()

@@ -42,4 +42,4 @@ def test_the_whole_history_runs_to_its_last_day_and_every_man_is_accounted_for()
             assert runs[column] == events[column].sum()
     # Every foreign force of the record came, and the scheduled departures happened.
     for fid in scenario.foreign:
-        assert model.peak_strength[fid] > 0, f"{fid} never deployed"
+        assert model.patrons.peak_strength[fid] > 0, f"{fid} never deployed"

@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from small_scenario import small_dict
 
 from sim.model import MaliConflictModel
-from sim.outcomes import CONTROL_CLASSES
 from sim.scenario import FACTIONS, scenario_from_dict
+from sim.war import control
+from sim.war.control import CONTROL_CLASSES
 
 START = dt.date(2023, 10, 1)
 TARGETS = ["kidal", "timbuktu", "gao", "menaka", "tessalit", "mopti", "anefis"]
@@ -139,14 +140,14 @@ def scenarios(draw):
 def check_run(scenario, seed: int) -> None:
     """Step one run day by day, checking the invariants as it goes and on its tables."""
     model = MaliConflictModel(scenario, rng=seed)
-    start_holders = {tid: town.holder for tid, town in model.towns.items()}
+    start_holders = {tid: town.holder for tid, town in model.towns.by_id.items()}
     while model.running:
         model.step()
         assert all(u.strength >= 0 for u in model.units), "a unit with fewer than zero men"
         assert all(v == 0 for v in model.check_ledger().values()), model.check_ledger()
-        for town in model.towns.values():
+        for town in model.towns:
             assert town.holder in ("state", "separatists", "jihadists")
-    for name, shares in model.control_shares().items():
+    for name, shares in control.control_shares(model).items():
         assert set(shares) == set(CONTROL_CLASSES)
         if name in ("pop", "area"):
             assert math.isclose(sum(shares.values()), 1.0, abs_tol=1e-9), (name, shares)
@@ -185,7 +186,7 @@ def check_run(scenario, seed: int) -> None:
         assert row.actor2 == holder[row.town], f"{row.town} taken from a side that did not hold it"
         assert side_of[row.actor1] != row.actor2
         holder[row.town] = side_of[row.actor1]
-    assert holder == {tid: town.holder for tid, town in model.towns.items()}
+    assert holder == {tid: town.holder for tid, town in model.towns.by_id.items()}
     assert pd.api.types.is_datetime64_any_dtype(events["date"])
 
 

@@ -15,6 +15,8 @@ from small_scenario import small_dict
 
 from sim import MaliConflictModel, combat, load_scenario, politics
 from sim.scenario import scenario_from_dict
+from sim.war import casualties, towns
+from sim.war.posture import Posture
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 
@@ -213,7 +215,7 @@ def test_peacekeepers_hold_a_town_against_jihadists_not_separatists(seed):
                 u.actor == "un"
                 for u in model.grid[(model.towns["kidal"].x, model.towns["kidal"].y)].agents
             )
-            assert model.holder("kidal") == "separatists", "not contested by a camp at peace"
+            assert towns.holder(model, "kidal") == "separatists", "not contested by a camp at peace"
     assert not taken["jihadists"], "the UN camp holds Kidal against a jihadist column"
 
 
@@ -233,7 +235,7 @@ def test_a_force_can_close_one_base_and_keep_the_others():
     assert model.date == dt.date(2023, 10, 5) and at_kidal()
     model.step()
     assert not at_kidal(), "the Kidal camp is handed over"
-    assert model.present["un"] and model.strength("un") == 500, "the Gao camp stays"
+    assert model.patrons.present["un"] and model.strength("un") == 500, "the Gao camp stays"
     assert model.ledger["un"]["departures"] == 500
     assert model.config.foreign["un"].bases == ["gao"]
 
@@ -311,14 +313,14 @@ def _kidal_garrison_and_a_column(objective: str) -> MaliConflictModel:
     data["events"] = []
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     kidal = model.towns["kidal"]
-    for band in model.spawn("separatists", 2000, (kidal.x + 1, kidal.y), "patrol", "start"):
-        model.send(band, model.towns[objective])
-    model._refresh_presence()
+    for band in model.spawn("separatists", 2000, (kidal.x + 1, kidal.y), Posture.PATROL, "start"):
+        band.order_against(model.towns[objective])
+    model.presence.refresh()
     return model
 
 
 def _abandoned(model: MaliConflictModel, town: str) -> bool:
-    model.abandon_indefensible_towns()
+    towns.abandon_indefensible_towns(model)
     return any(e["event_type"] == "town_abandoned" and e["town"] == town for e in model.log.events)
 
 
@@ -341,13 +343,15 @@ def test_a_patron_counts_its_own_dead_for_a_mass_casualty_defeat():
     xy = (model.towns["gao"].x, model.towns["gao"].y)
     state = [u for u in model.units_of("state") if u.strength >= 100][:1]
     wagner = model.units_of("wagner")[:1]
-    enemy = model.spawn("jihadists", 400, xy, "patrol", "start")
+    enemy = model.spawn("jihadists", 400, xy, Posture.PATROL, "start")
     deaths = {"state": 60, "wagner": 2, "jihadists": 5}
-    model.record_engagement("battle", "jihadists", "state", deaths, xy, enemy, state + wagner)
-    assert [r[2] for r in model.recent_losses["wagner"]] == [False]
+    casualties.record_engagement(
+        model, "battle", "jihadists", "state", deaths, xy, enemy, state + wagner
+    )
+    assert [r[2] for r in model.patrons.recent_losses["wagner"]] == [False]
     deaths = {"state": 0, "wagner": 60, "jihadists": 5}
-    model.record_engagement("battle", "jihadists", "wagner", deaths, xy, enemy, wagner)
-    assert model.recent_losses["wagner"][-1][2] is True
+    casualties.record_engagement(model, "battle", "jihadists", "wagner", deaths, xy, enemy, wagner)
+    assert model.patrons.recent_losses["wagner"][-1][2] is True
 
 
 def test_a_set_event_moves_a_faction_into_new_zones():
@@ -366,7 +370,9 @@ def test_a_set_event_moves_a_faction_into_new_zones():
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     while model.date <= dt.date(2023, 10, 4):
         model.step()
-    assert model._zone_shares["jihadists"]["centre"] == 0.0
+    assert model.recruitment.zone_shares["jihadists"]["centre"] == 0.0
     model.step()
     assert model.config.factions["jihadists"].zones == ["north", "centre"]
-    assert model._zone_shares["jihadists"]["centre"] > 0.0, "recruits drawn from the centre now"
+    assert model.recruitment.zone_shares["jihadists"]["centre"] > 0.0, (
+        "recruits drawn from the centre now"
+    )

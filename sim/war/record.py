@@ -1,19 +1,23 @@
-"""What a run records: the ACLED-style events table, the weekly time series, the runs row.
+"""The run log: the ACLED-style events table and the weekly time series of one run.
 
-Every death in the model happens inside an engagement or an act of violence, and every such
-act is logged here as one event row with the deaths of each actor and of civilians. The runs
-table's death counts are sums of the events table, so the two always agree.
+Every death in the model happens inside an engagement or an act of violence, and every such act
+is logged here as one event row with the deaths of each actor and of civilians
+(``sim.war.casualties``). The runs table's death counts are sums of the events table, so the two
+always agree; ``sim.war.scorecard`` writes the runs row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from sim.tables import Results
+from sim.war.control import CONTROL_CLASSES, control_shares, update_control
+
+if TYPE_CHECKING:
+    from sim.model import MaliConflictModel
 
 EVENT_TYPES = (
     "battle",
@@ -23,18 +27,6 @@ EVENT_TYPES = (
     "town_captured",
     "town_abandoned",
 )
-HOLDER_TOWNS = (
-    "bamako",
-    "kidal",
-    "gao",
-    "timbuktu",
-    "menaka",
-    "mopti",
-    "segou",
-    "taoudenni",
-    "tessalit",
-)
-CONTROL_CLASSES = ("state", "separatists", "jihadists", "contested")
 
 
 def event_columns(actors: list[str], foreign: list[str]) -> list[str]:
@@ -151,10 +143,22 @@ class RunLog:
         return Results(runs=runs, events=events, timeseries=timeseries)
 
 
-def shares(values: np.ndarray, classes: np.ndarray, weights: np.ndarray) -> dict[str, float]:
-    """Weighted share of each control class (sums to one over CONTROL_CLASSES)."""
-    total = float(weights.sum())
-    out = {}
-    for code, name in enumerate(CONTROL_CLASSES):
-        out[name] = float(weights[classes == code].sum()) / total if total > 0 else 0.0
-    return out
+def record_day(model: MaliConflictModel) -> None:
+    """The day's books; every 7th day (and the last) a row of the weekly table."""
+    model.patrons.book_day(model)
+    last = model.date >= model.end
+    if model.steps % 7 != 0 and not last:
+        return
+    update_control(model)
+    pop = control_shares(model)["pop"]
+    row: dict[str, Any] = {"date": model.date}
+    for actor in model.actors:
+        row[f"strength_{actor}"] = model.strength(actor)
+    for name in CONTROL_CLASSES:
+        row[f"pop_share_{name}"] = pop[name]
+    row["regime_popularity"] = model.regime.popularity
+    for fid in model.foreign_ids:
+        row[f"present_foreign_{fid}"] = model.patrons.present[fid]
+    centre = model.zone_pop["centre"]
+    row["grievance_centre"] = float((model.grievance * centre).sum() / max(centre.sum(), 1.0))
+    model.log.week(row)

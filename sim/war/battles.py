@@ -1,0 +1,129 @@
+"""Set battles wherever hostile units share a cell (Lanchester square law, fat-tailed losses).
+
+The attacker is the side that came on the offensive (or the side that is not the town's
+holder); the defender enjoys its terrain and, in a town, its fortifications. After each day a
+side that is outgunned or has lost too much of its cohesion falls back; a town whose defenders
+are gone changes hands.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim import combat
+from sim.war import casualties, towns
+from sim.war.posture import Posture
+
+if TYPE_CHECKING:
+    from sim.agents import Unit
+    from sim.model import MaliConflictModel
+
+
+def fight_battles(model: MaliConflictModel) -> None:
+    """One day of battle in every cell where hostile sides meet."""
+    by_cell: dict[tuple[int, int], list[Unit]] = {}
+    for unit in model.units:
+        by_cell.setdefault(unit.xy, []).append(unit)
+    relations = model.relations
+    for xy, units in by_cell.items():
+        if len(units) < 2:
+            continue
+        # Sorted, not a set: a set of strings iterates in an order that changes with the
+        # process's hash seed, and a tie below would go to whichever pair came first.
+        sides = sorted({u.side for u in units})
+        if len(sides) < 2:
+            continue
+        pairs = [(a, b) for a in sides for b in sides if a < b and relations.sides_hostile(a, b)]
+        if not pairs:
+            continue
+        # The pair with the most men at stake fights; a third side waits.
+        a, b = max(pairs, key=lambda p: sum(u.strength for u in units if u.side in p))
+        # Only units at war with someone on the other side fight (peacekeepers stand aside from
+        # the state's war on the separatists).
+        side_a = [u for u in units if u.side == a]
+        side_b = [u for u in units if u.side == b]
+        fighting_a = [u for u in side_a if any(relations.hostile(u.actor, v.actor) for v in side_b)]
+        fighting_b = [u for u in side_b if any(relations.hostile(u.actor, v.actor) for v in side_a)]
+        if fighting_a and fighting_b:
+            battle_at(model, xy, fighting_a, fighting_b)
+
+
+def battle_at(
+    model: MaliConflictModel, xy: tuple[int, int], side_a: list[Unit], side_b: list[Unit]
+) -> None:
+    """One day of battle between two groups of units in a cell."""
+    town = model.towns.at.get(xy)
+    a_attacks = any(u.posture == Posture.OFFENSIVE for u in side_a)
+    b_attacks = any(u.posture == Posture.OFFENSIVE for u in side_b)
+    if town is not None and town.holder in (side_a[0].side, side_b[0].side):
+        attackers, defenders = (
+            (side_b, side_a) if town.holder == side_a[0].side else (side_a, side_b)
+        )
+    elif a_attacks != b_attacks:
+        attackers, defenders = (side_a, side_b) if a_attacks else (side_b, side_a)
+    else:
+        attackers, defenders = (side_a, side_b) if model.random.random() < 0.5 else (side_b, side_a)
+    cfg = model.config.combat
+    x, y = xy
+    air_factor = model.presence.air_factor
+    defence = model.defence_layer[x, y] * (cfg.town_defence if town is not None else 1.0)
+    att_power = sum(u.power() for u in attackers) * air_factor(attackers[0].side, x, y)
+    def_power = sum(u.power() for u in defenders) * air_factor(defenders[0].side, x, y)
+    losses = combat.battle(
+        att_power,
+        def_power,
+        sum(u.strength for u in attackers),
+        sum(u.strength for u in defenders),
+        casualties.weighted_firepower(model, attackers),
+        casualties.weighted_firepower(model, defenders),
+        defence,
+        cfg.loss_sigma,
+        model.rng,
+    )
+    deaths = casualties.distribute(attackers, losses.attacker)
+    for actor, n in casualties.distribute(defenders, losses.defender).items():
+        deaths[actor] = deaths.get(actor, 0) + n
+    civilians = collateral(model, x, y, losses.attacker + losses.defender)
+    killer = max(attackers + defenders, key=lambda u: air_factor(u.side, x, y)).actor
+    casualties.record_engagement(
+        model,
+        "battle",
+        towns.lead(attackers),
+        towns.lead(defenders),
+        deaths,
+        xy,
+        attackers,
+        defenders,
+        civilians=civilians,
+        civilians_killed_by=killer,
+    )
+    # Who breaks: a side outgunned after the day, or shaken below its cohesion, falls back.
+    att_power = sum(u.power() for u in attackers if u.alive) * air_factor(attackers[0].side, x, y)
+    def_power = sum(u.power() for u in defenders if u.alive) * air_factor(defenders[0].side, x, y)
+    att_left = [u for u in attackers if u.alive]
+    def_left = [u for u in defenders if u.alive]
+    if def_left and def_power * defence * 1.5 < att_power:
+        for unit in def_left:
+            unit.retreat()
+        def_left = []
+    elif att_left and att_power < def_power * defence / 1.5:
+        for unit in att_left:
+            unit.retreat()
+        att_left = []
+    if (
+        town is not None
+        and not def_left
+        and att_left
+        and model.relations.sides_hostile(att_left[0].side, town.holder)
+    ):
+        towns.capture(model, town, towns.taker(model, att_left, town))
+        for unit in att_left:
+            if unit.objective == town.id:
+                unit.settle(town)
+
+
+def collateral(model: MaliConflictModel, x: int, y: int, fighters_killed: int) -> int:
+    """Civilians killed in a battle: in proportion to fighters killed and people nearby."""
+    people = float(model.geo.population[x, y])
+    expected = model.config.population.collateral_rate * fighters_killed * people / 1000.0
+    return int(model.rng.poisson(min(expected, people * 0.01)))

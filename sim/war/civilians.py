@@ -1,0 +1,33 @@
+"""Civilians: abuses against them, and the grievance and legitimacy they leave on the grid.
+
+Abuses are decided by each unit (``Unit.abuse_civilians``); grievance spreads and fades and
+legitimacy follows control as numpy operations on the cell layers (``sim.society``). Grievance
+feeds jihadist recruitment (``sim.war.recruitment``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim import society
+from sim.war.control import STATE
+
+if TYPE_CHECKING:
+    from sim.model import MaliConflictModel
+
+
+def commit_abuses(model: MaliConflictModel) -> None:
+    """Violence against civilians by the state's side on operations, and by the jihadists."""
+    model.units.do("abuse_civilians")
+
+
+def update_population(model: MaliConflictModel) -> None:
+    """Grievance spreads and fades every day; every week legitimacy follows control."""
+    pop = model.config.population
+    society.diffuse_and_decay(
+        model.grievance, model.in_mali, pop.grievance_spread, pop.grievance_decay_days
+    )
+    if model.steps % 7 == 0:
+        society.pull_legitimacy(
+            model.legitimacy, model.control == STATE, model.grievance, 7 * pop.legitimacy_rate
+        )

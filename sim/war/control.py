@@ -1,0 +1,69 @@
+"""Who controls each cell: the side with most fighters nearby plus the nearest town's hold.
+
+A side controls a cell when its score is at least 1.5 times the runner-up's; otherwise the cell
+is contested. A town's holder weighs ``town_influence_men`` at the town, fading with distance.
+The control layer is what the population and area shares of the tables and maps report.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.scenario import FACTIONS
+
+if TYPE_CHECKING:
+    from sim.model import MaliConflictModel
+
+CONTROL_CLASSES = (*FACTIONS, "contested")
+"""The control layer's classes, in the order of its codes (0 state ... 3 contested)."""
+STATE = CONTROL_CLASSES.index("state")
+CONTESTED = CONTROL_CLASSES.index("contested")
+
+
+def update_control(model: MaliConflictModel) -> None:
+    """Recompute the control layer (weekly, and at the end of a run)."""
+    model.control[:] = assess(model)
+
+
+def assess(model: MaliConflictModel) -> np.ndarray:
+    """Today's control of each cell from presence and the towns' holders, without storing it."""
+    holder_code = np.array([FACTIONS.index(t.holder) for t in model.towns])
+    cell_holder = holder_code[model.towns.nearest]
+    weight = model.config.combat.town_influence_men * model.towns.hold
+    reach = model.presence.reach
+    scores = np.stack(
+        [reach[s] + np.where(cell_holder == i, weight, 0.0) for i, s in enumerate(FACTIONS)]
+    )
+    order = np.sort(scores, axis=0)
+    best = np.argmax(scores, axis=0)
+    decided = order[-1] >= 1.5 * order[-2]
+    layer = np.where(decided, best, CONTESTED).astype(model.control.dtype)
+    layer[~model.in_mali] = CONTESTED
+    return layer
+
+
+def shares(classes: np.ndarray, weights: np.ndarray) -> dict[str, float]:
+    """Weighted share of each control class (sums to one over CONTROL_CLASSES)."""
+    total = float(weights.sum())
+    return {
+        name: float(weights[classes == code].sum()) / total if total > 0 else 0.0
+        for code, name in enumerate(CONTROL_CLASSES)
+    }
+
+
+def control_shares(
+    model: MaliConflictModel, layer: np.ndarray | None = None
+) -> dict[str, dict[str, float]]:
+    """Population and area shares of each control class: whole country, north, centre.
+
+    Of the model's control layer, or of another assessment of it (``layer``).
+    """
+    control = model.control if layer is None else layer
+    return {
+        "pop": shares(control, model.geo.population),
+        "area": shares(control, model.in_mali.astype(float)),
+        "pop_north": shares(control, model.zone_pop["north"]),
+        "pop_centre": shares(control, model.zone_pop["centre"]),
+    }

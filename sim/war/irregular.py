@@ -1,0 +1,121 @@
+"""Irregular warfare: the insurgents' ambushes and IEDs against the state's and its partners' units.
+
+The daily chance for a unit grows with the insurgent presence within ``reach_km``, with its
+exposure (a column on the move is fully exposed; a garrison only through its patrols, in
+proportion to its force's risk-taking), on roads, and near the border sanctuary. A column caught
+in an ambush far from support can lose a large share of its men in one engagement (the
+catastrophic tail of ``sim.combat.ambush``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import combat
+from sim.war import casualties
+from sim.war.posture import Posture
+
+if TYPE_CHECKING:
+    from sim.agents import Unit
+    from sim.model import MaliConflictModel
+
+
+def strike_columns(model: MaliConflictModel) -> None:
+    """The insurgents' initiative: each exposed unit of the state's side may be ambushed or mined.
+
+    Draws come in one batch per insurgent faction, in the units' order.
+    """
+    units = [u for u in model.units if u.side == "state"]
+    if not units:
+        return
+    xy = np.array([u.xy for u in units])
+    exposure = np.array([u.exposure() for u in units])
+    road = np.where(model.geo.road[xy[:, 0], xy[:, 1]], 1.0, 0.5)
+    border = 1.0 + 2.0 * model.near_border[xy[:, 0], xy[:, 1]]
+    for faction in ("jihadists", "separatists"):
+        doctrine = model.config.factions[faction]
+        if doctrine.ambush_rate == 0 and doctrine.ied_rate == 0:
+            continue
+        present = model.presence.reach[faction][xy[:, 0], xy[:, 1]]
+        if not present.any():
+            continue
+        hostile = np.array([model.relations.hostile(faction, u.actor) for u in units])
+        pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
+        p_ambush = 1.0 - np.exp(-doctrine.ambush_rate * pressure)
+        p_ied = 1.0 - np.exp(-doctrine.ied_rate * pressure)
+        draws = model.rng.random((2, len(units)))
+        for i in np.flatnonzero(draws[0] < p_ambush):
+            ambush(model, faction, units[i], float(present[i]))
+        for i in np.flatnonzero(draws[1] < p_ied):
+            ied(model, faction, units[i])
+
+
+def nearest_unit(model: MaliConflictModel, actor: str, xy: tuple[int, int]) -> Unit | None:
+    """The actor's unit nearest to a cell (Chebyshev distance), or None."""
+    mine = model.units_of(actor)
+    if not mine:
+        return None
+    return min(mine, key=lambda u: max(abs(u.xy[0] - xy[0]), abs(u.xy[1] - xy[1])))
+
+
+def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float) -> None:
+    """An ambush on a unit: a column is caught whole, a garrison loses its patrol."""
+    if not target.alive:
+        return
+    ambusher = nearest_unit(model, faction, target.xy)
+    if ambusher is None:
+        return
+    cfg = model.config.combat
+    x, y = target.xy
+    protection = target.protection()
+    catastrophe = (
+        cfg.ambush_catastrophe * (1.0 + 2.0 * model.near_border[x, y]) * (1.0 - protection)
+    )
+    reach = model.presence.reach
+    allies = [
+        f
+        for f in ("separatists", "jihadists")
+        if f != faction and model.relations.allied(f, faction)
+    ]
+    men = min(int(present), ambusher.strength + sum(reach[f][x, y] for f in allies))
+    # A column on the move is caught whole; a garrison only loses the patrol that is out.
+    exposed = target.strength if target.mobile else min(target.strength, target.patrol_size())
+    losses = combat.ambush(
+        exposed,
+        max(int(men), 1),
+        min(catastrophe, 1.0),
+        cfg.ambush_catastrophe_share,
+        cfg.ambush_share * (1.0 - protection),
+        model.rng,
+    )
+    attacker = min(losses.attacker, ambusher.strength)
+    casualties.record_engagement(
+        model,
+        "ambush",
+        faction,
+        target.actor,
+        {faction: attacker, target.actor: losses.defender},
+        (x, y),
+        [ambusher],
+        [target],
+    )
+    if (
+        target.alive
+        and target.posture == Posture.OFFENSIVE
+        and losses.defender > 0.3 * (target.strength + losses.defender)
+    ):
+        target.retreat()
+
+
+def ied(model: MaliConflictModel, faction: str, target: Unit) -> None:
+    """A mine or roadside bomb on a unit of the state's side."""
+    if not target.alive:
+        return
+    deaths = combat.ied_strike(
+        target.strength, model.config.combat.ied_deaths_mean, target.protection(), model.rng
+    )
+    casualties.record_engagement(
+        model, "ied", faction, target.actor, {target.actor: deaths}, target.xy, [], [target]
+    )

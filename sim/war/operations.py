@@ -1,0 +1,249 @@
+"""Operations: each side's plans, raids and offensives, and garrisons that merge.
+
+Every ``plan_interval_days`` the insurgents and the state send free units against the hostile
+towns they can most profitably take (``plan_raids``), foreign forces strike the strongest enemy
+unit they can take on at their odds (``foreign_raid``), and units sharing a cell and a posture
+merge. An offensive order is a dated event of the scenario (``launch_offensive``): columns
+converge on a target town, and the ordering faction claims it (``model.claims``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import combat
+from sim.scenario import FACTIONS
+from sim.war import casualties, towns
+from sim.war.posture import Posture
+
+if TYPE_CHECKING:
+    from sim.agents import Unit
+    from sim.model import MaliConflictModel
+    from sim.war.towns import Town
+
+
+def plan(model: MaliConflictModel) -> None:
+    """Each side chooses where to attack: insurgents and the state raid, partners strike."""
+    for faction in ("separatists", "jihadists"):
+        plan_raids(model, faction)
+    plan_raids(model, "state")
+    for fid in model.foreign_ids:
+        if model.patrons.present[fid] and model.config.foreign[fid].kind != "peacekeeping":
+            foreign_raid(model, fid)
+    merge_garrisons(model)
+
+
+def free_units(model: MaliConflictModel, faction: str) -> list[Unit]:
+    """Units a faction can send on an unordered attack.
+
+    Insurgent bands and garrison surplus; for the state, only what its garrisons can spare.
+    """
+    if faction == "state":
+        return [
+            u for u in model.units_of("state") if u.posture == Posture.GARRISON and u.surplus() > 0
+        ]
+    return [
+        u
+        for u in model.units_of(faction)
+        if u.posture == Posture.PATROL or (u.posture == Posture.GARRISON and u.surplus() > 0)
+    ]
+
+
+def plan_raids(model: MaliConflictModel, faction: str) -> None:
+    """A faction sends its free units against the hostile town it can most profitably take.
+
+    A target is worth attacking when the power the faction (and its allies) can bring within
+    ``raid_range_km`` is at least ``attack_ratio`` times the town's defence; among those, the
+    faction prefers valuable, near targets. Each free unit joins with chance ``aggression``.
+    """
+    doctrine = model.config.factions[faction]
+    free = free_units(model, faction)
+    if not free:
+        return
+    relations = model.relations
+    # Allies' free bands count toward the odds (they would join), but only this faction's units
+    # are ordered here; the ally's own plan sees the same odds.
+    allies = [
+        u
+        for other in FACTIONS
+        if other != faction and relations.allied(other, faction)
+        for u in free_units(model, other)
+    ]
+    zones = set(doctrine.zones)
+    range_cells = doctrine.raid_range_km / model.cell_km
+    targets = [
+        t
+        for t in model.towns
+        if t.zone in zones
+        and relations.sides_hostile(faction, t.holder)
+        and not (faction == "state" and towns.protected(model, t.x, t.y))
+    ]
+    if not doctrine.holds_towns:
+        # Raiders hit garrisons, not empty towns: there is nothing to take.
+        targets = [
+            t for t in targets if any(u.side == t.holder for u in model.grid[(t.x, t.y)].agents)
+        ]
+    if not targets:
+        return
+    free_xy = np.array([u.xy for u in free])
+    free_power = np.array([u.spare_power() for u in free])
+    ally_xy = np.array([u.xy for u in allies]).reshape(-1, 2)
+    ally_power = np.array([u.spare_power() for u in allies])
+    used = np.zeros(len(free), dtype=bool)
+    scored = []
+    for town in targets:
+        dist = np.abs(free_xy - (town.x, town.y)).max(axis=1)
+        near = (dist <= range_cells) & ~used
+        if not near.any():
+            continue
+        defence = max(towns.defence_power(model, town, against=faction), 1.0)
+        ally_near = np.abs(ally_xy - (town.x, town.y)).max(axis=1) <= range_cells
+        ratio = (free_power[near].sum() + ally_power[ally_near].sum()) / defence
+        if ratio >= doctrine.attack_ratio:
+            scored.append((town.value * min(ratio, 5.0) / (1.0 + dist[near].mean()), town, near))
+    scored.sort(key=lambda item: -item[0])
+    for _, town, near in scored:
+        joining = near & ~used & (model.rng.random(len(free)) < doctrine.aggression)
+        if not joining.any():
+            continue
+        for i in np.flatnonzero(joining):
+            send(free[i], town, detach=free[i].posture == Posture.GARRISON)
+        used |= joining
+
+
+def send(unit: Unit, town: Town, detach: bool = False) -> Unit:
+    """Order a unit (or its surplus, split off a garrison) against a town."""
+    if detach:
+        surplus = unit.surplus()
+        if surplus <= 0:
+            return unit
+        unit = unit.split(surplus)
+    unit.order_against(town)
+    return unit
+
+
+def launch_offensive(model: MaliConflictModel, actor: str, target: str, allies: list[str]) -> None:
+    """An offensive order (a scenario event): columns converge on a target town.
+
+    The actor commits a share (its aggression; all for a foreign force) of what its units within
+    its ``offensive_range_km`` can spare; each allied foreign force that is present joins with a
+    share that grows with its risk tolerance (0.2 at none, 1.0 at full), from bases within its
+    operating range; an allied faction joins with its aggression.
+    """
+    town = model.towns[target]
+    if actor in FACTIONS:
+        model.claims[target] = actor
+    config = model.config
+    for who in [actor, *allies]:
+        if who in config.foreign:
+            if not model.patrons.present[who]:
+                continue
+            force = config.foreign[who]
+            # A patron's own ordered operation reaches as far as the state's would; joining the
+            # client's offensive is routine work, bounded by its risk-taking.
+            own = who == actor
+            share = 1.0 if own else 0.2 + 0.8 * force.risk_tolerance
+            state_range = config.factions["state"].offensive_range_km / model.cell_km
+            reach = state_range if own else operating_range_cells(model, who)
+        else:
+            doctrine = config.factions[who]
+            share, reach = doctrine.aggression, doctrine.offensive_range_km / model.cell_km
+        for unit in model.units_of(who):
+            if (
+                unit.posture in (Posture.RETREAT, Posture.OFFENSIVE)  # committed elsewhere
+                or max(abs(unit.xy[0] - town.x), abs(unit.xy[1] - town.y)) > reach
+            ):
+                continue
+            garrison = unit.posture == Posture.GARRISON
+            men = int(unit.strength * share) if garrison else unit.strength
+            if garrison and unit.strength - men < unit.garrison_need():
+                men = unit.surplus()
+            if men <= 0:
+                continue
+            column = unit.split(men) if men < unit.strength else unit
+            send(column, town)
+
+
+def operating_range_cells(model: MaliConflictModel, fid: str) -> float:
+    """How far from its bases a foreign force will go: grows fivefold with risk tolerance."""
+    force = model.config.foreign[fid]
+    km = model.config.combat.exposure_range_km * (1.0 + 4.0 * force.risk_tolerance)
+    return km / model.cell_km
+
+
+def foreign_raid(model: MaliConflictModel, fid: str) -> None:
+    """A foreign force strikes the strongest hostile unit it can take on at its odds.
+
+    Risk tolerance sets both what share of a base goes in on the ground (``0.1 + 0.9 x risk``;
+    the rest is air power) and the odds the force demands: effective power at least ``1 + 3 x
+    (1 - risk)`` times the target's (4:1 for a cautious force, 1:1 for a reckless one). The
+    raider has the initiative, so the target fights back at half its power, times ``0.2 + 0.8 x
+    risk`` (a cautious force engages from stand-off); the raider's losses fall on its men on
+    the ground.
+    """
+    config = model.config
+    if model.steps % config.combat.raid_interval_days > config.scenario.plan_interval_days - 1:
+        return
+    force = config.foreign[fid]
+    mine = model.units_of(fid)
+    if not mine:
+        return
+    reach = operating_range_cells(model, fid)
+    ground = 0.1 + 0.9 * force.risk_tolerance
+    air = 1.0 + (config.combat.air_multiplier - 1.0) * force.air_support
+    odds = 1.0 + 3.0 * (1.0 - force.risk_tolerance)
+    best, best_power, base = None, 0.0, None
+    for enemy in model.units:
+        if not model.relations.hostile(fid, enemy.actor) or towns.protected(model, *enemy.xy):
+            continue
+        target_power = enemy.power() * model.defence_layer[enemy.xy]
+        if target_power <= best_power:
+            continue
+        for unit in mine:
+            near = max(abs(unit.xy[0] - enemy.xy[0]), abs(unit.xy[1] - enemy.xy[1])) <= reach
+            if near and unit.strength * ground * (0.25 + unit.morale) * air >= odds * target_power:
+                best, best_power, base = enemy, target_power, unit
+                break
+    if best is None:
+        return
+    raiders = max(1, int(base.strength * ground))
+    x, y = best.xy
+    # The target, caught by surprise, fights back at half its power; less again against a
+    # cautious force that engages from stand-off range with armour and aircraft.
+    return_fire = 0.5 * (0.2 + 0.8 * force.risk_tolerance)
+    losses = combat.battle(
+        raiders * (0.25 + base.morale) * air,
+        return_fire * best.power(),
+        raiders,
+        best.strength,
+        force.firepower,
+        model.doctrine(best.actor).firepower,
+        model.defence_layer[x, y],
+        config.combat.loss_sigma,
+        model.rng,
+    )
+    casualties.record_engagement(
+        model,
+        "battle",
+        fid,
+        best.actor,
+        {fid: losses.attacker, best.actor: losses.defender},
+        (x, y),
+        [base],
+        [best],
+    )
+
+
+def merge_garrisons(model: MaliConflictModel) -> None:
+    """Units of one actor sharing a cell and a posture merge, so a town has one garrison."""
+    seen: dict[tuple, Unit] = {}
+    for unit in list(model.units):
+        if unit.posture not in (Posture.GARRISON, Posture.PATROL):
+            continue
+        key = (unit.actor, unit.xy, unit.posture)
+        if key in seen:
+            seen[key].absorb(unit)
+        else:
+            seen[key] = unit

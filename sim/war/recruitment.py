@@ -1,0 +1,117 @@
+"""Recruitment: insurgents recruit from the people they can reach; the state sends its reserve.
+
+Daily recruits are Poisson around ``recruit_rate`` per 1,000 weighted people
+(``sim.society.recruitment_weight``: population, grievance, the state's lack of legitimacy, in
+the faction's zones and outside the state's control), bounded by the faction's ceiling. They
+gather in a pool and take the field as a new band once they number half a unit, at a cell drawn
+in proportion to the weight: where grievance is, bands appear.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import society
+from sim.geography import ZONES
+from sim.scenario import FACTIONS
+from sim.war.control import STATE
+from sim.war.posture import Posture
+
+if TYPE_CHECKING:
+    from sim.model import MaliConflictModel
+
+INSURGENTS = ("jihadists", "separatists")
+
+
+class RecruitmentPool:
+    """Recruits waiting to take the field, where they came from, and where recruits can be had.
+
+    Attributes:
+        pool: faction -> recruits gathered but not yet in the field.
+        by_zone: faction -> zone -> recruits drawn from it so far.
+        weights: faction -> (weight per cell, its total); None when it must be redrawn.
+        zone_shares: faction -> zone -> share of the weight in that zone.
+
+    """
+
+    def __init__(self):
+        self.pool = dict.fromkeys(FACTIONS, 0.0)
+        self.by_zone = {f: dict.fromkeys(ZONES, 0.0) for f in FACTIONS}
+        self.weights: dict[str, tuple[np.ndarray, float]] | None = None
+        self.zone_shares: dict[str, dict[str, float]] = {}
+
+    def forget_weights(self) -> None:
+        """A faction's zones changed: redraw the weights before the next recruits."""
+        self.weights = None
+
+    def refresh_weights(self, model: MaliConflictModel) -> None:
+        """Each insurgent faction's recruitment weight per cell, its total and its zones' shares."""
+        pop = model.config.population
+        zone = model.geo.zone
+        self.weights = {}
+        self.zone_shares = {}
+        for faction in INSURGENTS:
+            zones = [ZONES.index(z) for z in model.config.factions[faction].zones]
+            reachable = np.isin(zone, zones) & (model.control != STATE)
+            gw = pop.recruitment_grievance_weight if faction == "jihadists" else 0.0
+            weight = society.recruitment_weight(
+                model.geo.population, model.grievance, model.legitimacy, reachable, gw
+            )
+            self.weights[faction] = (weight, float(weight.sum()))
+            total = max(float(weight.sum()), 1e-12)
+            self.zone_shares[faction] = {
+                name: float(weight[zone == i].sum()) / total for i, name in enumerate(ZONES)
+            }
+
+
+def recruit(model: MaliConflictModel) -> None:
+    """A day's recruits for each insurgent faction; once a month the state's reinforcements."""
+    recruitment = model.recruitment
+    for faction in INSURGENTS:
+        doctrine = model.config.factions[faction]
+        if doctrine.recruit_rate <= 0:
+            continue
+        if model.steps % 7 == 1 or recruitment.weights is None:
+            recruitment.refresh_weights(model)
+        weight, total = recruitment.weights[faction]
+        if total <= 0:
+            continue
+        room = doctrine.ceiling - model.strength(faction) - recruitment.pool[faction]
+        expected = min(doctrine.recruit_rate * total / 1000.0, max(room, 0.0))
+        drawn = model.rng.poisson(expected) if expected > 0 else 0
+        recruitment.pool[faction] += drawn
+        # Book each day's recruits to the zones they come from, in proportion to the weight.
+        for zone, share in recruitment.zone_shares[faction].items():
+            recruitment.by_zone[faction][zone] += drawn * share
+        if recruitment.pool[faction] >= doctrine.unit_size / 2:
+            men = int(recruitment.pool[faction])
+            recruitment.pool[faction] = 0.0
+            flat = model.rng.choice(weight.size, p=(weight / total).ravel())
+            xy = divmod(int(flat), model.geo.height)
+            town = model.towns.at.get(xy)
+            held = town is not None and town.holder == faction
+            model.spawn(faction, men, xy, Posture.GARRISON if held else Posture.PATROL, "recruits")
+    state = model.config.factions["state"]
+    if state.reserve > 0 and state.reinforce_rate > 0 and model.steps % 30 == 0:
+        reinforce_state(model, int(state.reserve * state.reinforce_rate))
+
+
+def reinforce_state(model: MaliConflictModel, men: int) -> None:
+    """The state sends men from its reserve to the most threatened town it holds."""
+    state = model.config.factions["state"]
+    room = min(
+        men,
+        state.ceiling - model.strength("state"),
+        state.reserve - model.ledger["state"]["reinforcements"],
+    )
+    if room <= 0:
+        return
+    held = [t for t in model.towns if t.holder == "state" and t.zone != "south"]
+    if not held:
+        return
+    reach = model.presence.reach
+    threat = [sum(reach[s][t.x, t.y] for s in INSURGENTS) for t in held]
+    town = held[int(np.argmax(threat))]
+    model.spawn("state", room, (town.x, town.y), Posture.GARRISON, "reinforcements")

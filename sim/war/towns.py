@@ -1,0 +1,321 @@
+"""Towns and strategic places: who holds them, their defence, abandonment and capture.
+
+A town's holder changes only here (``capture``). Separatists and jihadists give up a town they
+cannot hold rather than die in it (Kidal, November 2023, was taken empty): see
+``abandon_indefensible_towns``. Which towns a run reports, and which is the capital, come from
+the town table (``sim/data/towns.csv``: ``kind``, ``reported``), never from a name in the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.geography import ZONES, Geography
+from sim.scenario import FACTIONS
+from sim.war.posture import Posture
+
+if TYPE_CHECKING:
+    from sim.agents import Unit
+    from sim.model import MaliConflictModel
+
+RESPONSE_SHARE = 0.3
+"""Share of a side's men within reach of a town that count toward its defence (a quick reaction
+force); the rest are tied to their own posts."""
+
+
+@dataclass
+class Town:
+    """A town or strategic place and who holds it."""
+
+    id: str
+    name: str
+    x: int
+    y: int
+    lat: float
+    lon: float
+    population: int
+    region: str
+    zone: str
+    value: float
+    kind: str
+    holder: str
+
+
+class Towns:
+    """The scenario's towns in the town table's order, by id and by cell.
+
+    Attributes:
+        at: cell -> the most valuable town in it.
+        nearest: ``int [w, h]``: index (in table order) of the town nearest to each cell.
+        hold: ``[w, h]``: how firmly the nearest town's holder holds each cell (1 at the town,
+            fading over ``town_influence_km``).
+        reported: ids of the towns whose holder the runs table reports, in the table's order.
+
+    """
+
+    def __init__(self, geo: Geography, influence_km: float):
+        self.by_id: dict[str, Town] = {}
+        for tid, row in geo.towns.iterrows():
+            x, y = int(row.x), int(row.y)
+            zone_code = int(geo.zone[x, y])
+            self.by_id[tid] = Town(
+                tid,
+                row["name"],
+                x,
+                y,
+                float(row.lat),
+                float(row.lon),
+                int(row.population),
+                geo.region_name(x, y) or row.region,
+                ZONES[zone_code] if zone_code >= 0 else "south",
+                float(row.strategic_value),
+                row.kind,
+                "state",
+            )
+        self.list = list(self.by_id.values())
+        self.at = {(t.x, t.y): t for t in sorted(self.list, key=lambda t: t.value)}
+        rank = geo.towns["reported"]
+        self.reported = list(rank[rank > 0].sort_values(kind="stable").index)
+        self.nearest = geo.nearest_town_index
+        lat_c = geo.lat0 + (np.arange(geo.height) + 0.5) * geo.resolution
+        lon_c = geo.lon0 + (np.arange(geo.width) + 0.5) * geo.resolution
+        town_lat = np.array([t.lat for t in self.list])
+        town_lon = np.array([t.lon for t in self.list])
+        dlat = (lat_c[None, :] - town_lat[self.nearest]) * 110.6
+        dlon = (
+            (lon_c[:, None] - town_lon[self.nearest]) * 111.3 * np.cos(np.radians(lat_c[None, :]))
+        )
+        self.hold = np.exp(-np.hypot(dlat, dlon) / influence_km)
+
+    def __getitem__(self, tid: str) -> Town:
+        return self.by_id[tid]
+
+    def __iter__(self) -> Iterator[Town]:
+        return iter(self.list)
+
+    def __len__(self) -> int:
+        return len(self.list)
+
+    def get(self, tid: str) -> Town | None:
+        """The town with this id, or None."""
+        return self.by_id.get(tid)
+
+    def nearest_to(self, xy: tuple[int, int]) -> Town:
+        """The town nearest to a cell (the events table's ``town``)."""
+        return self.list[self.nearest[xy]]
+
+
+def countryside_near(model: MaliConflictModel, town: Town) -> tuple[int, int]:
+    """A populated cell next to a town (a band camps outside it), or the town's own cell."""
+    geo = model.geo
+    best, best_pop = (town.x, town.y), -1.0
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            x, y = town.x + dx, town.y + dy
+            if (
+                (dx or dy)
+                and 0 <= x < geo.width
+                and 0 <= y < geo.height
+                and model.in_mali[x, y]
+                and (x, y) not in model.towns.at
+                and geo.population[x, y] > best_pop
+            ):
+                best, best_pop = (x, y), float(geo.population[x, y])
+    return best
+
+
+def protected(model: MaliConflictModel, x: int, y: int) -> bool:
+    """Whether a peacekeeping force has a camp in the cell.
+
+    The state's side does not attack a town while the UN is based in it: the army advanced on
+    Kidal only once MINUSMA had handed over its camp (31 October 2023).
+    """
+    foreign = model.config.foreign
+    return any(
+        u.actor in foreign and foreign[u.actor].kind == "peacekeeping"
+        for u in model.grid[(x, y)].agents
+    )
+
+
+def defence_power(model: MaliConflictModel, town: Town, against: str | None = None) -> float:
+    """The effective strength defending a town: garrison x fortification x terrain x air.
+
+    Against a given side, only the units that would fight it count: peacekeepers in a town
+    defend it against the jihadists, not against the separatists (MINUSMA's camp stood in the
+    CMA's Kidal from 2014 to 2023).
+    """
+    hostile = model.relations.hostile
+    defenders = [
+        u
+        for u in model.grid[(town.x, town.y)].agents
+        if u.side == town.holder and (against is None or hostile(u.actor, against))
+    ]
+    # Men of the holder's side nearby count for a share: they would come to the town's aid.
+    presence = model.presence
+    nearby = presence.reach[town.holder][town.x, town.y] - presence.men[town.holder][town.x, town.y]
+    power = sum(u.power() for u in defenders) + RESPONSE_SHARE * nearby
+    return (
+        power
+        * model.config.combat.town_defence
+        * model.defence_layer[town.x, town.y]
+        * presence.air_factor(town.holder, town.x, town.y)
+    )
+
+
+def takes_towns(model: MaliConflictModel, actor: str) -> bool:
+    """Whether an actor occupies the towns it wins (raiders melt back instead)."""
+    factions = model.config.factions
+    return actor not in factions or factions[actor].holds_towns
+
+
+def lead(units: list[Unit]) -> str:
+    """The actor with the most men in a group: the one named in the events table."""
+    by_actor: dict[str, int] = {}
+    for unit in units:
+        by_actor[unit.actor] = by_actor.get(unit.actor, 0) + unit.strength
+    return max(by_actor, key=by_actor.get) if by_actor else units[0].actor
+
+
+def taker(model: MaliConflictModel, units: list[Unit], town: Town) -> str:
+    """Who takes a town these winning units stand in: their lead actor, or an allied claimant.
+
+    A faction ordered against a town claims it until it changes hands (``model.claims``): an
+    allied faction's units that take it, whether they came with the order or on their own, take
+    it for the claimant, if the two are still allied and the claimant is at war with the holder;
+    they then melt into the countryside around it (``Unit.settle``). Timbuktu, April 2012: the
+    MNLA came too, but the town was Ansar Dine's.
+    """
+    claimant = model.claims.get(town.id)
+    side = units[0].side
+    relations = model.relations
+    if (
+        claimant is not None
+        and model.side_of[claimant] != side
+        and relations.allied(model.side_of[claimant], side)
+        and relations.sides_hostile(model.side_of[claimant], town.holder)
+    ):
+        return claimant
+    return lead(units)
+
+
+def capture(model: MaliConflictModel, town: Town, actor: str) -> None:
+    """A town changes hands (``town_captured``): the new holder is ``actor``'s side."""
+    old = town.holder
+    new = model.side_of[actor]
+    if old == new or not takes_towns(model, actor):
+        return
+    town.holder = new
+    model.claims.pop(town.id, None)
+    model.log.event(
+        model.date, town.lat, town.lon, town.region, town.id, "town_captured", actor, old
+    )
+    if new == "state":
+        model.regime.town_taken(town.value)
+        model.state_capture_dates.setdefault(town.id, model.date)
+    elif old == "state":
+        model.regime.town_lost(town.value)
+
+
+def pass_through(model: MaliConflictModel, unit: Unit) -> None:
+    """A column entering an undefended hostile town on its way takes it and halts there."""
+    town = model.towns.at.get(unit.xy)
+    if (
+        town is None
+        or not model.relations.sides_hostile(unit.side, town.holder)
+        or not takes_towns(model, unit.actor)
+    ):
+        return
+    if any(model.relations.hostile(unit.actor, other.actor) for other in unit.cell.agents):
+        return
+    capture(model, town, taker(model, [unit], town))
+    # The whole offensive consolidates: columns bound forward town by town, not in a rush.
+    halt = model.steps + model.config.combat.halt_days_after_capture
+    for other in model.units:
+        if other.objective == unit.objective and other.side == unit.side:
+            other.halt_until = halt
+
+
+def holder(model: MaliConflictModel, tid: str) -> str:
+    """Who holds a town now: its holder, or ``contested`` while hostile units share it."""
+    town = model.towns[tid]
+    actors = {u.actor for u in model.grid[(town.x, town.y)].agents}
+    if any(model.relations.hostile(town.holder, a) for a in actors):
+        return "contested"
+    return town.holder
+
+
+def abandon_indefensible_towns(model: MaliConflictModel) -> None:
+    """A garrison leaves a town it cannot hold rather than die in it (Kidal, November 2023).
+
+    The threat is the hostile columns bound for the town and within ``reach_km`` of it (with
+    their morale and air support): a column marching past to another objective is no reason to
+    leave (the Kidal garrison stayed while the MNLA went for Aguelhok and Tessalit in 2012). The
+    defence is the garrison's power behind the town's walls and terrain. When the threat exceeds
+    the holder's ``abandon_ratio`` times the defence, the garrison falls back.
+    """
+    aimed: dict[str, dict[str, float]] = {}  # town id -> side -> men bound for it, close
+    for unit in model.units:
+        if unit.posture != Posture.OFFENSIVE or unit.objective is None:
+            continue
+        target = model.towns[unit.objective]
+        if max(abs(unit.xy[0] - target.x), abs(unit.xy[1] - target.y)) <= model.reach_cells:
+            men = aimed.setdefault(target.id, {})
+            men[unit.side] = men.get(unit.side, 0.0) + unit.strength
+    if not aimed:
+        return  # a quiet day
+    relations = model.relations
+    morale: dict[str, float] = {}  # retreats below change no morale: compute once a day
+    for town in model.towns:  # in a fixed order: retreats draw random numbers
+        side = town.holder
+        threats = {
+            s: men for s, men in aimed.get(town.id, {}).items() if relations.sides_hostile(side, s)
+        }
+        if not threats:
+            continue
+        # Only units that would fight a threatening side hold or leave (peacekeepers stay in
+        # their camp when only the separatists come).
+        defenders = [
+            u
+            for u in model.grid[(town.x, town.y)].agents
+            if u.side == side and any(relations.hostile(u.actor, s) for s in threats)
+        ]
+        if not defenders or any(u.posture == Posture.OFFENSIVE for u in defenders):
+            continue
+        threat = 0.0
+        for s, men in threats.items():
+            if s not in morale:
+                morale[s] = mean_morale(model, s)
+            threat += men * morale[s] * model.presence.air_factor(s, town.x, town.y)
+        defence = defence_power(
+            model, town, against=next(iter(threats)) if len(threats) == 1 else None
+        )
+        ratio = model.config.factions[side].abandon_ratio if side in FACTIONS else 2.0
+        if threat > ratio * defence:
+            for unit in defenders:
+                unit.retreat()
+                # It slips away at once (the CSP left Kidal the night before the army came): a
+                # day's march out, before the columns close in.
+                if unit.mobile:
+                    unit.move()
+            model.log.event(
+                model.date,
+                town.lat,
+                town.lon,
+                town.region,
+                town.id,
+                "town_abandoned",
+                lead(defenders),
+                side,
+            )
+
+
+def mean_morale(model: MaliConflictModel, side: str) -> float:
+    """A side's fighting spirit: 0.25 plus its men's mean morale."""
+    units = [u for u in model.units if u.side == side]
+    if not units:
+        return 0.0
+    return 0.25 + sum(u.morale * u.strength for u in units) / max(sum(u.strength for u in units), 1)
