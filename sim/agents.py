@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
+from sim.geography import cells_apart
 from sim.war import casualties, towns
 from sim.war.posture import MOVING, Posture
 
@@ -218,7 +219,7 @@ class Unit(CellAgent):
         if self.side != "state" or self.posture != Posture.OFFENSIVE or self.objective is None:
             return False
         town = self.model.towns[self.objective]
-        near = max(abs(x - town.x), abs(y - town.y)) <= self.model.reach_cells
+        near = cells_apart((x, y), town.xy) <= self.model.reach_cells
         return near and towns.protected(self.model, town.x, town.y)
 
     def arrive(self) -> None:
@@ -265,11 +266,11 @@ class Unit(CellAgent):
                 for o in model.grid[(t.x, t.y)].agents
             )
         ]
-        options = [(max(abs(t.x - x), abs(t.y - y)), (t.x, t.y)) for t in friendly]
+        options = [(cells_apart(t.xy, (x, y)), t.xy) for t in friendly]
         if self.uses_sanctuary:
             sanctuary = model.sanctuary_xy
             if len(sanctuary):
-                d = np.abs(sanctuary - (x, y)).max(axis=1)
+                d = cells_apart(sanctuary, (x, y))
                 i = int(np.argmin(d))
                 options.append((int(d[i]) * 0.8, tuple(sanctuary[i])))
         if not options:

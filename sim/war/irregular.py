@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
+from sim.geography import cells_apart
 from sim.war import casualties
 from sim.war.posture import Posture
 
@@ -57,7 +58,7 @@ def nearest_unit(model: MaliConflictModel, actor: str, xy: tuple[int, int]) -> U
     mine = model.units_of(actor)
     if not mine:
         return None
-    return min(mine, key=lambda u: max(abs(u.xy[0] - xy[0]), abs(u.xy[1] - xy[1])))
+    return min(mine, key=lambda u: cells_apart(u.xy, xy))
 
 
 def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
+from sim.geography import cells_apart
 from sim.scenario import FACTIONS
 from sim.war import casualties, towns
 from sim.war.posture import Posture
@@ -94,12 +95,12 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
     used = np.zeros(len(free), dtype=bool)
     scored = []
     for town in targets:
-        dist = np.abs(free_xy - (town.x, town.y)).max(axis=1)
+        dist = cells_apart(free_xy, town.xy)
         near = (dist <= range_cells) & ~used
         if not near.any():
             continue
         defence = max(towns.defence_power(model, town, against=faction), 1.0)
-        ally_near = np.abs(ally_xy - (town.x, town.y)).max(axis=1) <= range_cells
+        ally_near = cells_apart(ally_xy, town.xy) <= range_cells
         ratio = (free_power[near].sum() + ally_power[ally_near].sum()) / defence
         if ratio >= doctrine.attack_ratio:
             scored.append((town.value * min(ratio, 5.0) / (1.0 + dist[near].mean()), town, near))
@@ -153,7 +154,7 @@ def launch_offensive(model: MaliConflictModel, actor: str, target: str, allies: 
         for unit in model.units_of(who):
             if (
                 unit.posture in (Posture.RETREAT, Posture.OFFENSIVE)  # committed elsewhere
-                or max(abs(unit.xy[0] - town.x), abs(unit.xy[1] - town.y)) > reach
+                or cells_apart(unit.xy, town.xy) > reach
             ):
                 continue
             garrison = unit.posture == Posture.GARRISON
@@ -202,7 +203,7 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
         if target_power <= best_power:
             continue
         for unit in mine:
-            near = max(abs(unit.xy[0] - enemy.xy[0]), abs(unit.xy[1] - enemy.xy[1])) <= reach
+            near = cells_apart(unit.xy, enemy.xy) <= reach
             if near and unit.strength * ground * (0.25 + unit.morale) * air >= odds * target_power:
                 best, best_power, base = enemy, target_power, unit
                 break

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.geography import ZONES, Geography
+from sim.geography import ZONES, Geography, cells_apart
 from sim.scenario import FACTIONS
 from sim.war.posture import Posture
 
@@ -43,6 +43,11 @@ class Town:
     value: float
     kind: str
     holder: str
+
+    @property
+    def xy(self) -> tuple[int, int]:
+        """The town's cell."""
+        return (self.x, self.y)
 
 
 class Towns:
@@ -262,7 +267,7 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         if unit.posture != Posture.OFFENSIVE or unit.objective is None:
             continue
         target = model.towns[unit.objective]
-        if max(abs(unit.xy[0] - target.x), abs(unit.xy[1] - target.y)) <= model.reach_cells:
+        if cells_apart(unit.xy, target.xy) <= model.reach_cells:
             men = aimed.setdefault(target.id, {})
             men[unit.side] = men.get(unit.side, 0.0) + unit.strength
     if not aimed:
