@@ -46,7 +46,7 @@ REGIONS = (
     "gao",
     "kidal",
     "menaka",
-    "taoudenit",
+    "taoudenni",
     "bamako",
 )
 """The 11 post-2016 regions (Bamako is a district); code -1 means outside Mali."""
@@ -113,7 +113,7 @@ CENSUS_2009 = {
     "kidal": 67_638,
     "bamako": 1_810_366,
 }
-TAOUDENIT_SHARE = 0.03  # of the 2009 Tombouctou total (author's estimate; region created 2016)
+TAOUDENNI_SHARE = 0.03  # of the 2009 Tombouctou total (author's estimate; region created 2016)
 MENAKA_SHARE = 0.22  # of the 2009 Gao total (author's estimate; region created 2016)
 
 # Outline segments facing Mauritania, Algeria or Niger (sanctuary side). A segment is classed by
@@ -387,8 +387,8 @@ def _line_cells(x0: float, y0: float, x1: float, y1: float) -> tuple[np.ndarray,
 def _region_totals() -> dict[str, float]:
     """2009 census population per post-2016 region (splitting Tombouctou and Gao)."""
     totals = {k: float(v) for k, v in CENSUS_2009.items() if k not in ("tombouctou", "gao")}
-    totals["timbuktu"] = CENSUS_2009["tombouctou"] * (1 - TAOUDENIT_SHARE)
-    totals["taoudenit"] = CENSUS_2009["tombouctou"] * TAOUDENIT_SHARE
+    totals["timbuktu"] = CENSUS_2009["tombouctou"] * (1 - TAOUDENNI_SHARE)
+    totals["taoudenni"] = CENSUS_2009["tombouctou"] * TAOUDENNI_SHARE
     totals["gao"] = CENSUS_2009["gao"] * (1 - MENAKA_SHARE)
     totals["menaka"] = CENSUS_2009["gao"] * MENAKA_SHARE
     return totals
