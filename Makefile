@@ -1,7 +1,7 @@
 # malisim: two commands from a fresh clone.
 #   make run    creates .venv (Python >= 3.12), installs the project, runs the default scenario
 #   make test   same environment, the whole test suite
-.PHONY: run test bench validate repro lint browser clean
+.PHONY: run test bench validate repro explore lint browser clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -42,9 +42,15 @@ validate: $(STAMP)
 repro: $(STAMP)
 	$(BIN)/python benchmarks/hash_seeds.py
 
+# Property-based tests with new, more examples (make test runs them derandomised).
+explore: $(STAMP)
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q tests/test_invariants.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks tools
 	$(BIN)/ruff format --check sim tests benchmarks tools
 
+# results/figures/ holds the figures the README shows (tracked): clean keeps it.
 clean:
-	rm -rf $(VENV) results/*/ .pytest_cache
+	rm -rf $(VENV) .pytest_cache
+	find results -mindepth 1 -maxdepth 1 -type d ! -name figures -exec rm -rf {} +

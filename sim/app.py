@@ -37,6 +37,7 @@ from matplotlib.lines import Line2D
 from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import update_counter
 
+from sim.ensemble import run_seed
 from sim.model import MaliConflictModel
 from sim.scenario import Scenario, load_scenario
 from sim.war import control, scorecard
@@ -204,7 +205,9 @@ class AppModel(MaliConflictModel):
                 relations,
             )
             scenario = load_scenario(path, overrides)
-        super().__init__(scenario, rng=int(str(seed).strip() or 1))
+        # The seed of run 0 of an ensemble with this seed: Reset gives exactly the run that
+        # ``malisim run SCENARIO --runs 1 --seed SEED`` (with the same --set values) gives.
+        super().__init__(scenario, rng=run_seed(int(str(seed).strip() or 1), 0))
         self.scenario_file = display_path(path)
         self.patron_ids = patrons(self.config)
         self.history: list[dict[str, Any]] = []

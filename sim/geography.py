@@ -1,6 +1,6 @@
 """Mali on a regular longitude/latitude grid: terrain, regions, population, roads, borders.
 
-The grid covers the bounding box ``BBOX`` of ``docs/MODEL.md`` ("Space"). Every layer is a numpy
+The grid covers the bounding box ``BBOX`` of ``docs/ODD.md`` (section 2). Every layer is a numpy
 array indexed ``[x, y]`` with ``x`` along longitude (west to east) and ``y`` along latitude (south
 to north). Cell ``(0, 0)`` has its south-west corner at ``(lon0, lat0)``.
 
@@ -55,7 +55,7 @@ ZONES = ("north", "centre", "south")
 """Reporting zones; code -1 means outside Mali."""
 
 BBOX = (-12.3, 4.3, 10.1, 25.0)
-"""Grid extent: lon_min, lon_max, lat_min, lat_max in degrees (docs/MODEL.md, "Space")."""
+"""Grid extent: lon_min, lon_max, lat_min, lat_max in degrees (docs/ODD.md, section 2)."""
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

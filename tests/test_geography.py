@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from collections import deque
 
 import numpy as np
@@ -166,10 +165,9 @@ def test_coarse_and_fine_grids_still_map_every_town_into_mali(resolution):
     assert g.population.sum() == pytest.approx(CENSUS_2009_TOTAL, rel=0.05)
 
 
-def test_the_grid_is_built_once_and_searched_fast(geo):
-    start = time.perf_counter()
+def test_the_grid_is_built_once_and_a_distance_field_is_computed_once(geo):
+    # How fast they are belongs to benchmarks/ (make bench); here: they are cached, not rebuilt.
     assert build_geography(0.25) is geo
-    assert time.perf_counter() - start < 0.1
-    start = time.perf_counter()
-    geo.distance_field(3, 40, may_leave_mali=True)
-    assert time.perf_counter() - start < 0.05
+    field = geo.distance_field(3, 40, may_leave_mali=True)
+    assert geo.distance_field(3, 40, may_leave_mali=True) is field
+    assert not field.flags.writeable, "a cached field is read-only, so no caller can change it"

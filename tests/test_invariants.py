@@ -19,7 +19,7 @@ import datetime as dt
 import math
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from small_scenario import small_dict
 
@@ -190,11 +190,7 @@ def check_run(scenario, seed: int) -> None:
     assert pd.api.types.is_datetime64_any_dtype(events["date"])
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=40)  # the profile (tests/conftest.py) sets derandomisation
 @given(scenario=scenarios(), seed=st.integers(0, 2**32 - 1))
 def test_every_run_keeps_its_books(scenario, seed):
     check_run(scenario, seed)

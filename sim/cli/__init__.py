@@ -1,4 +1,4 @@
-"""The ``malisim`` command line (see docs/INTERFACE.md for the contract).
+"""The ``malisim`` command line (README.md and docs/ list every command).
 
 Exit status: 0 done; 2 bad input (one line per problem naming the file and the field, no
 traceback, nothing written); 1 anything else.

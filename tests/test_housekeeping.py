@@ -1,0 +1,66 @@
+"""What the project's own tooling promises: make clean keeps tracked figures; hypothesis is
+derandomised in make test; every file a document names exists."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_clean_removes_results_but_keeps_the_tracked_figures(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "results" / "figures").mkdir(parents=True)
+    (tmp_path / "results" / "figures" / "map_control.png").write_bytes(b"png")
+    (tmp_path / "results" / "README.md").write_text("tracked")
+    (tmp_path / "results" / "kidal_2023").mkdir()
+    (tmp_path / "results" / "kidal_2023" / "runs.parquet").write_bytes(b"x")
+    (tmp_path / ".venv").mkdir()
+    subprocess.run(["make", "clean"], cwd=tmp_path, check=True, capture_output=True)
+    assert (tmp_path / "results" / "figures" / "map_control.png").exists()
+    assert (tmp_path / "results" / "README.md").exists()
+    assert not (tmp_path / "results" / "kidal_2023").exists()
+    assert not (tmp_path / ".venv").exists()
+
+
+def test_property_based_tests_draw_the_same_examples_every_run():
+    if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci":
+        assert settings.default.derandomize
+        assert settings.default.database is None
+
+
+# A path a document names: docs/X.md, sim/..., scenarios/..., tests/..., benchmarks/..., tools/...
+CITED = re.compile(
+    r"(?<![\w./-])((?:docs|sim|scenarios|tests|benchmarks|tools|calibration|\.ci)/[A-Za-z0-9_./<>*{}-]+"
+    r"|CHANGELOG\.md)"
+)
+
+
+def documents() -> list[Path]:
+    return [
+        ROOT / "README.md",
+        ROOT / "sim" / "data" / "SOURCES.md",
+        *sorted((ROOT / "docs").glob("*.md")),
+    ]
+
+
+@pytest.mark.parametrize("doc", documents(), ids=lambda p: p.name)
+def test_every_file_a_document_names_exists(doc):
+    missing = []
+    for path in CITED.findall(doc.read_text()):
+        path = path.rstrip(".,:;)")
+        if any(ch in path for ch in "*<>{}") or path.endswith("/"):
+            if path.endswith("/") and not (ROOT / path).is_dir():
+                missing.append(path)
+            continue
+        if not (ROOT / path).exists():
+            missing.append(path)
+    assert not missing, f"{doc.name} names files that do not exist: {missing}"
