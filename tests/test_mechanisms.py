@@ -1,4 +1,4 @@
-"""Each mechanism of the ODD (docs/ODD.md) proves its direction on an ensemble, not on one lucky seed.
+"""Each mechanism of the ODD (docs/ODD.md) proves its direction on an ensemble, not one seed.
 
 The ensembles run ``tests/scenarios/mechanisms.toml`` (a coarse, six-month northern campaign)
 with one parameter changed, and compare the two distributions.
