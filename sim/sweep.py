@@ -51,12 +51,12 @@ from sim.io import atomic_write_parquet, atomic_write_text
 from sim.scenario import (
     Scenario,
     ScenarioError,
-    _validation_problems,
     flatten_parameters,
     read_scenario_data,
     read_toml,
     scenario_from_dict,
 )
+from sim.scenario.schema import _validation_problems
 
 TABLES = ("runs", "events", "timeseries")
 """The three tables, each a folder ``<table>.parquet/`` of part files in a sweep folder."""
