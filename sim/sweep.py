@@ -56,7 +56,7 @@ from sim.scenario import (
     read_toml,
     scenario_from_dict,
 )
-from sim.scenario.schema import _validation_problems
+from sim.scenario.schema import validation_problems as _validation_problems
 
 TABLES = ("runs", "events", "timeseries")
 """The three tables, each a folder ``<table>.parquet/`` of part files in a sweep folder."""

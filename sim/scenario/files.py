@@ -7,6 +7,7 @@ and checked against the town table; ``to_toml`` writes a resolved scenario back.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import functools
@@ -20,22 +21,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.scenario.overrides import (
-    _set_event_problems,
     apply_overrides,
     flatten_parameters,
-    parse_override,
+    known_parameters,
+    parse_overrides,
+    set_event_problems,
 )
-from sim.scenario.schema import (
-    FACTIONS,
-    Combat,
-    Faction,
-    Politics,
-    Population,
-    Relations,
-    Scenario,
-    ScenarioError,
-    _validation_problems,
-)
+from sim.scenario.schema import FACTIONS, Scenario, ScenarioError, validation_problems
 
 
 @functools.cache
@@ -48,7 +40,7 @@ def load_town_ids() -> frozenset[str]:
 # --- cross-checks against the map --------------------------------------------------------------
 
 
-def _cross_check(scenario: Scenario, town_ids: set[str]) -> list[tuple[str, str]]:
+def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list[tuple[str, str]]:
     """Problems a schema cannot see: towns and forces that do not exist, dates out of range."""
     problems: list[tuple[str, str]] = []
     start, end = scenario.scenario.start, scenario.scenario.end
@@ -112,7 +104,7 @@ def _cross_check(scenario: Scenario, town_ids: set[str]) -> list[tuple[str, str]
         elif event.type == "set":
             problems += [
                 (f"{where}.value", f"for {event.parameter}: {msg}")
-                for _, msg in _set_event_problems(scenario, event.parameter, event.value)
+                for _, msg in set_event_problems(scenario, event.parameter, event.value)
             ]
     return problems
 
@@ -158,60 +150,21 @@ def scenario_from_dict(
     """
     if not isinstance(data, dict):
         raise ScenarioError([f"{source}: expected a table of sections"])
-    data = _deep_copy(data)
+    data = copy.deepcopy(data)
     problems: list[tuple[str, str]] = []
     if overrides:
-        if isinstance(overrides, list):
-            parsed = {}
-            for item in overrides:
-                try:
-                    key, value = parse_override(item)
-                    parsed[key] = value
-                except ValueError as exc:
-                    problems.append(("--set", str(exc)))
-            overrides = parsed
-        try:
-            known = Scenario.model_validate(data).model_dump(mode="python")
-        except ValidationError:
-            known = _loose_known(data)
-        problems += apply_overrides(data, overrides, known)
+        overrides, problems = parse_overrides(overrides)
+        problems += apply_overrides(data, overrides, known_parameters(data))
     if not problems:
         try:
             scenario = Scenario.model_validate(data)
         except ValidationError as exc:
-            problems += _validation_problems(exc)
+            problems += validation_problems(exc)
         else:
-            problems += _cross_check(scenario, load_town_ids())
+            problems += cross_check(scenario, load_town_ids())
     if problems:
         raise ScenarioError([f"{source}: {field}: {msg}" for field, msg in problems])
     return scenario
-
-
-def _loose_known(data: dict[str, Any]) -> dict[str, Any]:
-    """The names a scenario would have with defaults: a typo in --set versus a real name."""
-    known = _deep_copy(data)
-    for section, model in (
-        ("relations", Relations),
-        ("politics", Politics),
-        ("population", Population),
-        ("combat", Combat),
-    ):
-        known[section] = {**model().model_dump(), **known.get(section, {})}
-    defaults = Faction().model_dump()
-    for fid in FACTIONS:
-        known.setdefault("factions", {})[fid] = {
-            **defaults,
-            **known.get("factions", {}).get(fid, {}),
-        }
-    return known
-
-
-def _deep_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _deep_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_deep_copy(v) for v in value]
-    return value
 
 
 MAX_BASE_DEPTH = 4
@@ -257,7 +210,7 @@ def _merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             _merge_into(target[key], value)
         else:
-            target[key] = _deep_copy(value)
+            target[key] = copy.deepcopy(value)
 
 
 def load_scenario(

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import tomllib
 from typing import Any
 
 from pydantic import ValidationError
 
-from sim.scenario.schema import Scenario, _validation_problems
+from sim.scenario.schema import (
+    FACTIONS,
+    Combat,
+    Faction,
+    Politics,
+    Population,
+    Relations,
+    Scenario,
+    validation_problems,
+)
 
 
-def _set_event_problems(scenario: Scenario, dotted: str, value: Any) -> list[tuple[str, str]]:
+def set_event_problems(scenario: Scenario, dotted: str, value: Any) -> list[tuple[str, str]]:
     """Check a ``set`` event's value as if it were written in the file (type and range)."""
     data = scenario.model_dump(mode="python", exclude={"events"})
     node = data
@@ -22,7 +32,7 @@ def _set_event_problems(scenario: Scenario, dotted: str, value: Any) -> list[tup
     try:
         Scenario.model_validate(data)
     except ValidationError as exc:
-        return _validation_problems(exc)
+        return validation_problems(exc)
     return []
 
 
@@ -39,6 +49,57 @@ def parse_override(text: str) -> tuple[str, Any]:
     except tomllib.TOMLDecodeError:
         parsed = value
     return name, parsed
+
+
+def parse_overrides(
+    overrides: dict[str, Any] | list[str],
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Read ``--set`` values given as ``["a.b=1", ...]`` (or already as ``{"a.b": 1}``).
+
+    Returns:
+        The overrides by dotted name, and a ``("--set", message)`` problem for each one that
+        is not ``NAME=VALUE``.
+
+    """
+    if isinstance(overrides, dict):
+        return dict(overrides), []
+    parsed: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for item in overrides:
+        try:
+            key, value = parse_override(item)
+        except ValueError as exc:
+            problems.append(("--set", str(exc)))
+        else:
+            parsed[key] = value
+    return parsed, problems
+
+
+def known_parameters(data: dict[str, Any]) -> dict[str, Any]:
+    """Every parameter a scenario has, defaults included, as a nested dict.
+
+    Tells a misspelled ``--set`` name from a real one. When the raw scenario does not validate
+    yet (an override may be what mends it), the sections' defaults are laid under what it gives.
+    """
+    try:
+        return Scenario.model_validate(data).model_dump(mode="python")
+    except ValidationError:
+        pass
+    known = copy.deepcopy(data)
+    for section, model in (
+        ("relations", Relations),
+        ("politics", Politics),
+        ("population", Population),
+        ("combat", Combat),
+    ):
+        known[section] = {**model().model_dump(), **known.get(section, {})}
+    defaults = Faction().model_dump()
+    for fid in FACTIONS:
+        known.setdefault("factions", {})[fid] = {
+            **defaults,
+            **known.get("factions", {}).get(fid, {}),
+        }
+    return known
 
 
 _OPEN_MAPPINGS = ("deploy", "bands", "terrain_defence")

@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-FACTIONS = ("state", "separatists", "jihadists")
+from sim.geography import TERRAIN, ZONES
+
+FactionId = Literal["state", "separatists", "jihadists"]
+FACTIONS: tuple[str, ...] = typing.get_args(FactionId)
 """The three domestic factions, by id. Foreign forces are keyed by their own ids."""
 
-ZONE_NAMES = ("north", "centre", "south")
+Zone = Literal[ZONES]
+"""A zone of the country, as :data:`sim.geography.ZONES` names them."""
 
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A share, probability or 0-1 disposition."""
 
 
@@ -36,15 +41,31 @@ class ScenarioError(Exception):
         self.problems = problems
 
 
-class _Strict(BaseModel):
+def admits_true_false(annotation: Any) -> bool:
+    """Whether a field's type takes ``true``/``false`` as such (a flag, or any value at all)."""
+    if annotation is bool or annotation is Any:
+        return True
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is dict:
+        return admits_true_false(args[1])
+    if typing.get_origin(annotation) is Annotated:
+        return admits_true_false(args[0])
+    return any(admits_true_false(arg) for arg in args)
+
+
+class StrictModel(BaseModel):
+    """The base of every table of a scenario or sweep file: no unknown field, no NaN, no inf.
+
+    ``true`` and ``false`` are refused where a number is expected: pydantic's lax mode reads
+    ``true`` as 1, and in a scenario or sweep file that is a typo, not a number.
+    """
+
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
 
     @field_validator("*", mode="before")
     @classmethod
     def _no_true_false_for_numbers(cls, value: Any, info: Any) -> Any:
-        # pydantic's lax mode reads ``true`` as 1: in a scenario that is a typo, not a number.
-        annotation = cls.model_fields[info.field_name].annotation
-        if annotation is bool or bool in getattr(annotation, "__args__", ()):
+        if admits_true_false(cls.model_fields[info.field_name].annotation):
             return value
         if isinstance(value, bool):
             raise ValueError("expected a number, not true/false")
@@ -53,7 +74,7 @@ class _Strict(BaseModel):
         return value
 
 
-class ScenarioSettings(_Strict):
+class ScenarioSettings(StrictModel):
     """The ``[scenario]`` section: name, period and grid."""
 
     name: str = Field(
@@ -78,7 +99,7 @@ class ScenarioSettings(_Strict):
         return self
 
 
-class Faction(_Strict):
+class Faction(StrictModel):
     """A domestic faction's forces and doctrine (``[factions.<id>]``)."""
 
     deploy: dict[str, Annotated[int, Field(ge=0, le=200_000)]] = Field(
@@ -101,7 +122,7 @@ class Faction(_Strict):
     garrison_size: int = Field(
         100, ge=0, le=5000, description="Men it leaves to hold a town; the rest may go raiding"
     )
-    morale: Unit = Field(0.6, description="Cohesion: how much loss a unit takes before it breaks")
+    morale: Share = Field(0.6, description="Cohesion: how much loss a unit takes before it breaks")
     firepower: float = Field(
         0.02, gt=0, le=1.0, description="Lanchester kill rate, enemies per fighter-day"
     )
@@ -111,7 +132,7 @@ class Faction(_Strict):
     offensive_range_km: float = Field(
         600.0, gt=0, le=3000, description="How far it draws units from for an ordered offensive, km"
     )
-    aggression: Unit = Field(0.5, description="Propensity to attack when odds allow")
+    aggression: Share = Field(0.5, description="Propensity to attack when odds allow")
     attack_ratio: float = Field(
         1.5, gt=0, le=20, description="Least local force ratio at which it attacks"
     )
@@ -124,7 +145,7 @@ class Faction(_Strict):
     reinforce_rate: float = Field(
         0.0, ge=0, le=1.0, description="Share of reserve sent north per month"
     )
-    abuse_propensity: Unit = Field(
+    abuse_propensity: Share = Field(
         0.0, description="Chance per operation-day in a village of violence against civilians"
     )
     ambush_rate: float = Field(
@@ -133,8 +154,8 @@ class Faction(_Strict):
     ied_rate: float = Field(
         0.0, ge=0, le=1.0, description="IED strikes per day per unit of presence on a road"
     )
-    zones: list[Literal["north", "centre", "south"]] = Field(
-        default_factory=lambda: ["north", "centre", "south"], description="Zones it operates in"
+    zones: list[Zone] = Field(
+        default_factory=lambda: list(ZONES), description="Zones it operates in"
     )
     uses_sanctuary: bool = Field(False, description="May cross borders into the sanctuary")
     holds_towns: bool = Field(
@@ -149,7 +170,7 @@ class Faction(_Strict):
         return zones
 
 
-class ForeignForce(_Strict):
+class ForeignForce(StrictModel):
     """A foreign force invited by the state (``[foreign.<id>]``)."""
 
     kind: Literal["contractor", "expeditionary", "peacekeeping"]
@@ -159,16 +180,16 @@ class ForeignForce(_Strict):
     depart: dt.date | None = Field(None, description="Scheduled departure date")
     strength: int = Field(ge=0, le=100_000, description="Men on arrival")
     ceiling: int = Field(ge=0, le=200_000, description="Most men the patron will send")
-    commitment: Unit = Field(
+    commitment: Share = Field(
         description="0: leaves at the first cost; 1: doubles down after losses"
     )
-    risk_tolerance: Unit = Field(
+    risk_tolerance: Share = Field(
         description="0: advises from the air; 1: leads assaults far from base"
     )
-    air_support: Unit = Field(
+    air_support: Share = Field(
         0.0, description="Air power and surveillance, multiplies effective strength"
     )
-    abuse_propensity: Unit = Field(
+    abuse_propensity: Share = Field(
         0.0, description="Chance per operation-day in a village of violence against civilians"
     )
     firepower: float = Field(
@@ -188,11 +209,13 @@ class ForeignForce(_Strict):
         return self
 
 
-class Politics(_Strict):
+class Politics(StrictModel):
     """The regime's popularity and the patrons' decision rule (``[politics]``)."""
 
-    popularity_start: Unit = Field(0.5, description="Regime popularity in Bamako at the start, 0-1")
-    popularity_baseline: Unit = Field(0.5, description="Level popularity relaxes to without news")
+    popularity_start: Share = Field(
+        0.5, description="Regime popularity in Bamako at the start, 0-1"
+    )
+    popularity_baseline: Share = Field(0.5, description="Level popularity relaxes to without news")
     popularity_relaxation_days: float = Field(
         180.0, gt=0, le=10_000, description="e-folding time, days"
     )
@@ -217,10 +240,10 @@ class Politics(_Strict):
         le=10_000,
         description="A force's own deaths in one engagement that make it a mass-casualty defeat",
     )
-    coup_morale: Unit = Field(
+    coup_morale: Share = Field(
         0.5, description="Multiplier on state units' morale the day of a coup"
     )
-    coup_desertion: Unit = Field(
+    coup_desertion: Share = Field(
         0.0, description="Share of the state's men in the north who desert on the day of a coup"
     )
     morale_recovery_days: float = Field(
@@ -246,7 +269,7 @@ class Politics(_Strict):
     )
 
 
-class Population(_Strict):
+class Population(StrictModel):
     """Grievance, legitimacy and recruitment on the cell layers (``[population]``)."""
 
     grievance_per_death: float = Field(
@@ -261,7 +284,7 @@ class Population(_Strict):
     grievance_spread: float = Field(
         0.05, ge=0, le=0.25, description="Share of grievance that diffuses to neighbours a day"
     )
-    legitimacy_start: Unit = Field(
+    legitimacy_start: Share = Field(
         0.5, description="State legitimacy at the start (south higher, north lower)"
     )
     legitimacy_rate: float = Field(
@@ -273,7 +296,7 @@ class Population(_Strict):
         le=1,
         description="Civilians killed per fighter killed, per 1,000 people in the cell",
     )
-    jihadist_abuse_propensity: Unit = Field(
+    jihadist_abuse_propensity: Share = Field(
         0.02, description="Daily chance per jihadist unit of violence against civilians"
     )
     recruitment_grievance_weight: float = Field(
@@ -281,17 +304,17 @@ class Population(_Strict):
     )
 
 
-class Combat(_Strict):
+class Combat(StrictModel):
     """Engagement mechanics (``[combat]``): Lanchester attrition with fat-tailed noise."""
 
     loss_sigma: float = Field(
         0.9, ge=0, le=3, description="Log-normal spread of losses in a battle"
     )
-    ambush_catastrophe: Unit = Field(
+    ambush_catastrophe: Share = Field(
         0.08, description="Chance an ambush catches a column in the open"
     )
-    ambush_catastrophe_share: Unit = Field(0.35, description="Mean share of a caught column lost")
-    ambush_share: Unit = Field(
+    ambush_catastrophe_share: Share = Field(0.35, description="Mean share of a caught column lost")
+    ambush_share: Share = Field(
         0.04, description="Mean share of the column lost in an ordinary ambush"
     )
     ied_deaths_mean: float = Field(2.0, ge=0, le=100, description="Mean deaths of an IED strike")
@@ -326,7 +349,7 @@ class Combat(_Strict):
     halt_days_after_capture: int = Field(
         14, ge=0, le=120, description="Days a column consolidates in a town it took"
     )
-    patrol_exposure_state: Unit = Field(
+    patrol_exposure_state: Share = Field(
         0.3, description="Share of a state garrison out on patrol on a day"
     )
     air_radius_km: float = Field(
@@ -351,8 +374,6 @@ class Combat(_Strict):
     @field_validator("terrain_defence")
     @classmethod
     def _known_terrain(cls, table: dict[str, float]) -> dict[str, float]:
-        from sim.geography import TERRAIN
-
         unknown = sorted(set(table) - set(TERRAIN))
         if unknown:
             raise ValueError(f"unknown terrain {unknown}; expected some of {list(TERRAIN)}")
@@ -362,7 +383,7 @@ class Combat(_Strict):
 Stance = Literal["allied", "truce", "hostile"]
 
 
-class Relations(_Strict):
+class Relations(StrictModel):
     """Who fights whom at the start (``[relations]``); ``relations`` events change it."""
 
     separatists_jihadists: Stance = Field(
@@ -376,7 +397,7 @@ class Relations(_Strict):
 EventType = Literal["coup", "offensive", "relations", "arrive", "depart", "set"]
 
 
-class Event(_Strict):
+class Event(StrictModel):
     """A dated event (``[[events]]``)."""
 
     date: dt.date
@@ -393,7 +414,7 @@ class Event(_Strict):
         default_factory=list,
         description="Actors joining an offensive: foreign forces, or an allied faction",
     )
-    between: list[Literal["state", "separatists", "jihadists"]] = Field(
+    between: list[FactionId] = Field(
         default_factory=list, description="For a relations event: the two factions"
     )
     stance: Stance | None = Field(None, description="For a relations event: their new stance")
@@ -436,11 +457,11 @@ class Event(_Strict):
         return self
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     """A whole scenario file, validated."""
 
     scenario: ScenarioSettings
-    factions: dict[Literal["state", "separatists", "jihadists"], Faction]
+    factions: dict[FactionId, Faction]
     foreign: dict[str, ForeignForce] = Field(default_factory=dict)
     relations: Relations = Field(default_factory=Relations)
     politics: Politics = Field(default_factory=Politics)
@@ -494,7 +515,16 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part not in ("function-after", "function-before"))
 
 
-def _validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+def validation_problems(
+    exc: ValidationError, reference: str = "docs/SCENARIOS.md"
+) -> list[tuple[str, str]]:
+    """Turn pydantic's errors into ``(field, message)`` pairs, one a problem.
+
+    Args:
+        exc: the error pydantic raised.
+        reference: the document that lists the fields, named when a field is unknown.
+
+    """
     problems = []
     for err in exc.errors():
         loc = tuple(
@@ -504,7 +534,7 @@ def _validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
         )
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown field (misspelled? see docs/SCENARIOS.md)"
+            msg = f"unknown field (misspelled? see {reference})"
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif "input" in err and not isinstance(err["input"], dict | list):
