@@ -22,6 +22,7 @@ import pytest
 
 from sim.scenario import ScenarioError, load_scenario, to_toml
 from sim.sweep import load_sweep, read_sweep, sweep_run_seed
+from sim.tables import TABLES, Results
 
 pytestmark = pytest.mark.xdist_group("sweep")
 
@@ -81,10 +82,10 @@ def wait_for(condition, timeout: float, what: str) -> None:
         time.sleep(0.02)
 
 
-def assert_same_tables(folder: Path, reference: tuple[pd.DataFrame, ...]) -> None:
+def assert_same_tables(folder: Path, reference: Results) -> None:
     tables = read_sweep(folder)
-    for got, want in zip(tables, reference, strict=True):
-        pd.testing.assert_frame_equal(got, want)
+    for label in TABLES:
+        pd.testing.assert_frame_equal(getattr(tables, label), getattr(reference, label))
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -106,7 +107,7 @@ def workdir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(workdir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def reference(workdir) -> Results:
     """The sweep run once, uninterrupted, on one worker."""
     out = workdir / "reference"
     result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "1"))
@@ -156,7 +157,7 @@ def start_worker(address: str, name: str) -> subprocess.Popen:
 
 
 def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate(reference):
-    runs, events, timeseries = reference
+    runs, events, timeseries = reference.runs, reference.events, reference.timeseries
     assert len(runs) == RUNS
     assert runs["run_id"].tolist() == list(range(RUNS))
     assert (runs["run_id"] == runs["point"] * 4 + runs["replicate"]).all()
@@ -179,9 +180,9 @@ def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate
 
 def test_the_runs_folder_reads_with_plain_pandas(workdir, reference):
     runs = pd.read_parquet(workdir / "reference" / "runs.parquet")
-    pd.testing.assert_frame_equal(runs.sort_values("run_id").reset_index(drop=True), reference[0])
+    pd.testing.assert_frame_equal(runs.sort_values("run_id").reset_index(drop=True), reference.runs)
     events = pd.read_parquet(workdir / "reference" / "events.parquet")
-    assert len(events) == len(reference[1])
+    assert len(events) == len(reference.events)
     record = json.loads((workdir / "reference" / "sweep.json").read_text())
     assert record["runs"] == RUNS and len(record["definition_sha256"]) == 64
     assert (workdir / "reference" / "sweep.toml").read_text() == SWEEP
@@ -262,7 +263,7 @@ def test_a_sweep_killed_with_sigkill_and_rerun_ends_with_the_same_tables(
         proc.wait(timeout=30)
     finally:
         kill_group(proc)
-    landed = len(read_sweep(out)[0])
+    landed = len(read_sweep(out).runs)
     assert 0 < landed < RUNS, "the kill should land mid-sweep"
     assert not (out / "manifest.json").exists()
 
