@@ -65,11 +65,14 @@ class StrictModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_true_false_for_numbers(cls, value: Any, info: Any) -> Any:
-        if admits_true_false(cls.model_fields[info.field_name].annotation):
+        annotation = cls.model_fields[info.field_name].annotation
+        if admits_true_false(annotation):
             return value
         if isinstance(value, bool):
             raise ValueError("expected a number, not true/false")
-        if isinstance(value, dict) and any(isinstance(v, bool) for v in value.values()):
+        # a table of numbers (deploy, terrain_defence); a section is checked by its own model
+        table = typing.get_origin(annotation) is dict
+        if table and isinstance(value, dict) and any(isinstance(v, bool) for v in value.values()):
             raise ValueError("expected numbers as values, not true/false")
         return value
 
