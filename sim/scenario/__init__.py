@@ -1,10 +1,10 @@
 """Scenario files: the schema, ``--set`` overrides and dotted names, reading and writing.
 
-``schema`` holds the pydantic models (one a section) and the strict base that scenario and sweep
-files share; ``overrides`` the parameters by dotted name (``--set``, ``set`` events, the runs
-table's columns); ``files`` reading TOML, ``base =`` merging, the cross-checks against the town
-table, and writing a resolved scenario back. The names below are what the rest of the code
-imports, as ``from sim.scenario import ...``.
+``schema`` holds the pydantic models, one a section; ``strict`` the base that scenario and sweep
+files share, and its errors as one line each; ``overrides`` the parameters by dotted name
+(``--set``, ``set`` events, the runs table's columns); ``files`` reading TOML, ``base =``
+merging, the cross-checks against the town table, and writing a resolved scenario back. The
+names below are what the rest of the code imports, as ``from sim.scenario import ...``.
 """
 
 from sim.scenario.files import (
@@ -27,9 +27,9 @@ from sim.scenario.schema import (
     Population,
     Relations,
     Scenario,
-    ScenarioError,
     ScenarioSettings,
 )
+from sim.scenario.strict import ScenarioError, StrictModel
 
 __all__ = [
     "FACTIONS",
@@ -44,6 +44,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioSettings",
+    "StrictModel",
     "apply_overrides",
     "flatten_parameters",
     "load_scenario",

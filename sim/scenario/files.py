@@ -27,7 +27,8 @@ from sim.scenario.overrides import (
     parse_overrides,
     set_event_problems,
 )
-from sim.scenario.schema import FACTIONS, Scenario, ScenarioError, validation_problems
+from sim.scenario.schema import FACTIONS, Scenario
+from sim.scenario.strict import ScenarioError, validation_problems
 
 
 @functools.cache

@@ -17,8 +17,8 @@ from sim.scenario.schema import (
     Population,
     Relations,
     Scenario,
-    validation_problems,
 )
+from sim.scenario.strict import validation_problems
 
 
 def set_event_problems(scenario: Scenario, dotted: str, value: Any) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from sim.scenario.schema import StrictModel
+from sim.scenario.strict import StrictModel
 
 DESIGN_STREAM = 0xD5E
 """Second word of the design's SeedSequence, so design draws never coincide with run seeds."""

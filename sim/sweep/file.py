@@ -27,7 +27,7 @@ from sim.scenario import (
     read_toml,
     scenario_from_dict,
 )
-from sim.scenario.schema import StrictModel, validation_problems
+from sim.scenario.strict import StrictModel, validation_problems
 from sim.sweep.design import Design, ParameterRange, ParameterSpec, build_design, sweep_run_seed
 
 MAX_POINTS = 100_000
