@@ -135,7 +135,8 @@ def load_results(folder: str | Path) -> ResultSet:
             read_sweep = None
         if read_sweep is not None:
             try:
-                runs, events, timeseries = read_sweep(folder)
+                tables = read_sweep(folder)
+                runs, events, timeseries = tables.runs, tables.events, tables.timeseries
                 is_sweep = True
             except (FileNotFoundError, ValueError, KeyError):
                 runs = None

@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.io import atomic_write_parquet, atomic_write_text
+from sim.lock import HOLDER_FILE, LOCK_FILE
 
 MALISIM = str(Path(sys.executable).parent / "malisim")
 TABLES = ("runs.parquet", "events.parquet", "timeseries.parquet")
@@ -93,7 +94,8 @@ def assert_unfinished_but_sound(folder: Path) -> None:
     for name in TABLES:
         if (folder / name).exists():
             pd.read_parquet(folder / name)  # raises on a truncated file
-    leftovers = [p.name for p in folder.iterdir() if p.name not in (*TABLES, "scenario.toml")]
+    kept = (*TABLES, "scenario.toml", LOCK_FILE, HOLDER_FILE)  # a killed writer's lock is dead
+    leftovers = [p.name for p in folder.iterdir() if p.name not in kept]
     assert all(n.startswith(".") and n.endswith(".tmp") for n in leftovers), leftovers
 
 

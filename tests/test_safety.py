@@ -16,6 +16,7 @@ from small_scenario import SMALL_TOML
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.lock import LOCK_FILE
 from sim.scenario import load_scenario, to_toml
 
 MALISIM = str(Path(sys.executable).parent / "malisim")
@@ -107,6 +108,7 @@ def test_a_run_writes_only_inside_its_output_folder(tmp_path):
                 "runs.parquet",
                 "scenario.toml",
                 "timeseries.parquet",
+                LOCK_FILE,  # empty: the operating system's lock on it is released with the run
             ]
         )
     ]

@@ -22,6 +22,7 @@ import pytest
 
 from sim.scenario import ScenarioError, load_scenario, to_toml
 from sim.sweep import load_sweep, read_sweep, sweep_run_seed
+from sim.tables import TABLES, Results
 
 pytestmark = pytest.mark.xdist_group("sweep")
 
@@ -81,10 +82,48 @@ def wait_for(condition, timeout: float, what: str) -> None:
         time.sleep(0.02)
 
 
-def assert_same_tables(folder: Path, reference: tuple[pd.DataFrame, ...]) -> None:
+def assert_same_tables(folder: Path, reference: Results) -> None:
     tables = read_sweep(folder)
-    for got, want in zip(tables, reference, strict=True):
-        pd.testing.assert_frame_equal(got, want)
+    assert sorted(tables.runs["run_id"]) == list(range(RUNS)), "each run exactly once"
+    for label in TABLES:
+        pd.testing.assert_frame_equal(getattr(tables, label), getattr(reference, label))
+
+
+def start_sweep(command: list[str]) -> subprocess.Popen:
+    """A sweep in its own session (so that it and its pool can be killed together)."""
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+
+
+def kill_once_parts_land(proc: subprocess.Popen, out: Path, after_parts: int = 1) -> None:
+    """SIGKILL the sweep's own process once ``after_parts`` parts landed and it still runs."""
+    wait_for(
+        lambda: parts(out) >= after_parts or proc.poll() is not None, 180, f"{after_parts} parts"
+    )
+    assert proc.poll() is None, "the sweep finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, hidden ones included, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def read_line(stream, timeout: float) -> str:
+    """The next line a child writes to a pipe, waiting at most ``timeout`` seconds for it."""
+    import selectors
+
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise AssertionError("the process wrote nothing in time")
+    return stream.readline()
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -106,7 +145,7 @@ def workdir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(workdir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def reference(workdir) -> Results:
     """The sweep run once, uninterrupted, on one worker."""
     out = workdir / "reference"
     result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "1"))
@@ -156,7 +195,7 @@ def start_worker(address: str, name: str) -> subprocess.Popen:
 
 
 def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate(reference):
-    runs, events, timeseries = reference
+    runs, events, timeseries = reference.runs, reference.events, reference.timeseries
     assert len(runs) == RUNS
     assert runs["run_id"].tolist() == list(range(RUNS))
     assert (runs["run_id"] == runs["point"] * 4 + runs["replicate"]).all()
@@ -179,9 +218,9 @@ def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate
 
 def test_the_runs_folder_reads_with_plain_pandas(workdir, reference):
     runs = pd.read_parquet(workdir / "reference" / "runs.parquet")
-    pd.testing.assert_frame_equal(runs.sort_values("run_id").reset_index(drop=True), reference[0])
+    pd.testing.assert_frame_equal(runs.sort_values("run_id").reset_index(drop=True), reference.runs)
     events = pd.read_parquet(workdir / "reference" / "events.parquet")
-    assert len(events) == len(reference[1])
+    assert len(events) == len(reference.events)
     record = json.loads((workdir / "reference" / "sweep.json").read_text())
     assert record["runs"] == RUNS and len(record["definition_sha256"]) == 64
     assert (workdir / "reference" / "sweep.toml").read_text() == SWEEP
@@ -262,10 +301,48 @@ def test_a_sweep_killed_with_sigkill_and_rerun_ends_with_the_same_tables(
         proc.wait(timeout=30)
     finally:
         kill_group(proc)
-    landed = len(read_sweep(out)[0])
+    landed = len(read_sweep(out).runs)
     assert 0 < landed < RUNS, "the kill should land mid-sweep"
     assert not (out / "manifest.json").exists()
 
+    result = run_cli(command)
+    assert result.returncode == 0, result.stderr
+    assert f"resumed: {landed} were done" in " ".join(result.stdout.split())
+    assert_same_tables(out, reference)
+
+
+def test_a_sweep_on_a_process_pool_killed_with_sigkill_resumes_to_the_same_tables(
+    workdir, reference
+):
+    """Its pool's workers outlive it, but only the sweep's process ever held the folder."""
+    out = workdir / "killed_pool"
+    command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "2")
+    proc = start_sweep(command)
+    try:
+        kill_once_parts_land(proc, out)
+        landed = len(read_sweep(out).runs)
+        assert 0 < landed < RUNS
+        # resumed at once, with the orphaned pool workers still alive: they hold no lock
+        result = run_cli(command)
+    finally:
+        kill_group(proc)
+    assert result.returncode == 0, result.stderr
+    assert f"resumed: {landed} were done" in " ".join(result.stdout.split())
+    assert_same_tables(out, reference)
+
+
+def test_a_sweep_on_dask_killed_with_sigkill_resumes_to_the_same_tables(
+    workdir, reference, cluster
+):
+    out = workdir / "killed_dask_client"
+    command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--scheduler", cluster)
+    proc = start_sweep(command)
+    try:
+        kill_once_parts_land(proc, out)
+    finally:
+        kill_group(proc)
+    landed = len(read_sweep(out).runs)
+    assert 0 < landed < RUNS
     result = run_cli(command)
     assert result.returncode == 0, result.stderr
     assert f"resumed: {landed} were done" in " ".join(result.stdout.split())
@@ -308,6 +385,104 @@ def test_a_changed_sweep_file_is_refused_and_a_reworded_one_resumes(workdir, ref
     result = run_cli(sweep_cmd(reworded, out))
     assert result.returncode == 0, result.stderr
     assert "ran 0" in result.stdout
+    assert_same_tables(out, reference)
+
+
+# --- one writer a folder ------------------------------------------------------------------------
+
+
+def unfinished_copy(workdir: Path, name: str) -> Path:
+    """The reference sweep with its last three parts lost, and another writer's temporary file."""
+    out = workdir / name
+    shutil.copytree(workdir / "reference", out)
+    (out / "manifest.json").unlink()
+    for part in sorted((out / "runs.parquet").glob("part-*.parquet"))[-3:]:
+        part.unlink()
+    (out / "events.parquet" / ".part-000000015.parquet.999.tmp").write_bytes(b"being written")
+    return out
+
+
+def test_a_sweep_into_a_folder_another_process_holds_refuses_and_writes_nothing(workdir):
+    from sim.lock import hold_folder
+
+    out = unfinished_copy(workdir, "held")
+    with hold_folder(out):  # this test process is the other writer
+        before = snapshot(out)
+        result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out))
+        assert snapshot(out) == before
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert f"{out}/: in use by pid {os.getpid()}" in lines[0] and "--wait" in lines[0]
+
+
+def test_a_sweep_told_to_wait_runs_once_the_holder_lets_go(workdir, reference):
+    from sim.lock import hold_folder
+
+    out = unfinished_copy(workdir, "waited")
+    landed = len(read_sweep(out).runs)
+    with hold_folder(out):
+        before = snapshot(out)
+        proc = subprocess.Popen(
+            sweep_cmd(workdir / "tiny_sweep.toml", out, "--wait"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        try:
+            line = read_line(proc.stderr, 120)  # the handshake: it says whom it waits for
+            assert line.startswith(f"waiting: {out}/ is in use by pid {os.getpid()}"), line
+            assert snapshot(out) == before
+        except BaseException:
+            proc.kill()
+            raise
+    stdout, stderr = proc.communicate(timeout=180)
+    assert proc.returncode == 0, stderr
+    assert f"resumed: {landed} were done" in " ".join(stdout.split())
+    assert_same_tables(out, reference)
+
+
+def test_two_sweeps_started_together_on_one_folder_run_each_run_once(workdir, reference):
+    out = workdir / "together"
+    command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "1", "--wait")
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [proc.communicate(timeout=300) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], [err for _, err in results]
+    ran = sorted(
+        int(" ".join(stdout.split()).split("; ran ")[1].split()[0]) for stdout, _ in results
+    )
+    assert ran == [0, RUNS]  # the second found every run done
+    assert_same_tables(out, reference)
+
+
+def test_a_lock_left_by_a_killed_process_does_not_block_the_next_sweep(workdir, reference):
+    out = unfinished_copy(workdir, "stale_lock")
+    holder = subprocess.Popen(
+        [
+            str(BIN / "python"),
+            "-c",
+            "import sys\nfrom sim.lock import hold_folder\n"
+            "with hold_folder(sys.argv[1]):\n    print('held', flush=True)\n    sys.stdin.read()",
+            str(out),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert read_line(holder.stdout, 60) == "held\n"
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=30)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out))
+    assert result.returncode == 0, result.stderr
     assert_same_tables(out, reference)
 
 
@@ -434,6 +609,23 @@ BAD = {
         'parameters."foreign.wagner.commitment": max (0.1) must be greater than min (0.9)',
     ),
 }
+
+
+@pytest.mark.parametrize("field", ["replicates", "seed"])
+def test_true_for_a_number_in_a_sweep_file_is_an_input_error(workdir, field):
+    """``true`` is not read as 1, in a sweep file as in a scenario."""
+    body = SWEEP.replace(
+        "replicates = 4", "replicates = true" if field == "replicates" else "replicates = 4"
+    )
+    body = body.replace("seed = 11", "seed = true" if field == "seed" else "seed = 11")
+    path = design_file(workdir, f"true_{field}", body)
+    out = workdir / f"never_written_{field}"
+    result = run_cli(sweep_cmd(path, out))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {path}: sweep.{field}: expected a number, not true/false (got True)"
+    ]
+    assert not out.exists()
 
 
 def test_broken_sweep_files_exit_2_with_one_line_per_problem_and_nothing_written(workdir):

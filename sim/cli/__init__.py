@@ -32,6 +32,11 @@ def fail_input(problems: list[str]) -> None:
     raise typer.Exit(2)
 
 
+def note(message: str) -> None:
+    """Print a message about the command's progress on standard error (not its results)."""
+    err.print(message, markup=False)
+
+
 def fail(message: str) -> None:
     """Print an operational error and exit with status 1."""
     err.print(f"error: {message}", markup=False)
@@ -51,10 +56,14 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default results/<name>/)")
     ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="If another process writes into the folder, wait")
+    ] = False,
 ) -> None:
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
     from sim.cli.console import count_problems
     from sim.cli.run import run_command
+    from sim.lock import FolderBusy
 
     problems = count_problems(runs=runs, workers=workers, seed=seed)
     try:
@@ -75,7 +84,11 @@ def run(
             out_dir=out_dir,
             console=out,
             argv=sys.argv,
+            wait=wait,
+            note=note,
         )
+    except FolderBusy as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results: {exc.strerror or exc} ({exc.filename or out_dir})")
 
@@ -90,11 +103,14 @@ def sweep(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default results/<sweep name>/)")
     ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="If another process writes into the folder, wait")
+    ] = False,
 ) -> None:
     """Run every design point x replicate of a sweep; re-running resumes where it stopped."""
-    from sim.sweep import sweep_command
+    from sim.cli.sweep import sweep_command
 
-    sweep_command(sweep_file, workers, scheduler, out_dir, out, fail_input, fail)
+    sweep_command(sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note)
 
 
 @app.command()

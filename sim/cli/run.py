@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from rich.table import Table
 from sim.cli.console import progress_columns
 from sim.ensemble import run_ensemble, run_seed
 from sim.io import atomic_write_parquet, atomic_write_text, manifest, write_manifest
+from sim.lock import hold_folder
 from sim.scenario import Scenario, to_toml
 from sim.tables import Results
 
@@ -81,9 +83,50 @@ def run_command(
     out_dir: Path | None,
     console: Console,
     argv: list[str],
+    wait: bool = False,
+    note: Callable[[str], None] | None = None,
 ) -> Path:
-    """Run the ensemble, write the folder, print the summary; return the folder."""
+    """Run the ensemble, write the folder, print the summary; return the folder.
+
+    The folder's lock (:func:`sim.lock.hold_folder`) is held from before the first run to the
+    manifest, so two runs into one folder never interleave their tables.
+
+    Raises:
+        sim.lock.FolderBusy: another process writes into the folder and ``wait`` is false.
+
+    """
     folder = Path(out_dir) if out_dir is not None else Path("results") / scenario.name
+
+    def waiting(holder: str) -> None:
+        if note is not None:
+            note(f"waiting: {folder}/ is in use by {holder}; this run starts when it is free")
+
+    with hold_folder(folder, wait=wait, on_wait=waiting):
+        results, elapsed = _run(scenario, runs, seed, workers, console)
+        write_results(
+            results,
+            scenario,
+            folder,
+            source=str(source),
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            run_seeds=[run_seed(seed, i) for i in range(runs)],
+            seconds=round(elapsed, 2),
+        )
+    console.print(summary_table(results.runs, list(scenario.foreign)))
+    console.print(
+        f"{runs} runs in {elapsed:.1f} s. Results in {folder}/: "
+        f"runs.parquet ({len(results.runs)} rows), events.parquet ({len(results.events)} rows), "
+        f"timeseries.parquet ({len(results.timeseries)} rows), scenario.toml, manifest.json"
+    )
+    return folder
+
+
+def _run(
+    scenario: Scenario, runs: int, seed: int, workers: int, console: Console
+) -> tuple[Results, float]:
+    """The ensemble, with a progress bar on a terminal; and how long it took, in seconds."""
     start = time.perf_counter()
     if console.is_terminal:
         columns = progress_columns()
@@ -98,22 +141,4 @@ def run_command(
             results = run_ensemble(scenario, runs=runs, seed=seed, workers=workers, progress=tick)
     else:
         results = run_ensemble(scenario, runs=runs, seed=seed, workers=workers)
-    elapsed = time.perf_counter() - start
-    write_results(
-        results,
-        scenario,
-        folder,
-        source=str(source),
-        runs=runs,
-        seed=seed,
-        workers=workers,
-        run_seeds=[run_seed(seed, i) for i in range(runs)],
-        seconds=round(elapsed, 2),
-    )
-    console.print(summary_table(results.runs, list(scenario.foreign)))
-    console.print(
-        f"{runs} runs in {elapsed:.1f} s. Results in {folder}/: "
-        f"runs.parquet ({len(results.runs)} rows), events.parquet ({len(results.events)} rows), "
-        f"timeseries.parquet ({len(results.timeseries)} rows), scenario.toml, manifest.json"
-    )
-    return folder
+    return results, time.perf_counter() - start

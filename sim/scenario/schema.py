@@ -1,0 +1,471 @@
+"""The scenario file's schema: one pydantic model a section, checked at the boundary.
+
+A scenario is a TOML file with fixed sections (``[scenario]``, ``[factions.<id>]``,
+``[foreign.<id>]``, ``[politics]``, ``[population]``, ``[combat]``, ``[[events]]``; see
+``docs/SCENARIOS.md``). It is checked once, in the manner of scikit-learn: every problem
+becomes one line that names the file, the field, the value and what was expected, and everything
+inside the model trusts what it is given.
+
+Numbers that carry meaning have their unit in the field's description. Defaults are the
+calibrated values of ``docs/CALIBRATION.md``; each scenario file may override any of them and
+says where its own numbers come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.geography import TERRAIN, ZONES
+from sim.scenario.strict import StrictModel
+
+FactionId = Literal["state", "separatists", "jihadists"]
+FACTIONS: tuple[str, ...] = typing.get_args(FactionId)
+"""The three domestic factions, by id. Foreign forces are keyed by their own ids."""
+
+Zone = Literal[ZONES]
+"""A zone of the country, as :data:`sim.geography.ZONES` names them."""
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A share, probability or 0-1 disposition."""
+
+
+class ScenarioSettings(StrictModel):
+    """The ``[scenario]`` section: name, period and grid."""
+
+    name: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$", description="Slug; names results/<name>/"
+    )
+    title: str = ""
+    description: str = ""
+    start: dt.date
+    end: dt.date
+    resolution: float = Field(0.25, ge=0.1, le=2.0, description="Grid cell size, degrees")
+    sanctuary_km: float = Field(
+        150.0, ge=0.0, le=600.0, description="Depth of cross-border sanctuary, km"
+    )
+    plan_interval_days: int = Field(7, ge=1, le=90, description="Days between factions' plans")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> ScenarioSettings:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        if (self.end - self.start).days > 366 * 20:
+            raise ValueError("a scenario may cover at most 20 years")
+        return self
+
+
+class Faction(StrictModel):
+    """A domestic faction's forces and doctrine (``[factions.<id>]``)."""
+
+    deploy: dict[str, Annotated[int, Field(ge=0, le=200_000)]] = Field(
+        default_factory=dict, description="Fighters at each town (town id -> men) at the start"
+    )
+    bands: dict[str, Annotated[int, Field(ge=0, le=200_000)]] = Field(
+        default_factory=dict,
+        description="Fighters in the countryside around a town, not holding it (town id -> men)",
+    )
+    holds: list[str] = Field(
+        default_factory=list, description="Towns held at the start without a garrison"
+    )
+    reserve: int = Field(
+        0, ge=0, le=500_000, description="Fighters held back, sent as reinforcements"
+    )
+    ceiling: int = Field(
+        100_000, ge=1, le=1_000_000, description="Most fighters the faction can field"
+    )
+    unit_size: int = Field(200, ge=10, le=5000, description="Men in a column, band or cell")
+    garrison_size: int = Field(
+        100, ge=0, le=5000, description="Men it leaves to hold a town; the rest may go raiding"
+    )
+    morale: Share = Field(0.6, description="Cohesion: how much loss a unit takes before it breaks")
+    firepower: float = Field(
+        0.02, gt=0, le=1.0, description="Lanchester kill rate, enemies per fighter-day"
+    )
+    raid_range_km: float = Field(
+        300.0, gt=0, le=3000, description="How far its free units go, unordered, to attack, km"
+    )
+    offensive_range_km: float = Field(
+        600.0, gt=0, le=3000, description="How far it draws units from for an ordered offensive, km"
+    )
+    aggression: Share = Field(0.5, description="Propensity to attack when odds allow")
+    attack_ratio: float = Field(
+        1.5, gt=0, le=20, description="Least local force ratio at which it attacks"
+    )
+    abandon_ratio: float = Field(
+        2.0, gt=0, le=50, description="Leaves a town when threat/own exceeds this"
+    )
+    recruit_rate: float = Field(
+        0.0, ge=0, le=1.0, description="Recruits per 1,000 reachable people per day"
+    )
+    reinforce_rate: float = Field(
+        0.0, ge=0, le=1.0, description="Share of reserve sent north per month"
+    )
+    abuse_propensity: Share = Field(
+        0.0, description="Chance per operation-day in a village of violence against civilians"
+    )
+    ambush_rate: float = Field(
+        0.0, ge=0, le=1.0, description="Ambushes per day per unit of presence on a road"
+    )
+    ied_rate: float = Field(
+        0.0, ge=0, le=1.0, description="IED strikes per day per unit of presence on a road"
+    )
+    zones: list[Zone] = Field(
+        default_factory=lambda: list(ZONES), description="Zones it operates in"
+    )
+    uses_sanctuary: bool = Field(False, description="May cross borders into the sanctuary")
+    holds_towns: bool = Field(
+        True, description="Occupies towns it takes; if false it raids garrisons and melts back"
+    )
+
+    @field_validator("zones")
+    @classmethod
+    def _zones_nonempty(cls, zones: list[str]) -> list[str]:
+        if not zones:
+            raise ValueError("at least one zone is needed")
+        return zones
+
+
+class ForeignForce(StrictModel):
+    """A foreign force invited by the state (``[foreign.<id>]``)."""
+
+    kind: Literal["contractor", "expeditionary", "peacekeeping"]
+    arrive: dt.date | None = Field(
+        None, description="Arrival date; none means present at the start"
+    )
+    depart: dt.date | None = Field(None, description="Scheduled departure date")
+    strength: int = Field(ge=0, le=100_000, description="Men on arrival")
+    ceiling: int = Field(ge=0, le=200_000, description="Most men the patron will send")
+    commitment: Share = Field(
+        description="0: leaves at the first cost; 1: doubles down after losses"
+    )
+    risk_tolerance: Share = Field(
+        description="0: advises from the air; 1: leads assaults far from base"
+    )
+    air_support: Share = Field(
+        0.0, description="Air power and surveillance, multiplies effective strength"
+    )
+    abuse_propensity: Share = Field(
+        0.0, description="Chance per operation-day in a village of violence against civilians"
+    )
+    firepower: float = Field(
+        0.03, gt=0, le=1.0, description="Lanchester kill rate, enemies per fighter-day"
+    )
+    unit_size: int = Field(250, ge=10, le=5000, description="Men in a column")
+    bases: list[str] = Field(min_length=1, description="Towns where the force is based")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ForeignForce:
+        if self.ceiling < self.strength:
+            raise ValueError(
+                f"ceiling ({self.ceiling}) must be at least strength ({self.strength})"
+            )
+        if self.arrive and self.depart and self.depart <= self.arrive:
+            raise ValueError(f"depart ({self.depart}) must be after arrive ({self.arrive})")
+        return self
+
+
+class Politics(StrictModel):
+    """The regime's popularity and the patrons' decision rule (``[politics]``)."""
+
+    popularity_start: Share = Field(
+        0.5, description="Regime popularity in Bamako at the start, 0-1"
+    )
+    popularity_baseline: Share = Field(0.5, description="Level popularity relaxes to without news")
+    popularity_relaxation_days: float = Field(
+        180.0, gt=0, le=10_000, description="e-folding time, days"
+    )
+    capture_boost: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Popularity per strategic-value point of a town the state takes",
+    )
+    loss_penalty: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Popularity lost per strategic-value point of a town the state loses",
+    )
+    defeat_penalty: float = Field(
+        0.04, ge=0, le=1, description="Popularity lost to a mass-casualty defeat"
+    )
+    mass_casualty_threshold: int = Field(
+        50,
+        ge=1,
+        le=10_000,
+        description="A force's own deaths in one engagement that make it a mass-casualty defeat",
+    )
+    coup_morale: Share = Field(
+        0.5, description="Multiplier on state units' morale the day of a coup"
+    )
+    coup_desertion: Share = Field(
+        0.0, description="Share of the state's men in the north who desert on the day of a coup"
+    )
+    morale_recovery_days: float = Field(
+        60.0, gt=0, le=10_000, description="e-folding time of morale back to doctrine"
+    )
+    decision_interval_days: int = Field(
+        30, ge=1, le=365, description="Days between a patron's reviews"
+    )
+    loss_sensitivity: float = Field(
+        8.0, ge=0, le=1000, description="Pressure per unit of share lost in the last review window"
+    )
+    shock_sensitivity: float = Field(
+        1.0, ge=0, le=100, description="Pressure added by a mass-casualty defeat"
+    )
+    memory_days: int = Field(
+        90, ge=7, le=3650, description="Window of recent losses a patron weighs"
+    )
+    reinforce_share: float = Field(
+        0.25, ge=0, le=1, description="Share of ceiling sent when reinforcing"
+    )
+    drawdown_share: float = Field(
+        0.2, ge=0, le=1, description="Share of strength sent home when drawing down"
+    )
+
+
+class Population(StrictModel):
+    """Grievance, legitimacy and recruitment on the cell layers (``[population]``)."""
+
+    grievance_per_death: float = Field(
+        0.02,
+        ge=0,
+        le=10,
+        description="Grievance added in a cell per civilian killed by state or ally",
+    )
+    grievance_decay_days: float = Field(
+        365.0, gt=0, le=100_000, description="e-folding time of grievance, days"
+    )
+    grievance_spread: float = Field(
+        0.05, ge=0, le=0.25, description="Share of grievance that diffuses to neighbours a day"
+    )
+    legitimacy_start: Share = Field(
+        0.5, description="State legitimacy at the start (south higher, north lower)"
+    )
+    legitimacy_rate: float = Field(
+        0.002, ge=0, le=1, description="Daily pull of legitimacy toward the controller"
+    )
+    collateral_rate: float = Field(
+        0.002,
+        ge=0,
+        le=1,
+        description="Civilians killed per fighter killed, per 1,000 people in the cell",
+    )
+    jihadist_abuse_propensity: Share = Field(
+        0.02, description="Daily chance per jihadist unit of violence against civilians"
+    )
+    recruitment_grievance_weight: float = Field(
+        4.0, ge=0, le=100, description="How much grievance multiplies jihadist recruitment"
+    )
+
+
+class Combat(StrictModel):
+    """Engagement mechanics (``[combat]``): Lanchester attrition with fat-tailed noise."""
+
+    loss_sigma: float = Field(
+        0.9, ge=0, le=3, description="Log-normal spread of losses in a battle"
+    )
+    ambush_catastrophe: Share = Field(
+        0.08, description="Chance an ambush catches a column in the open"
+    )
+    ambush_catastrophe_share: Share = Field(0.35, description="Mean share of a caught column lost")
+    ambush_share: Share = Field(
+        0.04, description="Mean share of the column lost in an ordinary ambush"
+    )
+    ied_deaths_mean: float = Field(2.0, ge=0, le=100, description="Mean deaths of an IED strike")
+    air_multiplier: float = Field(
+        3.0, ge=1, le=20, description="Effective-strength multiplier of full air support"
+    )
+    terrain_defence: dict[str, Annotated[float, Field(ge=0.5, le=5)]] = Field(
+        default_factory=lambda: {
+            "desert": 1.0,
+            "massif": 1.8,
+            "sahel": 1.1,
+            "delta": 1.4,
+            "savanna": 1.1,
+        },
+        description="Defender's multiplier by terrain",
+    )
+    town_defence: float = Field(1.5, ge=1, le=10, description="Defender's multiplier inside a town")
+    speed_road_km: float = Field(60.0, gt=0, le=500, description="Column speed on a road, km a day")
+    speed_offroad_km: float = Field(30.0, gt=0, le=500, description="Speed off road, km a day")
+    exposure_range_km: float = Field(
+        150.0,
+        gt=0,
+        le=2000,
+        description="Range a zero-risk force operates from base; risk 1 adds 4x",
+    )
+    reach_km: float = Field(
+        80.0,
+        gt=0,
+        le=1000,
+        description="Distance over which a unit's presence is felt (ambush, threat)",
+    )
+    halt_days_after_capture: int = Field(
+        14, ge=0, le=120, description="Days a column consolidates in a town it took"
+    )
+    patrol_exposure_state: Share = Field(
+        0.3, description="Share of a state garrison out on patrol on a day"
+    )
+    air_radius_km: float = Field(
+        250.0, ge=0, le=2000, description="Reach of a foreign force's air support from its units"
+    )
+    town_influence_km: float = Field(
+        60.0,
+        gt=0,
+        le=1000,
+        description="e-folding distance of a town holder's hold on the countryside",
+    )
+    town_influence_men: float = Field(
+        300.0,
+        ge=0,
+        le=100_000,
+        description="A held town's weight in control, in fighter-equivalents",
+    )
+    raid_interval_days: int = Field(
+        14, ge=1, le=365, description="Days between a foreign force's raids on insurgents"
+    )
+
+    @field_validator("terrain_defence")
+    @classmethod
+    def _known_terrain(cls, table: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(table) - set(TERRAIN))
+        if unknown:
+            raise ValueError(f"unknown terrain {unknown}; expected some of {list(TERRAIN)}")
+        return table
+
+
+Stance = Literal["allied", "truce", "hostile"]
+
+
+class Relations(StrictModel):
+    """Who fights whom at the start (``[relations]``); ``relations`` events change it."""
+
+    separatists_jihadists: Stance = Field(
+        "hostile", description="Allied in early 2012 and again in 2024"
+    )
+    state_separatists: Stance = Field(
+        "hostile", description="A truce under the 2015 Algiers accord"
+    )
+
+
+EventType = Literal["coup", "offensive", "relations", "arrive", "depart", "set"]
+
+
+class Event(StrictModel):
+    """A dated event (``[[events]]``)."""
+
+    date: dt.date
+    type: EventType
+    actor: str | None = Field(None, description="Faction or foreign force id")
+    target: str | None = Field(
+        None,
+        description=(
+            "Town id: an offensive's objective; for a depart event, the one base the force"
+            " closes (it stays in the others)"
+        ),
+    )
+    allies: list[str] = Field(
+        default_factory=list,
+        description="Actors joining an offensive: foreign forces, or an allied faction",
+    )
+    between: list[FactionId] = Field(
+        default_factory=list, description="For a relations event: the two factions"
+    )
+    stance: Stance | None = Field(None, description="For a relations event: their new stance")
+    parameter: str | None = Field(None, description="For a set event: dotted name")
+    value: float | int | bool | str | list[str] | None = Field(
+        None, description="For a set event: the new value (a list for a list parameter, e.g. zones)"
+    )
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _fields_for_type(self) -> Event:
+        need = {
+            "offensive": ("actor", "target"),
+            "coup": (),
+            "relations": ("stance",),
+            "arrive": ("actor",),
+            "depart": ("actor",),
+            "set": ("parameter", "value"),
+        }[self.type]
+        missing = [name for name in need if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.type} event needs {', '.join(missing)}")
+        number = isinstance(self.value, int | float) and not isinstance(self.value, bool)
+        if self.type == "coup" and self.value is not None and not (number and 0 <= self.value <= 1):
+            raise ValueError(
+                f"a coup's value is the junta's popularity, expected 0-1 (got {self.value!r})"
+            )
+        whole = isinstance(self.value, int) and not isinstance(self.value, bool)
+        if self.type == "arrive" and self.value is not None and not (whole and self.value >= 0):
+            raise ValueError(
+                f"an arrive event's value is men, expected a whole number >= 0 (got {self.value!r})"
+            )
+        if self.type == "relations" and sorted(self.between) not in (
+            ["jihadists", "separatists"],
+            ["separatists", "state"],
+        ):
+            raise ValueError(
+                "a relations event is between separatists and jihadists, or state and separatists"
+            )
+        return self
+
+
+class Scenario(StrictModel):
+    """A whole scenario file, validated."""
+
+    scenario: ScenarioSettings
+    factions: dict[FactionId, Faction]
+    foreign: dict[str, ForeignForce] = Field(default_factory=dict)
+    relations: Relations = Field(default_factory=Relations)
+    politics: Politics = Field(default_factory=Politics)
+    population: Population = Field(default_factory=Population)
+    combat: Combat = Field(default_factory=Combat)
+    events: list[Event] = Field(default_factory=list)
+
+    @field_validator("foreign")
+    @classmethod
+    def _foreign_ids(cls, foreign: dict[str, ForeignForce]) -> dict[str, ForeignForce]:
+        for key in foreign:
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", key) or key in FACTIONS:
+                raise ValueError(
+                    f"foreign force id {key!r} must be a lowercase slug, not a faction id"
+                )
+        return foreign
+
+    @field_validator("factions")
+    @classmethod
+    def _all_factions(cls, factions: dict[str, Faction]) -> dict[str, Faction]:
+        missing = [f for f in FACTIONS if f not in factions]
+        if missing:
+            raise ValueError(f"missing faction section(s): {', '.join(missing)}")
+        return factions
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (a slug)."""
+        return self.scenario.name
+
+    @property
+    def actors(self) -> list[str]:
+        """Every armed actor's id: the three factions, then the foreign forces."""
+        return [*FACTIONS, *self.foreign]
+
+
+SECTIONS = {
+    "[scenario]": ScenarioSettings,
+    "[factions.<state|separatists|jihadists>]": Faction,
+    "[foreign.<id>]": ForeignForce,
+    "[relations]": Relations,
+    "[politics]": Politics,
+    "[population]": Population,
+    "[combat]": Combat,
+    "[[events]]": Event,
+}
+"""Each section of a scenario file and the schema that validates it (for the reference docs)."""
