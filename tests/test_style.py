@@ -111,3 +111,18 @@ def test_the_wilson_interval_of_a_share_of_runs(k, n, low, high):
 
 def test_no_runs_give_no_share():
     assert all(np.isnan(v) for v in wilson_interval(0, 0))
+
+
+def test_the_catalogue_the_palette_and_discovery_load_without_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import sim.analysis.outcomes, sim.analysis.style, sim.analysis.discovery\n"
+        "import sim.analysis.results, sim.analysis.sensitivity\n"
+        "print(sorted(m for m in sys.modules if m.startswith('matplotlib')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
