@@ -37,6 +37,14 @@ from matplotlib.lines import Line2D
 from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import update_counter
 
+from sim.analysis.style import (
+    CONTROL_COLOURS,
+    COUNTRY_EDGE,
+    LENS_COLOURS,
+    POPULARITY_COLOUR,
+    REGION_EDGE,
+    actor_colour,
+)
 from sim.ensemble import run_seed
 from sim.model import MaliConflictModel
 from sim.scenario import Scenario, load_scenario
@@ -58,25 +66,6 @@ RECENT_DAYS = 14
 KEEP = "as in the scenario"
 """The relations choice that keeps the scenario file's own stance."""
 
-SIDE_COLOURS = {
-    "state": "#1f5fbf",
-    "separatists": "#e08a00",
-    "jihadists": "#222222",
-    "contested": "#9e9e9e",
-}
-"""Actor colours; the control layer uses paler versions of the same hues."""
-
-CONTROL_COLOURS = ["#c3d5f0", "#fbdca5", "#bdbdbd", "#f4f1ea"]
-"""State, separatists, jihadists, contested (index = the model's control code)."""
-
-FOREIGN_COLOURS = {
-    "wagner": "#b2182b",
-    "africa_corps": "#7f0000",
-    "france": "#7b3294",
-    "un": "#35a7d8",
-}
-SPARE_COLOURS = ["#d6604d", "#8c510a", "#01665e", "#c51b7d"]
-
 EVENT_MARKERS = {
     "battle": ("X", "#d62728"),
     "ambush": ("v", "#ff7f0e"),
@@ -85,15 +74,6 @@ EVENT_MARKERS = {
     "town_captured": ("*", "#d62728"),
     "town_abandoned": ("*", "#7f7f7f"),
 }
-
-
-def actor_colour(actor: str) -> str:
-    """Return the colour of a faction or foreign force on the map and in the charts."""
-    if actor in SIDE_COLOURS:
-        return SIDE_COLOURS[actor]
-    if actor in FOREIGN_COLOURS:
-        return FOREIGN_COLOURS[actor]
-    return SPARE_COLOURS[sum(map(ord, actor)) % len(SPARE_COLOURS)]
 
 
 # --- scenarios and overrides ------------------------------------------------------------------
@@ -293,14 +273,14 @@ def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Fig
         shown,
         origin="lower",
         extent=extent,
-        cmap=ListedColormap(CONTROL_COLOURS),
+        cmap=ListedColormap([CONTROL_COLOURS[c] for c in CONTROL_CLASSES]),
         vmin=-0.5,
         vmax=3.5,
         interpolation="nearest",
     )
     outline, regions = _boundaries()
-    ax.add_collection(LineCollection(regions, colors="#8a8a8a", linewidths=0.5))
-    ax.add_collection(LineCollection(outline, colors="#333333", linewidths=1.2))
+    ax.add_collection(LineCollection(regions, colors=REGION_EDGE, linewidths=0.5))
+    ax.add_collection(LineCollection(outline, colors=COUNTRY_EDGE, linewidths=1.2))
 
     # Units: one marker per actor and cell, its area proportional to the men there.
     men: dict[tuple[str, int, int], int] = {}
@@ -335,7 +315,7 @@ def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Fig
         [t.lat for t in towns],
         s=[14 if t.value >= 3 else 6 for t in towns],
         marker="s",
-        c=[SIDE_COLOURS[holder(model, t.id)] for t in towns],
+        c=[actor_colour(holder(model, t.id)) for t in towns],
         edgecolors="black",
         linewidths=0.4,
         zorder=5,
@@ -386,7 +366,7 @@ def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Fig
     def key(label: str, colour: str, marker: str = "o") -> Line2D:
         return Line2D([], [], ls="", marker=marker, ms=6, mfc=colour, mec="none", label=label)
 
-    legend = [key(f"{n} control", CONTROL_COLOURS[i], "s") for i, n in enumerate(CONTROL_CLASSES)]
+    legend = [key(f"{n} control", CONTROL_COLOURS[n], "s") for n in CONTROL_CLASSES]
     legend += [key(f"{a} units", actor_colour(a)) for a in model.actors]
     legend.append(key(f"event ({RECENT_DAYS} days)", "#d62728", "X"))
     ax.legend(handles=legend, loc="upper left", fontsize=6.5, framealpha=0.85)
@@ -399,7 +379,7 @@ def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Fig
 def chart_panels(model: AppModel) -> list[tuple[str, dict[str, tuple[str, str]], tuple | None]]:
     """Return the six panels: title, series (label -> history column, colour), y-limits."""
     deaths = {a: (f"deaths_{a}", actor_colour(a)) for a in model.actors}
-    deaths["civilians"] = ("deaths_civilians", "#9467bd")
+    deaths["civilians"] = ("deaths_civilians", actor_colour("civilians"))
     foreign = {f: (f"present_{f}", actor_colour(f)) for f in model.foreign_ids}
     return [
         (
@@ -410,10 +390,10 @@ def chart_panels(model: AppModel) -> list[tuple[str, dict[str, tuple[str, str]],
         ("deaths (cumulative)", deaths, None),
         (
             "population under control (share)",
-            {n: (f"pop_share_{n}", SIDE_COLOURS[n]) for n in CONTROL_CLASSES},
+            {n: (f"pop_share_{n}", actor_colour(n)) for n in CONTROL_CLASSES},
             (0, 1),
         ),
-        ("regime popularity", {"popularity": ("popularity", "#2ca02c")}, (0, 1)),
+        ("regime popularity", {"popularity": ("popularity", POPULARITY_COLOUR)}, (0, 1)),
         (
             "foreign forces present (men)"
             if foreign
@@ -424,9 +404,9 @@ def chart_panels(model: AppModel) -> list[tuple[str, dict[str, tuple[str, str]],
         (
             "lens scores",
             {
-                "western": ("lens_western", "#4c72b0"),
-                "bamako": ("lens_bamako", "#55a868"),
-                "patron": ("lens_patron", "#c44e52"),
+                "western": ("lens_western", LENS_COLOURS["lens_western"]),
+                "bamako": ("lens_bamako", LENS_COLOURS["lens_bamako"]),
+                "patron": ("lens_patron", LENS_COLOURS["lens_patron"]),
             },
             None,
         ),

@@ -156,8 +156,12 @@ def test_the_page_shows_the_scenario_its_date_and_a_drawn_map_of_mali(page):
     assert pixels.shape[0] > 300 and pixels.shape[1] > 300
     colours = {tuple(c) for c in pixels.reshape(-1, 3)[::7]}
     assert len(colours) > 50, "the map is (nearly) blank"
-    # The state's control colour (#c3d5f0) covers the south: most of the country on day 0.
-    state_blue = np.all(np.abs(pixels.astype(int) - (0xC3, 0xD5, 0xF0)) <= 6, axis=-1)
+    # The state's control colour covers the south: most of the country on day 0.
+    from sim.analysis.style import CONTROL_COLOURS
+
+    state = CONTROL_COLOURS["state"]
+    rgb = tuple(int(state[i : i + 2], 16) for i in (1, 3, 5))
+    state_blue = np.all(np.abs(pixels.astype(int) - rgb) <= 6, axis=-1)
     assert state_blue.mean() > 0.1
 
 

@@ -12,15 +12,21 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-import pandas as pd
 import pytest
 
 matplotlib.use("Agg")
 from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.patches import Wedge  # noqa: E402
 
-from sim import plots  # noqa: E402
-from sim.discovery import discover  # noqa: E402
+from sim.analysis.figures import (  # noqa: E402
+    plot_distribution,
+    plot_heatmap,
+    plot_lenses,
+    plot_timeseries,
+)
+from sim.analysis.maps import plot_control_map, plot_violence_map  # noqa: E402
+from sim.analysis.results import foreign_ids, load_results  # noqa: E402
+from sim.analysis.style import ACTOR_COLOURS  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("analysis")
 
@@ -74,7 +80,7 @@ def legend_texts(ax) -> list[str]:
 
 
 def test_a_sweep_folder_is_read_as_a_sweep_with_its_two_axes(sweep_folder):
-    results = plots.load_results(sweep_folder)
+    results = load_results(sweep_folder)
     assert results.is_sweep
     assert results.swept == [COMMIT, RISK]
     assert len(results.runs) == 12
@@ -82,18 +88,20 @@ def test_a_sweep_folder_is_read_as_a_sweep_with_its_two_axes(sweep_folder):
 
 
 def test_a_run_folder_is_not_a_sweep(run_folder):
-    results = plots.load_results(run_folder)
+    results = load_results(run_folder)
     assert not results.is_sweep and results.swept == []
     from sim.scenario import load_scenario
 
     # the foreign forces are those of the scenario the folder records
-    assert set(results.foreign) == set(load_scenario(run_folder / "scenario.toml").foreign)
-    assert "wagner" in results.foreign
+    foreign = foreign_ids(results.runs)
+    assert set(foreign) == set(load_scenario(run_folder / "scenario.toml").foreign)
+    assert "wagner" in foreign
+    assert results.folder == run_folder and results.manifest["scenario"] == "kidal_2023"
 
 
 def test_distribution_groups_are_the_levels_of_the_swept_parameter(sweep_folder):
-    runs = plots.load_results(sweep_folder).runs
-    fig = plots.plot_distribution(runs, "deaths_civilians", by=COMMIT)
+    runs = load_results(sweep_folder).runs
+    fig = plot_distribution(runs, "deaths_civilians", by=COMMIT)
     hist_ax, violin_ax, ecdf_ax = fig.axes
     assert legend_texts(hist_ax) == [
         "wagner commitment = 0.1 (n=6)",
@@ -112,8 +120,8 @@ def test_distribution_groups_are_the_levels_of_the_swept_parameter(sweep_folder)
 
 
 def test_a_binary_outcome_is_drawn_as_the_share_of_runs_per_group(sweep_folder):
-    runs = plots.load_results(sweep_folder).runs
-    fig = plots.plot_distribution(runs, "state_holds_kidal", by=RISK)
+    runs = load_results(sweep_folder).runs
+    fig = plot_distribution(runs, "state_holds_kidal", by=RISK)
     ax = fig.axes[0]
     heights = [bar.get_height() for bar in ax.patches]
     expected = (runs["holder_kidal"] == "state").groupby(runs[RISK]).mean().tolist()
@@ -122,8 +130,8 @@ def test_a_binary_outcome_is_drawn_as_the_share_of_runs_per_group(sweep_folder):
 
 
 def test_the_heatmap_shows_the_share_of_runs_in_each_cell(sweep_folder):
-    runs = plots.load_results(sweep_folder).runs
-    fig = plots.plot_heatmap(runs, COMMIT, RISK, "patron_withdraws")
+    runs = load_results(sweep_folder).runs
+    fig = plot_heatmap(runs, COMMIT, RISK, "patron_withdraws")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.9"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0.2", "0.9"]
@@ -137,13 +145,13 @@ def test_the_heatmap_shows_the_share_of_runs_in_each_cell(sweep_folder):
 
 
 def test_time_series_medians_are_the_medians_of_the_runs(run_folder):
-    results = plots.load_results(run_folder)
-    fig = plots.plot_timeseries(results.timeseries, results.runs)
+    results = load_results(run_folder)
+    fig = plot_timeseries(results.timeseries, results.runs)
     share_ax, death_ax, pop_ax = fig.axes[:3]
     assert legend_texts(share_ax) == ["state (FAMa)", "separatists", "jihadists", "contested"]
     assert "Wagner" in legend_texts(death_ax) and "civilians" in legend_texts(death_ax)
     state = share_ax.get_lines()[0]
-    assert state.get_color() == plots.FACTION_COLOURS["state"]
+    assert state.get_color() == ACTOR_COLOURS["state"]
     expected = results.timeseries.groupby("date")["pop_share_state"].median().to_numpy()
     np.testing.assert_allclose(state.get_ydata(), expected)
     # deaths are cumulative: the median civilian line never falls
@@ -153,8 +161,8 @@ def test_time_series_medians_are_the_medians_of_the_runs(run_folder):
 
 
 def test_time_series_by_group_has_one_line_per_level(sweep_folder):
-    results = plots.load_results(sweep_folder)
-    fig = plots.plot_timeseries(results.timeseries, results.runs, by=RISK)
+    results = load_results(sweep_folder)
+    fig = plot_timeseries(results.timeseries, results.runs, by=RISK)
     assert all(len(ax.get_lines()) == 2 for ax in fig.axes[:3])
     assert legend_texts(fig.axes[0]) == [
         "wagner risk tolerance = 0.2",
@@ -163,8 +171,8 @@ def test_time_series_by_group_has_one_line_per_level(sweep_folder):
 
 
 def test_the_control_map_labels_the_towns_and_shows_their_holders(run_folder):
-    runs = plots.load_results(run_folder).runs
-    fig = plots.plot_control_map(runs)
+    runs = load_results(run_folder).runs
+    fig = plot_control_map(runs)
     ax = fig.axes[0]
     labels = {t.get_text().split("\n")[0]: t.get_text() for t in ax.texts}
     for town in ("Bamako", "Kidal", "Gao", "Timbuktu", "Menaka", "Mopti"):
@@ -175,14 +183,14 @@ def test_the_control_map_labels_the_towns_and_shows_their_holders(run_folder):
     wedge_colours = {
         matplotlib.colors.to_hex(w.get_facecolor()) for w in ax.patches if isinstance(w, Wedge)
     }
-    assert plots.FACTION_COLOURS["state"].lower() in wedge_colours
+    assert ACTOR_COLOURS["state"].lower() in wedge_colours
     assert legend_texts(ax) == ["state (FAMa)", "separatists", "jihadists", "contested"]
     assert ax.get_xlabel() == "longitude (degrees east)"
 
 
 def test_the_violence_map_counts_every_violent_event(run_folder):
-    results = plots.load_results(run_folder)
-    fig = plots.plot_violence_map(results.events, len(results.runs))
+    results = load_results(run_folder)
+    fig = plot_violence_map(results.events, len(results.runs))
     events_ax = fig.axes[0]
     hexbin = [c for c in events_ax.collections if c.get_array() is not None][0]
     violent = results.events[results.events["event_type"] != "town_abandoned"]
@@ -191,8 +199,8 @@ def test_the_violence_map_counts_every_violent_event(run_folder):
 
 
 def test_each_run_is_one_point_in_each_lens_plane(run_folder):
-    runs = plots.load_results(run_folder).runs
-    fig = plots.plot_lenses(runs)
+    runs = load_results(run_folder).runs
+    fig = plot_lenses(runs)
     first = fig.axes[0]
     points = np.vstack([c.get_offsets() for c in first.collections])
     assert len(points) == len(runs)
@@ -245,31 +253,18 @@ def test_malisim_plot_on_a_missing_folder_is_an_input_error(tmp_path):
     assert done.returncode == 2 and "no such results folder" in done.stderr
 
 
-def test_discovery_recovers_a_planted_rule():
-    rng = np.random.default_rng(0)
-    n = 400
-    frame = pd.DataFrame(
-        {
-            "p.risk": rng.uniform(0, 1, n),
-            "p.commit": rng.uniform(0, 1, n),
-            "p.noise": rng.uniform(0, 1, n),
-        }
-    )
-    inside = (frame["p.risk"] > 0.7) & (frame["p.commit"] < 0.4)
-    outcome = pd.Series((rng.uniform(size=n) < np.where(inside, 0.85, 0.05)).astype(float))
-    top = discover(frame, outcome, list(frame.columns), depth=2)[0]
-    bounds = {(p, op): v for p, op, v in top.simplified()}
-    assert set(bounds) == {("p.risk", ">"), ("p.commit", "<=")}
-    assert bounds[("p.risk", ">")] == pytest.approx(0.7, abs=0.05)
-    assert bounds[("p.commit", "<=")] == pytest.approx(0.4, abs=0.05)
-    assert top.density > 0.75
-    assert "p.risk > 0.7" in top.describe("the patron leaves")
-
-
 def test_malisim_discover_states_the_base_rate_and_the_boxes(sweep_folder):
     done = malisim("discover", sweep_folder, "--outcome", "state_holds_kidal")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    runs = plots.load_results(sweep_folder).runs
+    runs = load_results(sweep_folder).runs
     rate = (runs["holder_kidal"] == "state").mean()
     assert lines[0] == f"over all 12 runs: the state holds Kidal at the end in {rate:.0%} of runs"
+
+
+def test_malisim_discover_with_prim_states_the_base_rate_then_its_boxes(sweep_folder):
+    done = malisim("discover", sweep_folder, "--outcome", "state_holds_kidal", "--method", "prim")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("over all 12 runs: the state holds Kidal at the end in ")
+    assert len(lines) >= 2 and all("of all such runs)" in line for line in lines[1:])

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from SALib.test_functions import Ishigami
 
-from sim.sensitivity import Problem, indices_of_function, plot_indices
+from sim.analysis.sensitivity import Problem, indices_of_function, plot_indices
 
 pytestmark = pytest.mark.xdist_group("analysis")
 

@@ -16,7 +16,7 @@ import pytest
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
 CORE = ("sim.model", "sim.agents", "sim.war", "sim.combat", "sim.politics", "sim.society")
-LAYERS = ("sim.cli", "sim.analysis", "sim.validate", "sim.sweep", "sim.app", "sim.plots")
+LAYERS = ("sim.cli", "sim.analysis", "sim.validate", "sim.sweep", "sim.app", "sim.lock")
 
 
 def modules() -> dict[str, Path]:

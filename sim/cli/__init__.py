@@ -153,39 +153,9 @@ def plot(
     ] = None,
 ) -> None:
     """Draw figures of outcome distributions, maps, time series and lenses from a results folder."""
-    import matplotlib
+    from sim.cli.plot import plot_command
 
-    matplotlib.use("Agg")  # files only: never open a window, even where a display exists
-    from sim.plots import KINDS, ResultsError, load_results, make_figures, outcome_values
-
-    problems: list[str] = []
-    kinds = list(KINDS) if kind == "all" else [k.strip() for k in kind.split(",")]
-    for k in kinds:
-        if k not in KINDS:
-            problems.append(f"--kind: unknown kind {k!r}; expected one of {', '.join(KINDS)}, all")
-    try:
-        results = load_results(results_dir)
-    except ResultsError as exc:
-        fail_input(problems + exc.problems)
-    if by is not None and by not in results.runs.columns:
-        problems.append(f"--by: {by!r} is not a parameter column of {results_dir}/runs.parquet")
-    for name in outcome or []:
-        try:
-            outcome_values(results.runs, name)
-        except KeyError as exc:
-            problems.append(f"--outcome: {exc.args[0]}")
-    if problems:
-        fail_input(problems)
-    folder = out_dir if out_dir is not None else results_dir / "figures"
-    try:
-        written = make_figures(results, folder, kinds=kinds, by=by, outcomes=outcome)
-    except OSError as exc:
-        fail(f"cannot write figures: {exc.strerror or exc} ({exc.filename or folder})")
-    if "heatmap" in kinds and len(results.swept) < 2:
-        out.print("note: no heatmap: a heatmap needs a sweep over two parameters")
-    out.print(f"{len(written)} figures in {folder}/:")
-    for path in written:
-        out.print(f"  {path}")
+    plot_command(results_dir, kind, by, outcome, out_dir, out, fail_input, fail)
 
 
 @app.command()
@@ -228,7 +198,8 @@ def sensitivity(
     ] = None,
 ) -> None:
     """Sobol or Morris indices (SALib) of outcomes over a sweep's parameter ranges."""
-    from sim.sensitivity import METHODS, run_sensitivity_command
+    from sim.analysis.sensitivity import METHODS
+    from sim.cli.sensitivity import run_sensitivity_command
 
     problems: list[str] = []
     if method not in METHODS:
@@ -250,29 +221,13 @@ def discover(
     outcome: Annotated[
         str, typer.Option("--outcome", help="A 0/1 outcome: a named event or a bool column")
     ] = "patron_withdraws",
+    method: Annotated[str, typer.Option("--method", help="cart (a tree) or prim")] = "cart",
     depth: Annotated[int, typer.Option("--depth", help="Tree depth (rules of up to N terms)")] = 2,
 ) -> None:
     """Scenario discovery: the parameter regions in which an outcome happens, in words."""
-    from sim.discovery import discovery_report
-    from sim.plots import ResultsError, load_results
+    from sim.cli.discover import discover_command
 
-    try:
-        results = load_results(results_dir)
-    except ResultsError as exc:
-        fail_input(exc.problems)
-    problems = []
-    if depth < 1:
-        problems.append(f"--depth: expected a whole number >= 1, got {depth}")
-    if not results.swept:
-        problems.append(f"{results_dir}: no parameter varies between runs: run a sweep first")
-    if problems:
-        fail_input(problems)
-    try:
-        _, lines = discovery_report(results.runs, outcome, results.swept, depth=depth)
-    except (KeyError, ValueError) as exc:
-        fail_input([f"--outcome: {exc.args[0]}"])
-    for line in lines:
-        out.print(line, markup=False, soft_wrap=True)
+    discover_command(results_dir, outcome, method, depth, out, fail_input)
 
 
 @app.command()

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 METHODS = ("sobol", "morris")
-DEFAULT_OUTCOMES = ("patron_withdraws", "deaths_civilians", "pop_share_state", "lens_bamako")
+SENSITIVITY_OUTCOMES = ("patron_withdraws", "deaths_civilians", "pop_share_state", "lens_bamako")
 MORRIS_LEVELS = 4  # grid levels of the Morris design (Saltelli et al. 2008 recommend 4)
 
 
@@ -177,8 +177,8 @@ def run_design(
         One row per design point (index ``point``) with one column per outcome.
 
     """
+    from sim.analysis.outcomes import outcome_values
     from sim.ensemble import run_batch, run_one
-    from sim.plots import outcome_values
     from sim.scenario import scenario_from_dict
     from sim.sweep import sweep_run_seed
 
@@ -243,7 +243,7 @@ def sensitivity(
 
     sweep = load_sweep(sweep_path)
     problem = problem_from_sweep(sweep)
-    outcomes = list(outcomes or DEFAULT_OUTCOMES)
+    outcomes = list(outcomes or SENSITIVITY_OUTCOMES)
     n = samples or sweep.settings.samples or 8
     x = sample(problem, method, n, sweep.settings.seed)
     design = pd.DataFrame(x, columns=problem.names)
@@ -273,7 +273,8 @@ def plot_indices(indices: pd.DataFrame, method: str):
     """Bar chart of the indices per outcome with their 95% intervals, one panel per outcome."""
     import matplotlib.pyplot as plt
 
-    from sim.plots import outcome_label, parameter_label
+    from sim.analysis.outcomes import outcome_label, parameter_label
+    from sim.analysis.style import PALETTE
 
     outcomes = list(dict.fromkeys(indices["outcome"]))
     # Two panels a row: four in a row squash the parameter names under each bar group.
@@ -285,10 +286,13 @@ def plot_indices(indices: pd.DataFrame, method: str):
     for ax in axes.flat[len(outcomes) :]:
         ax.set_visible(False)
     if method == "sobol":
-        bars = (("S1", "first-order S1", "#0072B2"), ("ST", "total ST", "#E69F00"))
+        bars = (
+            ("S1", "first-order S1", PALETTE["blue"]),
+            ("ST", "total ST", PALETTE["orange"]),
+        )
         ylabel = "Sobol' index (share of variance)"
     else:
-        bars = (("mu_star", "mu* (mean |elementary effect|)", "#0072B2"),)
+        bars = (("mu_star", "mu* (mean |elementary effect|)", PALETTE["blue"]),)
         ylabel = "mu* (outcome units per parameter range)"
     for ax, name in zip(axes.flat, outcomes, strict=False):
         sub = indices[indices["outcome"] == name]
@@ -309,7 +313,7 @@ def plot_indices(indices: pd.DataFrame, method: str):
                 pos + 0.3,  # beside the bar, off its interval line
                 sub["sigma"],
                 marker="D",
-                color="#D55E00",
+                color=PALETTE["vermillion"],
                 s=22,
                 zorder=3,
                 label="sigma (nonlinearity, interactions)",
@@ -347,101 +351,3 @@ def write_result(result: SensitivityResult, folder: Path) -> list[Path]:
         fig.savefig(paths[-1], dpi=110)
         plt.close(fig)
     return paths
-
-
-def run_sensitivity_command(
-    sweep_file: Path,
-    method: str,
-    outcomes: list[str] | None,
-    samples: int | None,
-    workers: int,
-    out_dir: Path | None,
-    console,
-    fail_input: Callable[[list[str]], None],
-    fail: Callable[[str], None],
-) -> Path:
-    """``malisim sensitivity``: check inputs, run with a progress bar, print and write indices."""
-    import time
-
-    import matplotlib
-
-    matplotlib.use("Agg")  # the bar chart goes to a file: never open a window
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.table import Table
-
-    from sim.plots import BINARY_OUTCOMES
-    from sim.scenario import ScenarioError
-    from sim.sweep import load_sweep
-
-    if not Path(sweep_file).is_file():
-        fail_input([f"{sweep_file}: no such sweep file"])
-    try:
-        sweep = load_sweep(sweep_file)
-        problem = problem_from_sweep(sweep)
-    except ScenarioError as exc:
-        fail_input(exc.problems)
-    except ValueError as exc:
-        fail_input([str(exc)])
-    outcomes = list(outcomes or DEFAULT_OUTCOMES)
-    # Outcome names are checked against a real runs row before hours of runs, not after.
-    from sim.ensemble import run_one
-
-    bad = [o for o in outcomes if o not in BINARY_OUTCOMES]
-    if bad:
-        columns = set(run_one(sweep.base, 0, 0).runs.columns)
-        unknown = [o for o in bad if o not in columns]
-        if unknown:
-            fail_input(
-                [
-                    f"--outcome: unknown outcome {o!r} (a runs.parquet column or one of "
-                    f"{', '.join(BINARY_OUTCOMES)})"
-                    for o in unknown
-                ]
-            )
-    n = samples or sweep.settings.samples or 8
-    points = design_size(len(problem.names), method, n)
-    folder = Path(out_dir) if out_dir is not None else Path("results") / sweep.name / "sensitivity"
-    console.print(
-        f"{method}: {len(problem.names)} parameters, {points} design points x "
-        f"{sweep.replicates} replicates = {points * sweep.replicates} runs"
-    )
-    start = time.perf_counter()
-    if console.is_terminal:
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"{sweep.name} ({method})", total=points)
-            result = sensitivity(
-                sweep_file, method, outcomes, n, workers, progress=lambda k: bar.advance(task, k)
-            )
-    else:
-        result = sensitivity(sweep_file, method, outcomes, n, workers)
-    try:
-        paths = write_result(result, folder)
-    except OSError as exc:
-        fail(f"cannot write results: {exc.strerror or exc} ({exc.filename or folder})")
-    table = Table(title=f"{method} indices (95% intervals), {len(result.design)} points")
-    table.add_column("outcome")
-    table.add_column("parameter")
-    cols = ("S1", "ST") if method == "sobol" else ("mu_star", "sigma")
-    for c in cols:
-        table.add_column(c, justify="right")
-    for _, row in result.indices.iterrows():
-        cells = []
-        for c in cols:
-            conf = row.get(f"{c}_conf")
-            cells.append(f"{row[c]:.3g}" + (f" ± {conf:.2g}" if conf is not None else ""))
-        table.add_row(row["outcome"], row["parameter"], *cells)
-    console.print(table)
-    skipped = [o for o in outcomes if o not in set(result.indices.get("outcome", []))]
-    if skipped:
-        console.print(f"no indices for {', '.join(skipped)}: the outcome did not vary")
-    console.print(
-        f"done in {time.perf_counter() - start:.1f} s. Written: " + ", ".join(str(p) for p in paths)
-    )
-    return folder
