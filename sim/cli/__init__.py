@@ -188,7 +188,7 @@ def validate(
     ] = None,
 ) -> None:
     """Run the historical scenarios as ensembles and test them against the documented record."""
-    from sim.validate import validate_command
+    from sim.cli.validate import validate_command
 
     validate_command(runs, out_dir, seed, workers, only, out, fail_input, fail)
 
