@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from sim.cli.console import count_problems
+from sim.scenario import ScenarioError
 from sim.validate.engine import HISTORICAL, run_validation
 from sim.validate.report import write_report
 
-# --- the command ---------------------------------------------------------------------------------
+COLUMNS = (
+    ("id", "id"),
+    ("scenario", "scenario"),
+    ("criterion", "criterion"),
+    ("ensemble gave", "ensemble_gave"),
+    ("95% interval", "interval_95"),
+    ("result", "result"),
+)
+"""The printed table's columns: (heading, column of ``Validation.table()``)."""
 
 
 def validate_command(
@@ -18,19 +34,11 @@ def validate_command(
     seed: int,
     workers: int,
     only: list[str] | None,
-    console,
+    console: Console,
     fail_input: Callable[[list[str]], None],
     fail: Callable[[str], None],
 ) -> None:
     """``malisim validate``: check the input, run, print the pass/miss table, write the report."""
-    import sys
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.table import Table
-
-    from sim.cli.console import count_problems
-    from sim.scenario import ScenarioError
-
     problems = count_problems(runs=runs, workers=workers, seed=seed)
     for name in only or []:
         if name not in HISTORICAL:
@@ -67,26 +75,48 @@ def validate_command(
         fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename or out_dir})")
         return
     frame = validation.table()
-    table = Table(title=f"Validation: {runs} runs per scenario, {elapsed:.0f} s")
-    for column in ("id", "scenario", "criterion", "ensemble gave", "95% interval", "result"):
-        table.add_column(column, overflow="fold")
-    for _, row in frame.iterrows():
-        mark = "[green]pass[/green]" if row["result"] == "pass" else "[red]miss[/red]"
-        if not row["decided"]:
-            mark += " (undecided)"
-        table.add_row(
-            row["id"],
-            row["scenario"],
-            row["criterion"],
-            row["ensemble_gave"],
-            row["interval_95"],
-            mark,
-        )
-    console.print(table)
+    title = f"Validation: {runs} runs per scenario, {elapsed:.0f} s"
+    if console.is_terminal:
+        console.print(terminal_table(frame, title))
+    else:
+        # In a pipe or a file, rich would fold the table's cells at 80 columns into fragments
+        # no script can read: a Markdown table, one full line a criterion, instead.
+        for line in [title, "", *markdown_table(frame)]:
+            console.print(line, markup=False, soft_wrap=True)
     passed = int((frame["result"] == "pass").sum())
     undecided = int((~frame["decided"].astype(bool)).sum())
     console.print(
         f"{passed} of {len(frame)} criteria pass; {undecided} verdicts undecided at {runs} runs"
         f" (the 95% interval spans the threshold). Report: {report}",
         markup=False,
+        soft_wrap=True,
     )
+
+
+def verdict(row: pd.Series) -> str:
+    """A criterion's verdict as printed: pass or miss, and whether its interval decides it."""
+    return row["result"] if row["decided"] else f"{row['result']} (undecided)"
+
+
+def terminal_table(frame: pd.DataFrame, title: str) -> Table:
+    """The pass/miss table for a terminal: cells fold to its width, verdicts in colour."""
+    table = Table(title=title)
+    for heading, _ in COLUMNS:
+        table.add_column(heading, overflow="fold")
+    for _, row in frame.iterrows():
+        colour = "green" if row["result"] == "pass" else "red"
+        cells = [str(row[column]) for _, column in COLUMNS[:-1]]
+        table.add_row(*cells, f"[{colour}]{verdict(row)}[/{colour}]")
+    return table
+
+
+def markdown_table(frame: pd.DataFrame) -> list[str]:
+    """The pass/miss table as Markdown lines, for a pipe or a file."""
+    lines = [
+        "| " + " | ".join(heading for heading, _ in COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
+    for _, row in frame.iterrows():
+        cells = [str(row[column]) for _, column in COLUMNS[:-1]] + [verdict(row)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines

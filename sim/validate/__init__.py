@@ -1,21 +1,24 @@
 """``malisim validate``: how close the historical scenarios come to the documented record.
 
-Each pattern of the record (``calibration_facts.csv`` in the project's shared data, ids C1-C6)
-becomes one or more statistical criteria on an ensemble of a historical scenario: a share of
-runs in which something happens, or a median that falls in a range. The criteria live here, in
-the validation layer, and nowhere in the model: the model never reads a target number.
+Each pattern of the project's record of facts (``sim/data/record.csv``, facts C1-C9, each with
+its source) becomes one or more statistical criteria on an ensemble of a historical scenario: a
+share of runs in which something happens, or a median that falls in a range. The criteria live
+here, in the validation layer, and nowhere in the model: the model never reads a target number.
 
-The engine runs each scenario of the historical library as a seeded ensemble, evaluates every
-criterion on its tables, and writes ``report.md`` (a table pattern | criterion | ensemble gave |
-pass or miss, then the figures), ``criteria.csv`` (the same table, for scripts) and plain
-matplotlib figures into the output folder.
+- ``measures``: what is measured on a run's tables (holder changes, loss and capture dates,
+  deaths between dates) and the per-run samples each criterion is judged on;
+- ``statistics``: a sample's statistic, its 95% interval (scipy) and the verdict;
+- ``criteria``: the record and the criteria table (id, scenario, measure, passing range, the
+  record's value and source);
+- ``engine``: running the ensembles and judging them (``run_validation``, ``Validation``);
+- ``report``: ``report.md``, ``criteria.csv`` and the figures.
 """
 
-from sim.validate.criteria import CRITERIA, Criterion
+from sim.validate.criteria import CRITERIA, RECORD, Criterion
 from sim.validate.engine import (
     DEFAULT_RUNS,
     HISTORICAL,
-    Outcome,
+    CriterionResult,
     Validation,
     library_dir,
     run_validation,
@@ -27,7 +30,6 @@ from sim.validate.measures import (
     first_loss_dates,
     holder_changes,
     holder_share,
-    share_north_lost_together,
     side_of,
 )
 from sim.validate.report import write_report
@@ -38,8 +40,9 @@ __all__ = [
     "CRITERIA",
     "DEFAULT_RUNS",
     "HISTORICAL",
+    "RECORD",
     "Criterion",
-    "Outcome",
+    "CriterionResult",
     "Sample",
     "Validation",
     "deaths_between",
@@ -49,7 +52,6 @@ __all__ = [
     "holder_share",
     "library_dir",
     "run_validation",
-    "share_north_lost_together",
     "side_of",
     "write_report",
 ]

@@ -1,4 +1,8 @@
-"""The engine: run each historical scenario's ensemble and judge every criterion on it."""
+"""The engine: run each historical scenario's ensemble and judge every criterion on it.
+
+``run_validation`` returns a ``Validation``: one ``CriterionResult`` a criterion (its statistic,
+95% interval, pass or miss and whether the interval decides it) and each scenario's tables.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from sim.ensemble import run_ensemble
 from sim.scenario import Scenario, load_scenario
 from sim.tables import Results
 from sim.validate.criteria import CRITERIA, Criterion
+from sim.validate.statistics import decided
 
 HISTORICAL = (
     "mali_2012",
@@ -37,11 +42,8 @@ def library_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "scenarios"
 
 
-# --- the engine ----------------------------------------------------------------------------------
-
-
 @dataclass
-class Outcome:
+class CriterionResult:
     """A criterion's result on an ensemble: the statistic, its 95% interval, pass or miss."""
 
     criterion: Criterion
@@ -61,13 +63,7 @@ class Outcome:
 
         When it does not, an ensemble of this size cannot tell pass from miss: run more.
         """
-        if np.isnan(self.low) or np.isnan(self.high):
-            return False
-        floor = -np.inf if self.criterion.low is None else self.criterion.low
-        ceiling = np.inf if self.criterion.high is None else self.criterion.high
-        if self.passed:  # all of the interval in the passing range (a never is a miss)
-            return floor <= self.low and self.high <= ceiling and np.isfinite(self.high)
-        return self.high < floor or self.low > ceiling
+        return decided(self.value, (self.low, self.high), self.criterion.low, self.criterion.high)
 
     def shown_interval(self) -> str:
         """The 95% interval as the report prints it."""
@@ -104,7 +100,7 @@ class Outcome:
 class Validation:
     """What ``malisim validate`` produced."""
 
-    outcomes: list[Outcome]
+    criteria: list[CriterionResult]
     results: dict[str, Results] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -127,8 +123,10 @@ class Validation:
                     "interval_95": o.shown_interval(),
                     "decided": o.decided,
                     "result": "pass" if o.passed else "miss",
+                    "record": ";".join(o.criterion.record),
+                    "record_use": o.criterion.use,
                 }
-                for o in self.outcomes
+                for o in self.criteria
             ]
         )
 
@@ -152,7 +150,7 @@ def run_validation(
         progress: called with (scenario name, runs just finished).
 
     Returns:
-        The criteria's outcomes, with each scenario's tables and run time.
+        The criteria's results, with each scenario's tables and run time.
 
     Raises:
         ScenarioError: if a scenario file of the library does not load.
@@ -160,7 +158,7 @@ def run_validation(
     """
     library = library or library_dir()
     names = list(scenarios) if scenarios else list(HISTORICAL)
-    validation = Validation(outcomes=[])
+    validation = Validation(criteria=[])
     for name in names:
         scenario = load_scenario(library / f"{name}.toml")
         started = time.perf_counter()
@@ -178,8 +176,8 @@ def run_validation(
             if criterion.scenario == name:
                 sample = criterion.measure(results, scenario)
                 low, high = sample.interval()
-                validation.outcomes.append(
-                    Outcome(criterion, sample.statistic, len(results.runs), low, high)
+                validation.criteria.append(
+                    CriterionResult(criterion, sample.statistic, len(results.runs), low, high)
                 )
         validation.seconds[name] = time.perf_counter() - started
     return validation

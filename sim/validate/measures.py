@@ -14,7 +14,7 @@ import pandas as pd
 from sim.ensemble import run_ensemble
 from sim.scenario import FACTIONS, Scenario
 from sim.tables import Results
-from sim.validate.statistics import Sample, _median, _share
+from sim.validate.statistics import Sample, median, ratio, share
 
 CAPITALS_2012 = ("kidal", "gao", "timbuktu")
 """The three northern regional capitals lost in spring 2012."""
@@ -121,11 +121,13 @@ def deaths_between(
     return sums.reindex(index, fill_value=0).astype(float)
 
 
-def _run_ids(results: Results) -> list[int]:
+def run_ids(results: Results) -> list[int]:
+    """The ids of an ensemble's runs, in the runs table's order."""
     return [int(r) for r in results.runs["run_id"]]
 
 
-def _date(text: str) -> dt.date:
+def day(text: str) -> dt.date:
+    """A date from its ISO text (the criteria table writes dates as text)."""
     return dt.date.fromisoformat(text)
 
 
@@ -136,16 +138,16 @@ def share_north_lost_together(start: str, by: str, within_days: int) -> Callable
     """
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        after = _date(start)
+        after = day(start)
         losses = [first_loss_dates(results.events, t, after=after) for t in CAPITALS_2012]
         flags = []
-        for run_id in _run_ids(results):
+        for run_id in run_ids(results):
             dates = [loss.get(run_id) for loss in losses]
             flags.append(
-                all(d is not None and d <= _date(by) for d in dates)
+                all(d is not None and d <= day(by) for d in dates)
                 and (max(dates) - min(dates)).days <= within_days
             )
-        return _share(flags)
+        return share(flags)
 
     return measure
 
@@ -157,13 +159,13 @@ def median_days_to_lose_all(start: str) -> Callable:
     """
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        after = _date(start)
+        after = day(start)
         losses = [first_loss_dates(results.events, t, after=after) for t in CAPITALS_2012]
         days = []
-        for run_id in _run_ids(results):
+        for run_id in run_ids(results):
             dates = [loss.get(run_id) for loss in losses]
             days.append(np.inf if None in dates else (max(dates) - after).days)
-        return _median(days)
+        return median(days)
 
     return measure
 
@@ -172,11 +174,11 @@ def median_deaths(column: str, start: str, end: str, per_year: bool = False) -> 
     """Median over runs of deaths in ``column`` between two dates (optionally a yearly rate)."""
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        a, b = _date(start), _date(end)
-        deaths = deaths_between(results.events, column, a, b, _run_ids(results))
+        a, b = day(start), day(end)
+        deaths = deaths_between(results.events, column, a, b, run_ids(results))
         if per_year:
             deaths = deaths / (((b - a).days + 1) / 365.25)
-        return _median(deaths)
+        return median(deaths)
 
     return measure
 
@@ -189,11 +191,11 @@ def median_losses_with_desertion(start: str, end: str) -> Callable:
     """
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        a, b = _date(start), _date(end)
-        runs = _run_ids(results)
+        a, b = day(start), day(end)
+        runs = run_ids(results)
         deaths = deaths_between(results.events, "deaths_state", a, b, runs)
         deserted = results.runs.set_index("run_id")["desertions_state"].reindex(runs).to_numpy()
-        return _median(np.asarray(deaths, dtype=float) + deserted)
+        return median(np.asarray(deaths, dtype=float) + deserted)
 
     return measure
 
@@ -202,11 +204,11 @@ def share_retaken_within(towns: tuple[str, ...], start: str, days: int) -> Calla
     """Share of runs in which the state took back every one of ``towns`` within ``days``."""
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        after = _date(start)
+        after = day(start)
         captures = [first_capture_dates(results.events, t, after=after) for t in towns]
-        return _share(
+        return share(
             all(d is not None and (d - after).days <= days for d in (c.get(r) for c in captures))
-            for r in _run_ids(results)
+            for r in run_ids(results)
         )
 
     return measure
@@ -218,8 +220,8 @@ def share_withdrew(force: str) -> Callable:
     def measure(results: Results, scenario: Scenario) -> Sample:
         column = f"withdrew_foreign_{force}"
         if column not in results.runs:
-            return _share([])
-        return _share(results.runs[column].astype(bool))
+            return share([])
+        return share(results.runs[column].astype(bool))
 
     return measure
 
@@ -228,8 +230,8 @@ def share_kidal_taken(after: str, by: str) -> Callable:
     """Share of runs in which the state took Kidal between two dates."""
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        captures = first_capture_dates(results.events, "kidal", after=_date(after))
-        return _share(r in captures and captures[r] <= _date(by) for r in _run_ids(results))
+        captures = first_capture_dates(results.events, "kidal", after=day(after))
+        return share(r in captures and captures[r] <= day(by) for r in run_ids(results))
 
     return measure
 
@@ -238,10 +240,10 @@ def median_days_to_kidal(after: str) -> Callable:
     """Median days from the offensive order to the state's capture of Kidal (never: infinite)."""
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        start = _date(after)
+        start = day(after)
         captures = first_capture_dates(results.events, "kidal", after=start)
-        return _median(
-            (captures[r] - start).days if r in captures else np.inf for r in _run_ids(results)
+        return median(
+            (captures[r] - start).days if r in captures else np.inf for r in run_ids(results)
         )
 
     return measure
@@ -259,9 +261,9 @@ def median_fighting_at_capture(
     """
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        captures = first_capture_dates(results.events, town, after=_date(after))
+        captures = first_capture_dates(results.events, town, after=day(after))
         if not captures:
-            return _median([])
+            return median([])
         events = results.events
         lat, lon = town_coordinates(town)
         km = np.hypot(
@@ -279,7 +281,7 @@ def median_fighting_at_capture(
                 event_types=("battle",),
             )
             values.append(float(deaths.iloc[0]))
-        return _median(values)
+        return median(values)
 
     return measure
 
@@ -304,11 +306,8 @@ def abuse_recruitment_ratio(results: Results, scenario: Scenario) -> Sample:
         force.abuse_propensity = 0.0
     runs = len(results.runs)
     without = run_ensemble(calm, runs=runs, seed=int(results.runs.attrs.get("seed", 1)))
-    return Sample(
-        results.runs["recruits_jihadists_centre"].to_numpy(dtype=float),
-        "ratio",
-        without.runs["recruits_jihadists_centre"].to_numpy(dtype=float),
-    )
+    column = "recruits_jihadists_centre"
+    return ratio(results.runs[column], without.runs[column])
 
 
 def share_timeline_kept(forces: tuple[str, ...], present_at_end: tuple[str, ...]) -> Callable:
@@ -324,6 +323,6 @@ def share_timeline_kept(forces: tuple[str, ...], present_at_end: tuple[str, ...]
             ok &= ~runs[f"withdrew_foreign_{force}"].astype(bool)
         for force in present_at_end:
             ok &= runs[f"present_end_foreign_{force}"].astype(bool)
-        return _share(ok)
+        return share(ok)
 
     return measure

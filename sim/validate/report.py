@@ -1,4 +1,9 @@
-"""The validation report: ``report.md``, ``criteria.csv`` and its figures."""
+"""The validation report: ``report.md``, ``criteria.csv`` and the figures.
+
+``report.md`` holds the pass/miss table, the facts of the record it tests against with their
+sources, the run times and the figures; ``criteria.csv`` the same table, for scripts. The
+figures draw the record's dates and numbers from ``sim/data/record.csv``.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,9 @@ import numpy as np
 import pandas as pd
 
 from sim.scenario import FACTIONS
+from sim.validate.criteria import KIDAL_ORDER_2023, RECORD, RECORD_FILE, recorded, recorded_day
 from sim.validate.engine import Validation
-from sim.validate.measures import CAPITALS_2012, _run_ids, first_capture_dates, holder_share
-
-# --- figures and report --------------------------------------------------------------------------
-
-SIDE_COLOURS = {"state": "#2b6cb0", "separatists": "#d69e2e", "jihadists": "#2d3748"}
+from sim.validate.measures import CAPITALS_2012, first_capture_dates, holder_share, run_ids
 
 
 def _pyplot():
@@ -40,6 +42,7 @@ def _save(fig, path: Path) -> Path:
 def figure_holders(validation: Validation, folder: Path) -> Path | None:
     """Who holds Kidal, Gao and Timbuktu over time across runs, 2012-2013 (a stacked share)."""
     plt = _pyplot()
+    from sim.plots import colour  # the actors' one palette of every figure
 
     parts = [n for n in ("mali_2012", "serval_2013") if n in validation.results]
     if not parts:
@@ -54,30 +57,16 @@ def figure_holders(validation: Validation, folder: Path) -> Path | None:
             for fid, faction in scenario.factions.items():
                 if town in faction.holds or faction.deploy.get(town, 0) > 0:
                     initial = fid
-            share = holder_share(results.events, _run_ids(results), town, initial, days)
+            share = holder_share(results.events, run_ids(results), town, initial, days)
             ax.stackplot(
                 days,
                 *[share[s] for s in FACTIONS],
-                colors=[SIDE_COLOURS[s] for s in FACTIONS],
+                colors=[colour(s) for s in FACTIONS],
                 labels=list(FACTIONS) if name == parts[0] else [],
             )
         for when, label in (
-            (
-                "2012-03-30"
-                if town == "kidal"
-                else "2012-03-31"
-                if town == "gao"
-                else "2012-04-01",
-                "lost",
-            ),
-            (
-                "2013-01-30"
-                if town == "kidal"
-                else "2013-01-26"
-                if town == "gao"
-                else "2013-01-28",
-                "retaken",
-            ),
+            (recorded_day(f"{town}_lost_2012"), "lost"),
+            (recorded_day(f"{town}_retaken_2013"), "retaken"),
         ):
             ax.axvline(pd.Timestamp(when), color="red", lw=1, ls="--")
             ax.text(pd.Timestamp(when), 1.02, f"record: {label}", color="red", fontsize=7)
@@ -114,7 +103,7 @@ def figure_foreign_deaths(validation: Validation, folder: Path) -> Path | None:
     for k, (kind, forces) in enumerate(sorted(kinds.items())):
         columns = [f"deaths_foreign_{f}" for f in forces if f"deaths_foreign_{f}" in events]
         per = events.groupby(["run_id", "year"])[columns].sum().sum(axis=1).unstack(fill_value=0)
-        per = per.reindex(index=_run_ids(results), columns=years, fill_value=0)
+        per = per.reindex(index=run_ids(results), columns=years, fill_value=0)
         mid = per.median(axis=0)
         lo, hi = per.quantile(0.05, axis=0), per.quantile(0.95, axis=0)
         xs = np.arange(len(years)) + (k - (len(kinds) - 1) / 2) * width
@@ -126,8 +115,10 @@ def figure_foreign_deaths(validation: Validation, folder: Path) -> Path | None:
             label=f"{kind} ({', '.join(forces)})",
         )
         ax.errorbar(xs, mid, yerr=[mid - lo, hi - mid], fmt="none", ecolor="black", lw=0.7)
-    ax.axhline(6, color="#3182ce", ls="--", lw=1)
-    ax.text(0, 6.5, "record: France ~6 a year (C3)", color="#3182ce", fontsize=8)
+    per_year = recorded("french_deaths_per_year")
+    ax.axhline(per_year, color="#3182ce", ls="--", lw=1)
+    label = f"record: France ~{per_year:.0f} a year (C3)"
+    ax.text(0, per_year * 1.08, label, color="#3182ce", fontsize=8)
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years], rotation=45)
     ax.set_ylabel("deaths in the year (median, 5-95%)")
     ax.set_yscale("symlog", linthresh=10)
@@ -137,24 +128,57 @@ def figure_foreign_deaths(validation: Validation, folder: Path) -> Path | None:
 
 
 def figure_kidal(validation: Validation, folder: Path) -> Path | None:
-    """When the state took Kidal in the 2023 ensemble, against the record (14 November)."""
+    """When the state took Kidal in the 2023 ensemble, against the record's day."""
     plt = _pyplot()
 
     if "kidal_2023" not in validation.results:
         return None
     results = validation.results["kidal_2023"]
-    start = dt.date(2023, 10, 2)
+    start = dt.date.fromisoformat(KIDAL_ORDER_2023)
+    taken = recorded_day("kidal_taken_2023")
     captures = first_capture_dates(results.events, "kidal", after=start)
     days = [(d - start).days for d in captures.values()]
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.hist(days, bins=range(0, 190, 7), color="#2b6cb0")
-    ax.axvline((dt.date(2023, 11, 14) - start).days, color="red", ls="--")
-    ax.text((dt.date(2023, 11, 14) - start).days + 1, 0.5, "record: 43 days", color="red")
+    ax.axvline((taken - start).days, color="red", ls="--")
+    ax.text((taken - start).days + 1, 0.5, f"record: {(taken - start).days} days", color="red")
     never = len(results.runs) - len(days)
-    ax.set_xlabel("days from the offensive order (2023-10-02) to Kidal")
+    ax.set_xlabel(f"days from the offensive order ({KIDAL_ORDER_2023}) to Kidal")
     ax.set_ylabel("runs")
     ax.set_title(f"Kidal 2023: {len(days)} of {len(results.runs)} runs took it ({never} never)")
     return _save(fig, folder / "kidal_2023_capture.png")
+
+
+def record_section(table: pd.DataFrame) -> list[str]:
+    """The report's lines on the record: each fact the criteria cite, with its source and use."""
+    keys = list(dict.fromkeys(k for cell in table.get("record", []) for k in cell.split(";") if k))
+    if not keys:
+        return []
+    held_out = table[table["record_use"] == "test"]["id"].tolist()
+    lines = [
+        "## The record",
+        "",
+        f"From `sim/data/{RECORD_FILE.name}`. *use* says what the model did with a fact: "
+        "`calibration`, its parameters were tuned until the fact was reproduced "
+        "(docs/CALIBRATION.md), so a pass there shows the tuning held, not an independent test; "
+        "`test`, the fact was kept out of the tuning. "
+        + (
+            f"Criteria on held-out facts only: {', '.join(held_out)}."
+            if held_out
+            else "No criterion here tests held-out facts only."
+        ),
+        "",
+        "| fact | key | what | the record | source | use |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key in keys:
+        row = RECORD.loc[key]
+        when = row["date"].isoformat() + (f" to {row['end'].isoformat()}" if row["end"] else "")
+        lines.append(
+            f"| {row['fact']} | {key} | {row['what']} ({when}) | {row['stated']} | "
+            f"{row['source']} | {row['use']} |"
+        )
+    return lines
 
 
 def write_report(validation: Validation, folder: Path, command: str = "") -> Path:
@@ -169,8 +193,9 @@ def write_report(validation: Validation, folder: Path, command: str = "") -> Pat
     lines = [
         "# Validation against the documented record",
         "",
-        f"{passed} of {len(table)} criteria pass. Each criterion tests one pattern of "
-        "`calibration_facts.csv` (the fact id) on an ensemble of a historical scenario. "
+        f"{passed} of {len(table)} criteria pass. Each criterion tests one pattern of the "
+        f"project's record of facts (`sim/data/{RECORD_FILE.name}`, the fact id; the facts it "
+        "cites are listed below with their sources) on an ensemble of a historical scenario. "
         "See docs/CALIBRATION.md for what was tuned and why.",
         "",
     ]
@@ -178,7 +203,8 @@ def write_report(validation: Validation, folder: Path, command: str = "") -> Pat
         lines += [f"Command: `{command}`", ""]
     undecided = table[~table["decided"].astype(bool)]["id"].tolist() if len(table) else []
     lines += [
-        "The 95% interval is Wilson's for a share and a bootstrap over runs for a median; a",
+        "The 95% interval is Wilson's score interval for a share and a percentile bootstrap over",
+        "runs (2,000 resamples, fixed seed) for a median or a ratio of medians; a",
         "verdict is *decided* when the whole interval gives it. An undecided one cannot be told",
         "from its opposite at this ensemble size: run more (`--runs`)."
         + (f" Undecided here: {', '.join(undecided)}." if undecided else ""),
@@ -192,6 +218,7 @@ def write_report(validation: Validation, folder: Path, command: str = "") -> Pat
             f"| {row['id']} | {row['scenario']} | {row['pattern']} | {row['criterion']} | "
             f"{row['ensemble_gave']} | {row['interval_95']} | **{verdict}** |"
         )
+    lines += ["", *record_section(table)]
     lines += ["", "## Run times", ""]
     for name, seconds in validation.seconds.items():
         lines.append(f"- {name}: {len(validation.results[name].runs)} runs in {seconds:.1f} s")
