@@ -1,8 +1,8 @@
 """The repository is self-contained: nothing in it reads a file outside its own tree.
 
-The reference data the project was built from sits beside the repository in development
-(``../shared``), but a clone has nothing beside it: the project's data files carry the facts
-they need, with their sources, and docs may name the reference only as their origin.
+The reference data the project was built from sits beside the repository in development, but a
+clone has nothing beside it: the project's data files carry the facts they need, with their
+sources, and docs may name the reference only as their origin.
 """
 
 from __future__ import annotations
