@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.path import Path as MplPath
 from scipy import ndimage, sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
@@ -333,6 +332,10 @@ def _movement_graph(passable: np.ndarray, move_cost: np.ndarray) -> sparse.csr_m
 # --- building -----------------------------------------------------------------------------------
 def _rasterise(rings: list, lon_c: np.ndarray, lat_c: np.ndarray) -> np.ndarray:
     """Return a bool mask of the cell centres inside any of the rings (lon, lat)."""
+    # Imported here: the scenario schema reads this module's constants, and reading a
+    # scenario or an outcome catalogue should not load matplotlib.
+    from matplotlib.path import Path as MplPath
+
     points = np.column_stack([lon_c.ravel(), lat_c.ravel()])
     mask = np.zeros(len(points), dtype=bool)
     for ring in rings:

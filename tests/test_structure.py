@@ -99,3 +99,12 @@ def test_the_cycle_check_can_fail():
     graph = {"a": {"b"}, "b": {"a"}}
     with pytest.raises(graphlib.CycleError):
         graphlib.TopologicalSorter(graph).prepare()
+
+
+def test_the_architecture_document_draws_the_code_as_it_is():
+    import subprocess
+    import sys
+
+    tool = SIM.parent / "tools" / "architecture.py"
+    proc = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

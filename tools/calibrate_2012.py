@@ -1,4 +1,4 @@
-"""Search the 2012-2013 parameter set for the spring-2012 collapse (calibration_facts C1).
+"""Search the 2012-2013 parameter set for the spring-2012 collapse (the record's fact C1).
 
 A Latin hypercube over the parameters that plausibly set how a hollow army meets a well-armed
 rebellion; each point is an ensemble of ``mali_2012`` scored by the share of runs in which the

@@ -1,0 +1,358 @@
+"""The criteria: each pattern of the record as a statistical test on a scenario's ensemble.
+
+The record is the project's own file of documented facts, ``sim/data/record.csv`` (one row a
+dated, sourced value; ``sim/data/SOURCES.md`` says where it comes from). The criteria read the
+record's values, dates and sources from it, so that each number of the record is written once;
+the passing ranges are the criteria's own (wide on purpose: docs/CALIBRATION.md). Nothing in
+the model reads this module or the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.scenario import Scenario
+from sim.tables import Results
+from sim.validate.measures import (
+    abuse_recruitment_ratio,
+    median_days_to_kidal,
+    median_days_to_lose_all,
+    median_deaths,
+    median_fighting_at_capture,
+    median_losses_with_desertion,
+    share_kidal_taken,
+    share_north_lost_together,
+    share_retaken_within,
+    share_timeline_kept,
+    share_withdrew,
+)
+from sim.validate.statistics import Sample, passes
+
+RECORD_FILE = Path(__file__).resolve().parents[1] / "data" / "record.csv"
+"""The project's record of facts: ``fact, key, what, date, end, value, unit, stated, source,
+use`` (``use``: ``input`` for what the scenarios take as given, ``calibration`` for what the
+parameters were tuned against, ``test`` for what was kept out of the tuning)."""
+
+
+def load_record(path: Path = RECORD_FILE) -> pd.DataFrame:
+    """The record of facts, indexed by ``key``, with ``date`` and ``end`` as dates."""
+    record = pd.read_csv(
+        path, dtype={"stated": str}, keep_default_na=False, na_values={"value": ""}
+    )
+    for column in ("date", "end"):
+        record[column] = [dt.date.fromisoformat(d) if d else None for d in record[column]]
+    return record.set_index("key")
+
+
+RECORD = load_record()
+"""The record of facts (``RECORD_FILE``), read once."""
+
+
+def stated(key: str) -> str:
+    """A fact as its source states it: a number, a range, or words."""
+    return str(RECORD.at[key, "stated"])
+
+
+def recorded(key: str) -> float:
+    """A fact's number (NaN where the source gives a range or words)."""
+    return float(RECORD.at[key, "value"])
+
+
+def recorded_day(key: str, column: str = "date") -> dt.date:
+    """The day of a fact (``column="end"``: the last day of its period)."""
+    return RECORD.at[key, column]
+
+
+def iso(key: str, column: str = "date") -> str:
+    """The day of a fact in ISO form, as the measures take their dates."""
+    return recorded_day(key, column).isoformat()
+
+
+def days_between(first: str | dt.date, last: str | dt.date) -> int:
+    """Days from one fact (a key, or a date) to another."""
+    a, b = (recorded_day(k) if isinstance(k, str) else k for k in (first, last))
+    return (b - a).days
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One statistical test of a documented pattern on one scenario's ensemble.
+
+    Attributes:
+        id: the criterion's id, e.g. ``C1a`` (the fact id plus a letter).
+        fact: the id of the pattern in the record (``RECORD_FILE``'s ``fact``).
+        scenario: the scenario of the library whose ensemble is tested.
+        pattern: the documented pattern, in a line.
+        criterion: the test in words, as the report shows it.
+        measure: the per-run values behind the ensemble's statistic (a ``Sample``), from its
+            tables.
+        low, high: the statistic passes when ``low <= value <= high`` (either may be None).
+        unit: how to print the value: ``share``, ``days``, ``men`` or ``ratio``.
+        record: the keys of the record's rows the criterion tests the ensemble against.
+
+    """
+
+    id: str
+    fact: str
+    scenario: str
+    pattern: str
+    criterion: str
+    measure: Callable[[Results, Scenario], Sample]
+    low: float | None = None
+    high: float | None = None
+    unit: str = "share"
+    record: tuple[str, ...] = ()
+
+    def passes(self, value: float) -> bool:
+        """Whether the ensemble's statistic meets the criterion (NaN and never do not)."""
+        return passes(value, self.low, self.high)
+
+    @property
+    def use(self) -> str:
+        """How the model used the facts the criterion tests.
+
+        ``calibration`` if it was tuned against any of them, else ``test`` (held-out facts).
+        """
+        uses = set(RECORD.loc[list(self.record), "use"])
+        return "calibration" if "calibration" in uses else "test"
+
+
+FIRST_ATTACK_2012 = iso("first_attack_2012")
+SERVAL_2013 = iso("serval_arrives_2013")
+KIDAL_OFFENSIVE_2023 = iso("kidal_offensive_2023")
+KIDAL_ORDER_2023 = "2023-10-02"
+"""The day ``kidal_2023`` orders the offensive on Kidal (the record's offensive begins on the
+1st; the scenario's order comes the next day)."""
+
+P_C1 = "Spring 2012, no patron, a coup: the state loses Kidal, Gao and Timbuktu within days"
+P_C2 = (
+    "2013: a low-risk Western force arrives; Gao and Timbuktu are retaken within "
+    f"{days_between('serval_arrives_2013', 'timbuktu_retaken_2013')} days"
+)
+P_C3 = (
+    f"2013-2022: the low-risk patron loses ~{recorded('french_deaths_per_year'):.0f} soldiers a "
+    f"year and stays {days_between('serval_arrives_2013', 'france_leaves_2022') // 365} years"
+)
+P_C4 = (
+    "Autumn 2023: state + contractor take Kidal "
+    f"~{round(days_between('kidal_offensive_2023', 'kidal_taken_2023') / 7)} weeks after the "
+    "offensive, little fighting"
+)
+P_C5 = "Abuses by the state and its partner feed jihadist recruitment in the centre"
+P_C6 = (
+    "Foreign forces come and go on the record's dates (France "
+    f"{recorded_day('france_leaves_2022').year}, UN {recorded_day('un_leaves_2023').year}, "
+    f"Wagner {recorded_day('wagner_leaves_2025').year})"
+)
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "C1a",
+        "C1",
+        "mali_2012",
+        P_C1,
+        "share of runs: Kidal, Gao, Timbuktu all lost by 2012-05-15, within 6 weeks of each other"
+        " >= 0.6",
+        share_north_lost_together(FIRST_ATTACK_2012, "2012-05-15", 42),
+        low=0.6,
+        record=("kidal_lost_2012", "gao_lost_2012", "timbuktu_lost_2012"),
+    ),
+    Criterion(
+        "C1b",
+        "C1",
+        "mali_2012",
+        P_C1,
+        f"median days from the first attack ({FIRST_ATTACK_2012}) to the last of the three lost:"
+        f" 50-110 (record {days_between('first_attack_2012', 'timbuktu_lost_2012')})",
+        median_days_to_lose_all(FIRST_ATTACK_2012),
+        low=50,
+        high=110,
+        unit="days",
+        record=("first_attack_2012", "timbuktu_lost_2012"),
+    ),
+    Criterion(
+        "C1c",
+        "C1",
+        "mali_2012",
+        P_C1,
+        f"median state forces killed or deserted {FIRST_ATTACK_2012} to "
+        f"{iso('state_losses_2012', 'end')[5:]}: 300-2,500 (record "
+        f"{stated('state_losses_2012')} killed, captured or deserted)",
+        median_losses_with_desertion(FIRST_ATTACK_2012, iso("state_losses_2012", "end")),
+        low=300,
+        high=2500,
+        unit="men",
+        record=("state_losses_2012",),
+    ),
+    Criterion(
+        "C2a",
+        "C2",
+        "serval_2013",
+        P_C2,
+        f"share of runs: the state side retakes Gao and Timbuktu within 28 days of {SERVAL_2013}"
+        " >= 0.6",
+        share_retaken_within(("gao", "timbuktu"), SERVAL_2013, 28),
+        low=0.6,
+        record=("gao_retaken_2013", "timbuktu_retaken_2013"),
+    ),
+    Criterion(
+        "C2b",
+        "C2",
+        "serval_2013",
+        P_C2,
+        f"median French deaths {SERVAL_2013} to {iso('french_deaths_serval', 'end')}: 3-30 "
+        f"(record {stated('french_deaths_serval')})",
+        median_deaths("deaths_foreign_france", SERVAL_2013, iso("french_deaths_serval", "end")),
+        low=3,
+        high=30,
+        unit="men",
+        record=("french_deaths_serval",),
+    ),
+    Criterion(
+        "C3a",
+        "C3",
+        "barkhane_2014",
+        P_C3,
+        f"median French deaths a year {iso('barkhane_begins_2014')[:7]} to "
+        f"{iso('france_leaves_2022')[:7]}: 2-15 (record ~{recorded('french_deaths_per_year'):.0f})",
+        median_deaths(
+            "deaths_foreign_france",
+            iso("barkhane_begins_2014"),
+            iso("france_leaves_2022"),
+            per_year=True,
+        ),
+        low=2,
+        high=15,
+        unit="men",
+        record=("french_deaths_per_year",),
+    ),
+    Criterion(
+        "C3b",
+        "C3",
+        "barkhane_2014",
+        P_C3,
+        "share of runs in which France leaves early by its own decision <= 0.2",
+        share_withdrew("france"),
+        high=0.2,
+        record=("france_stays_2013_2022",),
+    ),
+    Criterion(
+        "C4a",
+        "C4",
+        "kidal_2023",
+        P_C4,
+        "share of runs: the state takes Kidal by 2024-03-31 >= 0.6",
+        share_kidal_taken(KIDAL_OFFENSIVE_2023, "2024-03-31"),
+        low=0.6,
+        record=("kidal_taken_2023",),
+    ),
+    Criterion(
+        "C4b",
+        "C4",
+        "kidal_2023",
+        P_C4,
+        f"median days from the offensive order ({KIDAL_ORDER_2023}) to Kidal: 28-70 (record "
+        f"{days_between(dt.date.fromisoformat(KIDAL_ORDER_2023), 'kidal_taken_2023')})",
+        median_days_to_kidal(KIDAL_ORDER_2023),
+        low=28,
+        high=70,
+        unit="days",
+        record=("kidal_taken_2023",),
+    ),
+    Criterion(
+        "C4c",
+        "C4",
+        "kidal_2023",
+        P_C4,
+        "median battle deaths in Kidal (within 25 km) in the 14 days before its capture <= 50",
+        median_fighting_at_capture("kidal", KIDAL_OFFENSIVE_2023),
+        high=50,
+        unit="men",
+        record=("kidal_fighting_2023",),
+    ),
+    Criterion(
+        "C4d",
+        "C4",
+        "kidal_2023",
+        P_C4,
+        "share of runs in which Wagner leaves by its own decision <= 0.2 (it stayed)",
+        share_withdrew("wagner"),
+        high=0.2,
+        record=("wagner_stays_2023",),
+    ),
+    Criterion(
+        "C5a",
+        "C5",
+        "centre_2022",
+        P_C5,
+        "median jihadist recruits in the centre, with abuses / without (same seeds) >= 1.1",
+        abuse_recruitment_ratio,
+        low=1.1,
+        unit="ratio",
+        record=("abuses_feed_recruitment",),
+    ),
+    Criterion(
+        "C6a",
+        "C6",
+        "history_2012_2025",
+        P_C6,
+        "share of runs: no force leaves early by its own decision, Africa Corps there at the end"
+        " >= 0.6",
+        share_timeline_kept(("france", "un", "wagner", "africa_corps"), ("africa_corps",)),
+        low=0.6,
+        record=("no_early_departure", "africa_corps_stays_2025"),
+    ),
+    Criterion(
+        "C1h",
+        "C1",
+        "history_2012_2025",
+        P_C1,
+        "(whole arc) share of runs: the three capitals lost by 2012-05-15 within 6 weeks >= 0.6",
+        share_north_lost_together(FIRST_ATTACK_2012, "2012-05-15", 42),
+        low=0.6,
+        record=("kidal_lost_2012", "gao_lost_2012", "timbuktu_lost_2012"),
+    ),
+    Criterion(
+        "C2h",
+        "C2",
+        "history_2012_2025",
+        P_C2,
+        "(whole arc) share of runs: Gao and Timbuktu retaken within 28 days of "
+        f"{SERVAL_2013} >= 0.6",
+        share_retaken_within(("gao", "timbuktu"), SERVAL_2013, 28),
+        low=0.6,
+        record=("gao_retaken_2013", "timbuktu_retaken_2013"),
+    ),
+    Criterion(
+        "C3h",
+        "C3",
+        "history_2012_2025",
+        P_C3,
+        f"(whole arc) median French deaths a year {SERVAL_2013} to {iso('france_leaves_2022')}: "
+        f"2-15 (record ~{recorded('french_deaths_per_year'):.0f})",
+        median_deaths(
+            "deaths_foreign_france", SERVAL_2013, iso("france_leaves_2022"), per_year=True
+        ),
+        low=2,
+        high=15,
+        unit="men",
+        record=("french_deaths_per_year",),
+    ),
+    Criterion(
+        "C4h",
+        "C4",
+        "history_2012_2025",
+        P_C4,
+        f"(whole arc) share of runs: the state takes Kidal between {KIDAL_OFFENSIVE_2023} and "
+        "2024-03-31 >= 0.6",
+        share_kidal_taken(KIDAL_OFFENSIVE_2023, "2024-03-31"),
+        low=0.6,
+        record=("kidal_taken_2023",),
+    ),
+)
+"""Every criterion of ``malisim validate``, in the order of the report."""
