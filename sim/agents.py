@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from sim.geography import cells_apart
+from sim.geography import cells_apart, cells_apart_each
 from sim.war import casualties, towns
 from sim.war.posture import MOVING, Posture
 
@@ -270,7 +270,7 @@ class Unit(CellAgent):
         if self.uses_sanctuary:
             sanctuary = model.sanctuary_xy
             if len(sanctuary):
-                d = cells_apart(sanctuary, (x, y))
+                d = cells_apart_each(sanctuary, (x, y))
                 i = int(np.argmin(d))
                 options.append((int(d[i]) * 0.8, tuple(sanctuary[i])))
         if not options:

@@ -289,14 +289,14 @@ class Geography:
         return best
 
 
-def cells_apart(a, b) -> int | np.ndarray:
-    """Chebyshev distance in cells (a king's moves on the grid) between two cells.
-
-    ``a`` may be an ``(n, 2)`` array of cells: then the distance of each to ``b``.
-    """
-    if isinstance(a, np.ndarray):
-        return np.abs(a - np.asarray(b)).max(axis=-1)
+def cells_apart(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Chebyshev distance in cells (a king's moves on the grid) between two cells."""
     return max(abs(a[0] - b[0]), abs(a[1] - b[1]))
+
+
+def cells_apart_each(cells: np.ndarray, b: tuple[int, int]) -> np.ndarray:
+    """``cells_apart`` from each row of an ``(n, 2)`` array of cells to one cell."""
+    return np.abs(cells - b).max(axis=1)
 
 
 def _movement_graph(passable: np.ndarray, move_cost: np.ndarray) -> sparse.csr_matrix:

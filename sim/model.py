@@ -191,7 +191,8 @@ class MaliConflictModel(mesa.Model):
     @property
     def units(self) -> mesa.agent.AgentSet:
         """All armed units."""
-        return self.agents_by_type.get(Unit, mesa.agent.AgentSet([], random=self.random))
+        units = self.agents_by_type.get(Unit)  # asked many times a day: no default built each time
+        return units if units is not None else mesa.agent.AgentSet([], random=self.random)
 
     def units_of(self, actor: str) -> list[Unit]:
         """The units of one actor (a list, safe to modify while iterating)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim import society
+from sim.agents import Unit
 from sim.war.control import STATE
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 def commit_abuses(model: MaliConflictModel) -> None:
     """Violence against civilians by the state's side on operations, and by the jihadists."""
-    model.units.do("abuse_civilians")
+    model.units.do(Unit.abuse_civilians)
 
 
 def update_population(model: MaliConflictModel) -> None:

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mesa.agent import AgentSet
+
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
 
 def march(model: MaliConflictModel) -> None:
     """Every unit with somewhere to go marches, in a random order."""
-    model.units.select(lambda unit: unit.mobile).shuffle_do("march")
+    # Most days few units move: gather them in one pass (an AgentSet.select would build two
+    # sets over every unit each day) and shuffle only when someone does.
+    movers = [unit for unit in model.units if unit.mobile]
+    if movers:
+        AgentSet(movers, random=model.random).shuffle_do("march")

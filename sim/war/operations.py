@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
-from sim.geography import cells_apart
+from sim.geography import cells_apart, cells_apart_each
 from sim.scenario import FACTIONS
 from sim.war import casualties, towns
 from sim.war.posture import Posture
@@ -95,12 +95,12 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
     used = np.zeros(len(free), dtype=bool)
     scored = []
     for town in targets:
-        dist = cells_apart(free_xy, town.xy)
+        dist = cells_apart_each(free_xy, town.xy)
         near = (dist <= range_cells) & ~used
         if not near.any():
             continue
         defence = max(towns.defence_power(model, town, against=faction), 1.0)
-        ally_near = cells_apart(ally_xy, town.xy) <= range_cells
+        ally_near = cells_apart_each(ally_xy, town.xy) <= range_cells
         ratio = (free_power[near].sum() + ally_power[ally_near].sum()) / defence
         if ratio >= doctrine.attack_ratio:
             scored.append((town.value * min(ratio, 5.0) / (1.0 + dist[near].mean()), town, near))

@@ -9,7 +9,7 @@ the town table (``sim/data/towns.csv``: ``kind``, ``reported``), never from a na
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,11 +43,11 @@ class Town:
     value: float
     kind: str
     holder: str
+    xy: tuple[int, int] = field(init=False, repr=False)
+    """The town's cell, ``(x, y)``."""
 
-    @property
-    def xy(self) -> tuple[int, int]:
-        """The town's cell."""
-        return (self.x, self.y)
+    def __post_init__(self):
+        self.xy = (self.x, self.y)
 
 
 class Towns:
