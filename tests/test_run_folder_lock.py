@@ -7,13 +7,13 @@ when it holds it): no test waits a fixed time for another process to get somewhe
 from __future__ import annotations
 
 import os
-import selectors
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from processes import read_line, start_lock_holder
 from small_scenario import SMALL_TOML
 
 from sim.lock import hold_folder
@@ -36,15 +36,6 @@ def run_cmd(scenario_file: Path, out: Path, *extra: str) -> list[str]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, hidden ones included, with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def read_line(stream, timeout: float) -> str:
-    """The next line a child writes to a pipe, waiting at most ``timeout`` seconds for it."""
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            raise AssertionError("the process wrote nothing in time")
-    return stream.readline()
 
 
 def test_a_run_into_a_folder_another_process_holds_refuses_and_writes_nothing(
@@ -86,21 +77,8 @@ def test_a_run_told_to_wait_writes_its_folder_once_the_holder_lets_go(scenario_f
 
 def test_a_lock_left_by_a_process_killed_with_sigkill_does_not_block_a_run(scenario_file, tmp_path):
     out = tmp_path / "out"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys\nfrom sim.lock import hold_folder\n"
-            "with hold_folder(sys.argv[1]):\n    print('held', flush=True)\n    sys.stdin.read()",
-            str(out),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    holder = start_lock_holder(out)
     try:
-        assert read_line(holder.stdout, 60) == "held\n"
         os.kill(holder.pid, signal.SIGKILL)
         assert holder.wait(timeout=30) == -signal.SIGKILL
     finally:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from processes import read_line, start_lock_holder
 
 from sim.scenario import ScenarioError, load_scenario, to_toml
 from sim.sweep import load_sweep, read_sweep, sweep_run_seed
@@ -113,17 +114,6 @@ def kill_once_parts_land(proc: subprocess.Popen, out: Path, after_parts: int = 1
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, hidden ones included, with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def read_line(stream, timeout: float) -> str:
-    """The next line a child writes to a pipe, waiting at most ``timeout`` seconds for it."""
-    import selectors
-
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            raise AssertionError("the process wrote nothing in time")
-    return stream.readline()
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -461,21 +451,8 @@ def test_two_sweeps_started_together_on_one_folder_run_each_run_once(workdir, re
 
 def test_a_lock_left_by_a_killed_process_does_not_block_the_next_sweep(workdir, reference):
     out = unfinished_copy(workdir, "stale_lock")
-    holder = subprocess.Popen(
-        [
-            str(BIN / "python"),
-            "-c",
-            "import sys\nfrom sim.lock import hold_folder\n"
-            "with hold_folder(sys.argv[1]):\n    print('held', flush=True)\n    sys.stdin.read()",
-            str(out),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    holder = start_lock_holder(out)
     try:
-        assert read_line(holder.stdout, 60) == "held\n"
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(timeout=30)
     finally:

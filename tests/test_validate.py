@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from sim.analysis.intervals import wilson_interval
 from sim.cli import app
 from sim.tables import Results
 from sim.validate import (
@@ -30,7 +31,7 @@ from sim.validate import (
     library_dir,
 )
 from sim.validate.measures import share_north_lost_together
-from sim.validate.statistics import median, ratio, share, wilson_interval
+from sim.validate.statistics import median, ratio, share
 
 ROOT = Path(__file__).resolve().parent.parent
 

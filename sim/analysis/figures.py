@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.intervals import wilson_interval
 from sim.analysis.maps import plot_control_map, plot_violence_map
 from sim.analysis.outcomes import (
     BINARY_OUTCOMES,
@@ -83,7 +84,8 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
         fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
         for i, ((name, rows), col) in enumerate(zip(groups, colours, strict=True)):
             v = values.loc[rows].dropna()
-            p, lo, hi = wilson_interval(int(v.sum()), len(v))
+            p = v.mean() if len(v) else float("nan")
+            lo, hi = wilson_interval(int(v.sum()), len(v))
             ax.bar(i, p, width=0.6, color=col, label=name)
             ax.errorbar(
                 i, p, yerr=[[max(p - lo, 0.0)], [max(hi - p, 0.0)]], color="black", capsize=4
@@ -146,20 +148,6 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
     hist_ax.legend(fontsize=8)
     title_figure(fig, f"Distribution of {label}", n_runs=len(runs))
     return fig
-
-
-def wilson_interval(k: int, n: int) -> tuple[float, float, float]:
-    """Share and 95% Wilson score interval of ``k`` successes in ``n`` runs (scipy's).
-
-    The Wilson interval stays inside 0-1 and keeps a width at 0 of n and n of n, where the
-    normal approximation collapses to a point; no runs give no share (NaN).
-    """
-    if n == 0:
-        return float("nan"), float("nan"), float("nan")
-    from scipy.stats import binomtest
-
-    interval = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return k / n, float(interval.low), float(interval.high)
 
 
 # --- heatmaps -------------------------------------------------------------------------------------

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-CONFIDENCE = 0.95
-"""Confidence level of every interval of the report."""
+from sim.analysis.intervals import CONFIDENCE, wilson_interval
 
 BOOTSTRAP_RESAMPLES = 2000
 """Resamples of the runs behind a median's or a ratio's interval."""
@@ -84,12 +83,6 @@ def ratio(values: Iterable[float], baseline: Iterable[float]) -> Sample:
     return Sample(
         np.asarray(list(values), dtype=float), "ratio", np.asarray(list(baseline), dtype=float)
     )
-
-
-def wilson_interval(hits: int, runs: int) -> tuple[float, float]:
-    """Wilson's score interval for a share of ``hits`` in ``runs``."""
-    ci = stats.binomtest(hits, runs).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
-    return (float(ci.low), float(ci.high))
 
 
 def ratio_of_medians(values: np.ndarray, baseline: np.ndarray, axis: int = -1) -> np.ndarray:
