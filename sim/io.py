@@ -93,8 +93,11 @@ def versions() -> dict[str, str]:
 
 def manifest(**fields: Any) -> dict[str, Any]:
     """A manifest: what was run, how, when, with what versions and revision."""
+    import sim
+
     return {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model_version": sim.__version__,
         "command": sys.argv,
         "git_revision": git_revision(),
         "versions": versions(),

@@ -624,3 +624,28 @@ def test_broken_sweep_files_exit_2_with_one_line_per_problem_and_nothing_written
     assert "--workers: expected a whole number >= 1" in result.stderr
     assert "foreign.wagner.commitment" in result.stderr
     assert not out.exists()
+
+
+def test_a_sweep_refuses_to_resume_into_results_of_another_model_version(workdir, reference):
+    out = unfinished_copy(workdir, "other_version")
+    record = json.loads((out / "sweep.json").read_text())
+    record["model_version"] = "0.0.1"
+    (out / "sweep.json").write_text(json.dumps(record))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "model version 0.0.1" in lines[0], result.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before, "nothing written into the other version's folder"
+
+
+def test_results_record_the_model_version_and_revision_that_wrote_them(reference):
+    import sim
+
+    manifest = reference.manifest
+    assert manifest["model_version"] == sim.__version__
+    assert "git_revision" in manifest
+    assert json.loads((reference.folder / "sweep.json").read_text())["model_version"] == (
+        sim.__version__
+    )

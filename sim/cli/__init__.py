@@ -25,6 +25,27 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
 
+def show_version(value: bool) -> None:
+    """Print the model's version (the one results folders record) and exit."""
+    if value:
+        from sim import __version__
+
+        out.print(f"malisim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the model's version"
+        ),
+    ] = False,
+) -> None:
+    """malisim: an agent-based simulation of the war in Mali."""
+
+
 def fail_input(problems: list[str]) -> None:
     """Print input problems, one a line, and exit with status 2."""
     for line in problems:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from sim import __version__ as MODEL_VERSION
 from sim.io import atomic_write_parquet, atomic_write_text
 from sim.scenario import to_toml
 from sim.sweep.file import Sweep
@@ -165,6 +166,13 @@ def check_folder(sweep: Sweep, folder: Path) -> bool:
     record = folder / "sweep.json"
     if record.exists():
         old = json.loads(record.read_text(encoding="utf-8"))
+        written_by = old.get("model_version", "before 0.2.0")
+        if written_by != MODEL_VERSION:
+            raise SweepFolderError(
+                f"{folder}: --out: holds results of model version {written_by}, and this is "
+                f"{MODEL_VERSION} (CHANGELOG.md says what changed); one table never mixes two "
+                "models: use another --out, or delete the folder to start again"
+            )
         if old.get("definition_sha256") != sweep.definition_hash:
             raise SweepFolderError(
                 f"{sweep.path}: sweep: changed since {folder} was started (definition sha256 "
@@ -201,6 +209,7 @@ def prepare_folder(sweep: Sweep, folder: Path) -> bool:
         "sweep_file": str(sweep.path),
         "sweep_file_sha256": hashlib.sha256(sweep.text.encode("utf-8")).hexdigest(),
         "definition_sha256": sweep.definition_hash,
+        "model_version": MODEL_VERSION,
         "base": str(sweep.base_path),
         "design": sweep.settings.design,
         "points": sweep.points,

@@ -19,7 +19,10 @@ The cases, and what each reaches:
   Wagner's commitment at 0.1: the patron draws down and withdraws.
 
 Regenerate only when results are *meant* to change (a new mechanism, a recalibrated default),
-never to make a refactor or a speed-up pass, and say why in the commit::
+never to make a refactor or a speed-up pass, and say why in the commit. Results that change
+make a new model version: the digests record the version they were made with, and this script
+refuses to write changed digests under the same version (bump ``sim.__version__`` and add an
+entry to ``CHANGELOG.md`` first)::
 
     .venv/bin/python tests/golden/make_golden.py
 
@@ -144,14 +147,31 @@ def first_divergence(stored: list[list[str]], now: list[list[str]]) -> tuple[int
     return None
 
 
+def version_problem(stored: dict, computed: dict, version: str) -> str | None:
+    """Why changed digests may not be written under this model version, or None."""
+    old = {k: v for k, v in stored.items() if k != "model_version"}
+    if old and old != computed and stored.get("model_version") == version:
+        return (
+            f"results changed but the model version is still {version}: bump sim.__version__ "
+            "and say what changed in CHANGELOG.md"
+        )
+    return None
+
+
 def main(argv: list[str]) -> None:
     """Write the digests and traces (or print the digests with ``--print``)."""
+    import sim
+
     digests, traces = compute()
-    text = json.dumps(digests, indent=2, sort_keys=True) + "\n"
     if "--print" in argv:
-        sys.stdout.write(text)
+        sys.stdout.write(json.dumps(digests, indent=2, sort_keys=True) + "\n")
         return
-    DIGESTS.write_text(text)
+    stored = json.loads(DIGESTS.read_text()) if DIGESTS.exists() else {}
+    problem = version_problem(stored, digests, sim.__version__)
+    if problem:
+        sys.exit(problem)
+    text = json.dumps({**digests, "model_version": sim.__version__}, indent=2, sort_keys=True)
+    DIGESTS.write_text(text + "\n")
     TRACES.write_text(
         "{\n"
         + ",\n".join(
