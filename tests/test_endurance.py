@@ -40,6 +40,11 @@ def test_the_whole_history_runs_to_its_last_day_and_every_man_is_accounted_for()
     for column in [c for c in events.columns if c.startswith("deaths_")]:
         if column != "deaths_total":
             assert runs[column] == events[column].sum()
-    # Every foreign force of the record came, and the scheduled departures happened.
-    for fid in scenario.foreign:
+    # Every foreign force of the record came, and the scheduled departures happened: a force
+    # that left on its date has no man in Mali at the end, and its men are booked as gone home.
+    for fid, force in scenario.foreign.items():
         assert model.patrons.peak_strength[fid] > 0, f"{fid} never deployed"
+        if force.depart is not None and force.depart <= scenario.scenario.end:
+            assert not model.patrons.present[fid], f"{fid} still in Mali after {force.depart}"
+            assert model.strength(fid) == 0
+            assert model.ledger[fid]["departures"] > 0, f"{fid}'s departure was not counted"

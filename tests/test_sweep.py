@@ -189,6 +189,8 @@ def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate
     assert len(runs) == RUNS
     assert runs["run_id"].tolist() == list(range(RUNS))
     assert (runs["run_id"] == runs["point"] * 4 + runs["replicate"]).all()
+    # SeedSequence([sweep seed, point, replicate]) (docs/SWEEPS.md), pinned by value.
+    assert runs["seed"].tolist()[:4] == [1926383459, 3350277387, 4151502722, 368040416]
     assert runs["seed"].tolist() == [sweep_run_seed(11, p, r) for p in range(4) for r in range(4)]
     grid = runs.groupby("point")[["foreign.wagner.commitment", "foreign.wagner.risk_tolerance"]]
     assert grid.nunique().eq(1).all().all()  # one parameter set per point
