@@ -12,6 +12,7 @@ only what differs from unit to unit.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -133,13 +134,17 @@ class Unit(CellAgent):
             return 0.05 + 0.95 * config.foreign[self.actor].risk_tolerance
         return config.combat.patrol_exposure_state
 
-    def protection(self) -> float:
-        """Armour, route clearance and air cover: a low-risk Western force is well protected."""
+    def protection(self, against: str) -> float:
+        """Armour, route clearance and air cover against an insurgent side's attack.
+
+        A low-risk Western force is well protected; the army only by partners' aircraft at war
+        with the attacker.
+        """
         config = self.model.config
         if self.actor in config.foreign:
             force = config.foreign[self.actor]
             return 0.4 * force.air_support + 0.5 * (1.0 - force.risk_tolerance)
-        return 0.2 * float(self.model.presence.air_cover[self.xy])
+        return 0.2 * float(self.model.presence.air_against[against][self.xy])
 
     def patrol_size(self) -> int:
         """Men a garrison sends out on one patrol: one of its actor's units."""
@@ -307,24 +312,29 @@ class Unit(CellAgent):
         self.strength -= deaths
         self.morale = max(0.05, self.morale * (1.0 - 0.5 * share))
 
-    def recover_morale(self, target: float, days: float) -> None:
-        """Cohesion returns toward its doctrine's level over about ``days`` days."""
-        self.morale += (target - self.morale) / days
+    def recover_morale(self) -> None:
+        """Cohesion returns toward its doctrine's level over ``morale_recovery_days``."""
+        target = self.model.doctrine_morale(self.actor)
+        self.morale += (target - self.morale) / self.model.config.politics.morale_recovery_days
 
     def abuse_civilians(self) -> None:
-        """Violence against the civilians of the unit's cell, by the state's side or jihadists.
+        """Violence against the civilians around the unit, by the state's side or jihadists.
 
         A state-side unit operating (on the offensive, or a garrison's patrols) where insurgents
-        are within reach, in a populated cell, commits an abuse with a daily chance of its
+        are within reach, in a populated place, commits an abuse with a daily chance set by its
         ``abuse_propensity``, scaled by how many insurgents are near. A jihadist unit abuses
-        with ``jihadist_abuse_propensity``, scaled by the people around it. Deaths are
-        heavy-tailed: usually a few, rarely hundreds (Moura, March 2022).
+        with ``jihadist_abuse_propensity``, scaled by the people around it. Both chances are
+        stated for a unit of ``combat.hazard_men`` men and scale with the unit's men; the
+        people are the cell's density over ``population.local_area_km2`` (so neither the split
+        of the men nor the grid's resolution changes the violence). Deaths are heavy-tailed:
+        usually a few, rarely hundreds (Moura, March 2022).
         """
         model = self.model
         x, y = self.xy
-        people = float(model.geo.population[x, y])
+        people = float(model.people_near[x, y])
         if people < 1000 or not self.alive:
             return
+        size = self.strength / model.config.combat.hazard_men
         if self.side == "state":
             propensity = model.doctrine(self.actor).abuse_propensity
             if propensity <= 0:
@@ -338,11 +348,12 @@ class Unit(CellAgent):
                 if self.posture == Posture.OFFENSIVE
                 else model.config.combat.patrol_exposure_state
             )
-            if model.rng.random() < propensity * active * min(1.0, insurgents / 500.0):
+            rate = propensity * active * min(1.0, insurgents / 500.0)
+            if model.rng.random() < 1.0 - math.exp(-rate * size):
                 deaths = int(min(people * 0.05, 1 + model.rng.lognormal(1.3, 1.2)))
                 casualties.record_abuse(model, self, deaths)
         elif self.side == "jihadists":
-            chance = model.config.population.jihadist_abuse_propensity
-            if model.rng.random() < chance * min(1.0, people / 20000.0):
+            rate = model.config.population.jihadist_abuse_propensity * min(1.0, people / 20000.0)
+            if model.rng.random() < 1.0 - math.exp(-rate * size):
                 deaths = int(min(people * 0.02, 1 + model.rng.lognormal(0.7, 1.0)))
                 casualties.record_abuse(model, self, deaths)

@@ -157,6 +157,9 @@ class Geography:
             international border for cells in Mali, the distance to Mali for cells outside.
         sanctuary: ``bool [w, h]`` outside Mali, within ``sanctuary_km`` of it, across the
             Algerian, Mauritanian or Nigerien border.
+        sanctuary_distance_km: ``float [w, h]`` km from the cell centre to the sanctuary: to
+            the border where the nearest border faces it, else to the nearest sanctuary cell
+            (a cell by the Burkinabe or Guinean border is far from any sanctuary).
         move_cost: ``float [w, h]`` km-equivalent cost of crossing the cell (finite everywhere).
         towns: The towns table (``sim/data/towns.csv``) indexed by id, with cell columns x, y.
         roads: The road links table (``sim/data/roads.csv``).
@@ -178,6 +181,7 @@ class Geography:
     road: np.ndarray
     border_km: np.ndarray
     sanctuary: np.ndarray
+    sanctuary_distance_km: np.ndarray
     move_cost: np.ndarray
     towns: pd.DataFrame
     roads: pd.DataFrame
@@ -478,11 +482,17 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
     burkina = (lat_c < TRIPOINT_BFA_NER[1]) & (
         lon_c < TRIPOINT_BFA_NER[0] + BFA_NER_SLOPE * (TRIPOINT_BFA_NER[1] - lat_c)
     )
-    sanctuary = (
-        ~in_mali
-        & ~burkina
-        & (border_km <= sanctuary_km)
-        & _sanctuary_segments(outline)[nearest_segment]
+    faces_sanctuary = _sanctuary_segments(outline)[nearest_segment] & ~burkina
+    sanctuary = ~in_mali & faces_sanctuary & (border_km <= sanctuary_km)
+    kx = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
+    centres_km = np.column_stack([lon_c.ravel() * kx, lat_c.ravel() * KM_PER_DEG_LAT])
+    if sanctuary.any():
+        to_band, _ = cKDTree(centres_km[sanctuary.ravel()]).query(centres_km)
+        to_band = to_band.reshape(width, height)
+    else:
+        to_band = np.full((width, height), np.inf)
+    sanctuary_distance_km = np.where(
+        sanctuary, 0.0, np.where(faces_sanctuary, border_km, np.maximum(to_band, border_km))
     )
 
     # Population: towns in their cells, the rest of each region's census total spread by
@@ -504,7 +514,6 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
             population += weight / weight.sum() * max(total - urban, 0.0)
 
     # Nearest town to each cell centre (local km projection).
-    kx = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
     tree = cKDTree(np.column_stack([towns["lon"] * kx, towns["lat"] * KM_PER_DEG_LAT]))
     _, nearest = tree.query(np.column_stack([lon_c.ravel() * kx, lat_c.ravel() * KM_PER_DEG_LAT]))
     nearest_town_index = nearest.reshape(width, height)
@@ -518,6 +527,7 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
         road,
         border_km,
         sanctuary,
+        sanctuary_distance_km,
         move_cost,
         nearest_town_index,
     ):
@@ -536,6 +546,7 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
         road=road,
         border_km=border_km,
         sanctuary=sanctuary,
+        sanctuary_distance_km=sanctuary_distance_km,
         move_cost=move_cost,
         towns=towns,
         roads=roads,

@@ -25,6 +25,7 @@ from sim.war import (
     civilians,
     control,
     irregular,
+    morale,
     movement,
     operations,
     patrons,
@@ -103,7 +104,7 @@ class MaliConflictModel(mesa.Model):
     def step(self) -> None:
         """One day of war, in the order of the ODD's schedule."""
         calendar.apply_scheduled_events(self)
-        if self.steps % self.config.scenario.plan_interval_days == 1:
+        if (self.steps - 1) % self.config.scenario.plan_interval_days == 0:  # days 1, 1 + n...
             operations.plan(self)
         movement.march(self)
         self.presence.refresh()
@@ -116,7 +117,7 @@ class MaliConflictModel(mesa.Model):
         if self.steps % self.config.politics.decision_interval_days == 0:
             patrons.decide(self)
         regime.update_popularity(self)
-        regime.recover_morale(self)
+        morale.recover_morale(self)
         record.record_day(self)
         self.date += dt.timedelta(days=1)
         if self.date > self.end:
@@ -164,11 +165,15 @@ class MaliConflictModel(mesa.Model):
         self.cell_km = geo.cell_km()
         self.reach_cells = max(1, round(cfg.combat.reach_km / self.cell_km))
         self.air_cells = max(0, round(cfg.combat.air_radius_km / self.cell_km))
-        self.near_border = np.exp(-np.clip(geo.border_km, 0, None) / 100.0)
+        # Closeness to the cross-border sanctuary (1 at its edge), where ambushes are likeliest.
+        self.near_sanctuary = np.exp(-geo.sanctuary_distance_km / 100.0)
         terrain_defence = cfg.combat.terrain_defence
         self.defence_layer = np.array([terrain_defence.get(t, 1.0) for t in TERRAIN])[geo.terrain]
         self.zone_pop = {z: geo.population * (geo.zone == i) for i, z in enumerate(ZONES)}
         self.sanctuary_xy = np.argwhere(geo.sanctuary)
+        # People exposed to an engagement: the cell's density over a fixed area, so that a
+        # coarser grid (more people per cell) does not kill more civilians.
+        self.people_near = geo.population * (cfg.population.local_area_km2 / self.cell_km**2)
 
     def deploy(self) -> None:
         """Place each faction's forces and set which towns each holds at the start."""

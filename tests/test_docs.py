@@ -31,7 +31,7 @@ SCHEDULE = (
     ("recruitment", "recruit"),
     ("patrons", "decide"),
     ("regime", "update_popularity"),
-    ("regime", "recover_morale"),
+    ("morale", "recover_morale"),
     ("record", "record_day"),
 )
 

@@ -81,9 +81,11 @@ def test_abuses_raise_grievance_and_jihadist_recruitment_in_the_centre():
     assert abusive.runs.abuse_events.median() > 10
     grievance = lambda r: r.timeseries.groupby("run_id").grievance_centre.last()  # noqa: E731
     assert grievance(abusive).mean() > 3 * grievance(clean).mean()
+    # A dead civilian's grievance is an intensity per area since model 0.3.0, so on this coarse
+    # grid (0.5 degrees, four 0.25-degree cells a cell) an abuse weighs a quarter of what it did.
     assert (
         abusive.runs.recruits_jihadists_centre.mean()
-        > 1.1 * clean.runs.recruits_jihadists_centre.mean()
+        > 1.05 * clean.runs.recruits_jihadists_centre.mean()
     )
 
 

@@ -262,6 +262,23 @@ class Population(StrictModel):
     recruitment_grievance_weight: float = Field(
         4.0, ge=0, le=100, description="How much grievance multiplies jihadist recruitment"
     )
+    recruitment_under_state: Share = Field(
+        0.5,
+        description=(
+            "Share of a cell's would-be recruits who still reach the insurgents where the state "
+            "controls the cell (they walk out to join; a massacre in a state-held village feeds "
+            "the insurgency too)"
+        ),
+    )
+    local_area_km2: float = Field(
+        734.0,
+        gt=0,
+        le=100_000,
+        description=(
+            "Area around an engagement whose people it exposes, km2 (a 0.25-degree cell, the "
+            "resolution the other civilian parameters were set at)"
+        ),
+    )
 
 
 class Combat(StrictModel):
@@ -269,6 +286,15 @@ class Combat(StrictModel):
 
     loss_sigma: float = Field(
         0.9, ge=0, le=3, description="Log-normal spread of losses in a battle"
+    )
+    hazard_men: int = Field(
+        250,
+        ge=1,
+        le=10_000,
+        description=(
+            "Men of the column the daily ambush, IED and abuse chances are stated for: a unit's "
+            "chance scales with its men, so splitting the same men changes nothing"
+        ),
     )
     ambush_catastrophe: Share = Field(
         0.08, description="Chance an ambush catches a column in the open"

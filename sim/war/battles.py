@@ -65,10 +65,14 @@ def battle_at(
         attackers, defenders = (side_a, side_b) if model.random.random() < 0.5 else (side_b, side_a)
     cfg = model.config.combat
     x, y = xy
-    air_factor = model.presence.air_factor
+    # Each side's air support counts against the enemy it is at war with (peacekeepers' aircraft
+    # do not strike the separatists).
+    a_side, d_side = attackers[0].side, defenders[0].side
+    att_air = model.presence.air_factor(a_side, x, y, against=d_side)
+    def_air = model.presence.air_factor(d_side, x, y, against=a_side)
     defence = model.defence_layer[x, y] * (cfg.town_defence if town is not None else 1.0)
-    att_power = sum(u.power() for u in attackers) * air_factor(attackers[0].side, x, y)
-    def_power = sum(u.power() for u in defenders) * air_factor(defenders[0].side, x, y)
+    att_power = sum(u.power() for u in attackers) * att_air
+    def_power = sum(u.power() for u in defenders) * def_air
     losses = combat.battle(
         att_power,
         def_power,
@@ -84,7 +88,10 @@ def battle_at(
     for actor, n in casualties.distribute(defenders, losses.defender).items():
         deaths[actor] = deaths.get(actor, 0) + n
     civilians = collateral(model, x, y, losses.attacker + losses.defender)
-    killer = max(attackers + defenders, key=lambda u: air_factor(u.side, x, y)).actor
+    # Civilians caught in the fighting are booked to the side whose fire killed most, air power
+    # weighing (it was the attackers' first actor whenever neither side had aircraft).
+    attackers_fire, defenders_fire = losses.defender * att_air, losses.attacker * def_air
+    killer = towns.lead(attackers if attackers_fire >= defenders_fire else defenders)
     casualties.record_engagement(
         model,
         "battle",
@@ -98,8 +105,8 @@ def battle_at(
         civilians_killed_by=killer,
     )
     # Who breaks: a side outgunned after the day, or shaken below its cohesion, falls back.
-    att_power = sum(u.power() for u in attackers if u.alive) * air_factor(attackers[0].side, x, y)
-    def_power = sum(u.power() for u in defenders if u.alive) * air_factor(defenders[0].side, x, y)
+    att_power = sum(u.power() for u in attackers if u.alive) * att_air
+    def_power = sum(u.power() for u in defenders if u.alive) * def_air
     att_left = [u for u in attackers if u.alive]
     def_left = [u for u in defenders if u.alive]
     if def_left and def_power * defence * 1.5 < att_power:
@@ -123,7 +130,11 @@ def battle_at(
 
 
 def collateral(model: MaliConflictModel, x: int, y: int, fighters_killed: int) -> int:
-    """Civilians killed in a battle: in proportion to fighters killed and people nearby."""
-    people = float(model.geo.population[x, y])
+    """Civilians killed in a battle: in proportion to fighters killed and people nearby.
+
+    People nearby are the cell's density over ``population.local_area_km2``, not the cell's
+    people, so the same battle kills as many at any resolution.
+    """
+    people = float(model.people_near[x, y])
     expected = model.config.population.collateral_rate * fighters_killed * people / 1000.0
     return int(model.rng.poisson(min(expected, people * 0.01)))

@@ -82,7 +82,10 @@ def record_engagement(
         return
     pop = model.config.population
     if civilians and civilians_killed_by in ("state", *model.foreign_ids):
-        model.grievance[xy] = min(1.0, model.grievance[xy] + pop.grievance_per_death * civilians)
+        # Grievance is an intensity per place: the same dead weigh less on a larger cell.
+        per_area = pop.local_area_km2 / model.cell_km**2
+        added = pop.grievance_per_death * civilians * per_area
+        model.grievance[xy] = min(1.0, model.grievance[xy] + added)
     lat, lon = model.geo.cell_centre(*xy)
     model.log.event(
         model.date,

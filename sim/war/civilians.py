@@ -22,6 +22,14 @@ def commit_abuses(model: MaliConflictModel) -> None:
     model.units.do(Unit.abuse_civilians)
 
 
+def weekly_rate(daily: float) -> float:
+    """A daily pull compounded over a week: at most 1, so a weekly step never overshoots.
+
+    (``7 x daily`` exceeded 1 for a daily rate above 1/7 and made legitimacy oscillate.)
+    """
+    return 1.0 - (1.0 - daily) ** 7
+
+
 def update_population(model: MaliConflictModel) -> None:
     """Grievance spreads and fades every day; every week legitimacy follows control."""
     pop = model.config.population
@@ -30,5 +38,8 @@ def update_population(model: MaliConflictModel) -> None:
     )
     if model.steps % 7 == 0:
         society.pull_legitimacy(
-            model.legitimacy, model.control == STATE, model.grievance, 7 * pop.legitimacy_rate
+            model.legitimacy,
+            model.control == STATE,
+            model.grievance,
+            weekly_rate(pop.legitimacy_rate),
         )

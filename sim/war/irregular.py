@@ -33,8 +33,10 @@ def strike_columns(model: MaliConflictModel) -> None:
         return
     xy = np.array([u.xy for u in units])
     exposure = np.array([u.exposure() for u in units])
+    men = np.array([u.strength for u in units], dtype=float)
+    hazard_men = model.config.combat.hazard_men
     road = np.where(model.geo.road[xy[:, 0], xy[:, 1]], 1.0, 0.5)
-    border = 1.0 + 2.0 * model.near_border[xy[:, 0], xy[:, 1]]
+    border = 1.0 + 2.0 * model.near_sanctuary[xy[:, 0], xy[:, 1]]
     for faction in ("jihadists", "separatists"):
         doctrine = model.config.factions[faction]
         if doctrine.ambush_rate == 0 and doctrine.ied_rate == 0:
@@ -44,13 +46,23 @@ def strike_columns(model: MaliConflictModel) -> None:
             continue
         hostile = np.array([model.relations.hostile(faction, u.actor) for u in units])
         pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
-        p_ambush = 1.0 - np.exp(-doctrine.ambush_rate * pressure)
-        p_ied = 1.0 - np.exp(-doctrine.ied_rate * pressure)
+        p_ambush = daily_chance(doctrine.ambush_rate * pressure, men, hazard_men)
+        p_ied = daily_chance(doctrine.ied_rate * pressure, men, hazard_men)
         draws = model.rng.random((2, len(units)))
         for i in np.flatnonzero(draws[0] < p_ambush):
             ambush(model, faction, units[i], float(present[i]))
         for i in np.flatnonzero(draws[1] < p_ied):
             ied(model, faction, units[i])
+
+
+def daily_chance(rate, men, hazard_men: int):
+    """A unit's chance of being struck today, for a rate stated per ``hazard_men`` men.
+
+    ``1 - exp(-rate x men / hazard_men)``: two halves of a column face together exactly the
+    chance the whole column faces (``1 - (1 - p_half)^2 = p_whole``), so how the same men are
+    split into units changes nothing. (The rate was once a chance per unit, whatever its size.)
+    """
+    return 1.0 - np.exp(-rate * np.asarray(men) / hazard_men)
 
 
 def nearest_unit(model: MaliConflictModel, actor: str, xy: tuple[int, int]) -> Unit | None:
@@ -70,9 +82,9 @@ def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float)
         return
     cfg = model.config.combat
     x, y = target.xy
-    protection = target.protection()
+    protection = target.protection(against=faction)
     catastrophe = (
-        cfg.ambush_catastrophe * (1.0 + 2.0 * model.near_border[x, y]) * (1.0 - protection)
+        cfg.ambush_catastrophe * (1.0 + 2.0 * model.near_sanctuary[x, y]) * (1.0 - protection)
     )
     reach = model.presence.reach
     allies = [
@@ -115,7 +127,10 @@ def ied(model: MaliConflictModel, faction: str, target: Unit) -> None:
     if not target.alive:
         return
     deaths = combat.ied_strike(
-        target.strength, model.config.combat.ied_deaths_mean, target.protection(), model.rng
+        target.strength,
+        model.config.combat.ied_deaths_mean,
+        target.protection(against=faction),
+        model.rng,
     )
     casualties.record_engagement(
         model, "ied", faction, target.actor, {target.actor: deaths}, target.xy, [], [target]

@@ -68,18 +68,23 @@ def dependence(model: MaliConflictModel, fid: str) -> float:
 def arrive(
     model: MaliConflictModel, fid: str, initial: bool = False, men: int | None = None
 ) -> None:
-    """A foreign force deploys to its bases (its men shared out evenly)."""
+    """A foreign force deploys to its bases (its men shared out evenly).
+
+    An ``arrive`` event with a number of men for a force already in Mali brings those men as
+    reinforcements (a surge); a force its patron withdrew does not come back.
+    """
     force = model.config.foreign[fid]
     patrons = model.patrons
-    if patrons.present[fid] or patrons.withdrawal_date[fid] is not None:
+    if patrons.withdrawal_date[fid] is not None or (patrons.present[fid] and men is None):
         return
+    surge = patrons.present[fid]
     men = force.strength if men is None else men
     patrons.present[fid] = True
     bases = force.bases
     for i, tid in enumerate(bases):
         share = men // len(bases) + (1 if i < men % len(bases) else 0)
         town = model.towns[tid]
-        book = "start" if initial else "reinforcements"
+        book = "start" if initial and not surge else "reinforcements"
         model.spawn(fid, share, (town.x, town.y), Posture.GARRISON, book)
     patrons.peak_strength[fid] = max(patrons.peak_strength[fid], model.strength(fid))
 

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 class Presence:
-    """Fighters by side per cell (``men``) and within ``reach_km`` (``reach``); ``air_cover``.
+    """Fighters by side per cell (``men``) and within ``reach_km`` (``reach``); air cover.
+
+    ``air_against[enemy]`` is the partners' air cover that strikes that enemy side;
+    ``air_cover`` the most of any partner's.
 
     Args:
         model: the model whose units are counted.
@@ -30,6 +33,7 @@ class Presence:
         self.men: dict[str, np.ndarray] = {}
         self.reach: dict[str, np.ndarray] = {}
         self.air_cover = np.zeros((model.geo.width, model.geo.height))
+        self.air_against: dict[str, np.ndarray] = {}
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -39,7 +43,6 @@ class Presence:
         size = 2 * model.reach_cells + 1
         self.men = {}
         self.reach = {}
-        air = np.zeros((geo.width, geo.height))
         xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
         strength = np.array([u.strength for u in units], dtype=float)
         sides = np.array([u.side for u in units])
@@ -55,18 +58,30 @@ class Presence:
                 reach = np.zeros(shape)
             self.men[side] = grid
             self.reach[side] = reach
+        # A partner's aircraft strike only an enemy it is at war with: peacekeepers' helicopters
+        # cover the state against the jihadists, not against the separatists (the ODD).
         foreign = model.config.foreign
-        for unit in units:
-            if unit.actor in foreign:
-                x, y = unit.xy
-                air[x, y] = max(air[x, y], foreign[unit.actor].air_support)
-        if model.air_cells and air.any():
-            air = ndimage.maximum_filter(air, size=2 * model.air_cells + 1, mode="constant")
-        self.air_cover = air
+        hostile = model.relations.hostile
+        self.air_against = {}
+        for enemy in ("separatists", "jihadists"):
+            air = np.zeros((geo.width, geo.height))
+            for unit in units:
+                if unit.actor in foreign and hostile(unit.actor, enemy):
+                    x, y = unit.xy
+                    air[x, y] = max(air[x, y], foreign[unit.actor].air_support)
+            if model.air_cells and air.any():
+                air = ndimage.maximum_filter(air, size=2 * model.air_cells + 1, mode="constant")
+            self.air_against[enemy] = air
+        self.air_cover = np.maximum(self.air_against["separatists"], self.air_against["jihadists"])
 
-    def air_factor(self, side: str, x: int, y: int) -> float:
-        """Effective-strength multiplier from a foreign partner's air support over a cell."""
+    def air_factor(self, side: str, x: int, y: int, against: str | None = None) -> float:
+        """Effective-strength multiplier from a foreign partner's air support over a cell.
+
+        Against a given enemy side, only the air of partners at war with it counts; with no
+        enemy named, any partner's.
+        """
         if side != "state":
             return 1.0
+        layer = self.air_cover if against is None else self.air_against.get(against, self.air_cover)
         multiplier = self.model.config.combat.air_multiplier
-        return 1.0 + (multiplier - 1.0) * float(self.air_cover[x, y])
+        return 1.0 + (multiplier - 1.0) * float(layer[x, y])

@@ -2,7 +2,7 @@
 
 Daily recruits are Poisson around ``recruit_rate`` per 1,000 weighted people
 (``sim.society.recruitment_weight``: population, grievance, the state's lack of legitimacy, in
-the faction's zones and outside the state's control), bounded by the faction's ceiling. They
+the faction's zones, at ``recruitment_under_state`` where the state controls the cell), bounded by the faction's ceiling. They
 gather in a pool and take the field as a new band once they number half a unit, at a cell drawn
 in proportion to the weight: where grievance is, bands appear.
 """
@@ -54,7 +54,12 @@ class RecruitmentPool:
         self.zone_shares = {}
         for faction in INSURGENTS:
             zones = [ZONES.index(z) for z in model.config.factions[faction].zones]
-            reachable = np.isin(zone, zones) & (model.control != STATE)
+            # Recruits come from the faction's zones; where the state controls a cell fewer of
+            # its would-be recruits get out to join (they once could not at all, so abuses in
+            # state-held villages fed no one).
+            reachable = np.isin(zone, zones) * np.where(
+                model.control == STATE, pop.recruitment_under_state, 1.0
+            )
             gw = pop.recruitment_grievance_weight if faction == "jihadists" else 0.0
             weight = society.recruitment_weight(
                 model.geo.population, model.grievance, model.legitimacy, reachable, gw

@@ -1,8 +1,7 @@
-"""The regime in Bamako: its popularity, moved by the day's news, and its army's cohesion.
+"""The regime in Bamako: its popularity, moved by the day's news.
 
 Security and symbolic victories raise the regime's popularity; lost towns and mass-casualty
-defeats lower it; it relaxes toward its baseline (``sim.politics.popularity_step``). The army's
-units recover their cohesion after a coup or a defeat.
+defeats lower it; it relaxes toward its baseline (``sim.politics.popularity_step``).
 """
 
 from __future__ import annotations
@@ -50,11 +49,3 @@ def update_popularity(model: MaliConflictModel) -> None:
         regime.popularity, pol.popularity_baseline, pol.popularity_relaxation_days, regime.news
     )
     regime.news = 0.0
-
-
-def recover_morale(model: MaliConflictModel) -> None:
-    """The army's units recover cohesion toward its doctrine's morale."""
-    target = model.config.factions["state"].morale
-    days = model.config.politics.morale_recovery_days
-    for unit in model.units_of("state"):
-        unit.recover_morale(target, days)

@@ -167,7 +167,7 @@ def defence_power(model: MaliConflictModel, town: Town, against: str | None = No
         power
         * model.config.combat.town_defence
         * model.defence_layer[town.x, town.y]
-        * presence.air_factor(town.holder, town.x, town.y)
+        * presence.air_factor(town.holder, town.x, town.y, against=against)
     )
 
 
@@ -294,7 +294,7 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         for s, men in threats.items():
             if s not in morale:
                 morale[s] = mean_morale(model, s)
-            threat += men * morale[s] * model.presence.air_factor(s, town.x, town.y)
+            threat += men * morale[s] * model.presence.air_factor(s, town.x, town.y, against=side)
         defence = defence_power(
             model, town, against=next(iter(threats)) if len(threats) == 1 else None
         )

@@ -1,0 +1,97 @@
+"""The insurgency year by year in a scenario's ensemble: strength, rural control, events.
+
+Issue 14 asks, for the Barkhane scenario, the jihadists' strength and the population they
+control each year (median and 90% interval over 40 runs), and the yearly count of events.
+
+    .venv/bin/python benchmarks/insurgency_years.py [--scenario scenarios/barkhane_2014.toml]
+        [--runs 40] [--seed 1] [--workers 2] [--name NAME]
+
+Writes ``results/benchmarks/insurgency_<name>.json`` and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def yearly(results, column: str) -> pd.DataFrame:
+    """Per run and year: the last weekly value of a timeseries column."""
+    ts = results.timeseries.copy()
+    ts["year"] = pd.to_datetime(ts["date"]).dt.year
+    return ts.groupby(["run_id", "year"])[column].last().unstack()
+
+
+def summarise(frame: pd.DataFrame) -> dict[int, list[float]]:
+    """Median and 5-95% of each year's column over runs."""
+    return {
+        int(year): [float(v) for v in np.nanpercentile(frame[year], [50, 5, 95])]
+        for year in frame.columns
+    }
+
+
+def main() -> int:
+    """Run the ensemble and print its year-by-year table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="scenarios/barkhane_2014.toml")
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--name", default=None)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from sim.ensemble import run_ensemble
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / args.scenario)
+    results = run_ensemble(scenario, runs=args.runs, seed=args.seed, workers=args.workers)
+    events = results.events.copy()
+    events["year"] = pd.to_datetime(events["date"]).dt.year
+    fights = events[events.event_type != "town_captured"]
+    counts = fights.groupby(["run_id", "year"]).size().unstack(fill_value=0)
+    deaths = fights.groupby(["run_id", "year"])["deaths_total"].sum().unstack(fill_value=0)
+    table = {
+        "strength_jihadists": summarise(yearly(results, "strength_jihadists")),
+        "pop_share_jihadists": summarise(yearly(results, "pop_share_jihadists")),
+        "events": summarise(counts),
+        "deaths": summarise(deaths),
+    }
+    for extra in ("pop_share_jihadists_rural", "pop_share_contested"):
+        if extra in results.timeseries:
+            table[extra] = summarise(yearly(results, extra))
+    if "region" in events and "centre_share" not in table:
+        zone = events["lat"] < 16.0  # the centre and south below ~16 N: Mopti, Segou
+        share = (
+            fights.assign(centre=zone).groupby(["run_id", "year"])["centre"].mean().unstack()
+        )
+        table["events_share_below_16N"] = summarise(share)
+    name = args.name or Path(args.scenario).stem
+    out = ROOT / "results" / "benchmarks" / f"insurgency_{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"scenario": args.scenario, "runs": args.runs, **table}, indent=1))
+    years = sorted(table["events"])
+    print(f"{args.scenario}, {args.runs} runs: median [5%, 95%]")
+    print("| year | " + " | ".join(table) + " |")
+    print("|---|" + "---|" * len(table))
+    for year in years:
+        cells = []
+        for key, by_year in table.items():
+            if year not in by_year:
+                cells.append("")
+                continue
+            mid, lo, hi = by_year[year]
+            fmt = "{:.2f}" if "share" in key else "{:.0f}"
+            cells.append(f"{fmt.format(mid)} [{fmt.format(lo)}, {fmt.format(hi)}]")
+        print(f"| {year} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Morale: every unit regains its cohesion after a coup or a defeat, toward its side's level.
+
+A loss shakes a unit's morale in proportion to the share of its men it lost
+(``Unit.take_losses``); a coup breaks the army's (``sim.war.calendar.coup``). Every day each
+unit of every side, foreign forces included, recovers toward its doctrine's morale with time
+constant ``politics.morale_recovery_days``. (Only the state's units recovered before model
+version 0.3.0, and a foreign force's morale never did.)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.agents import Unit
+
+if TYPE_CHECKING:
+    from sim.model import MaliConflictModel
+
+
+def recover_morale(model: MaliConflictModel) -> None:
+    """Every unit's cohesion moves a day's step back toward its doctrine's morale."""
+    model.units.do(Unit.recover_morale)
