@@ -28,7 +28,7 @@ def test_factions_plan_every_plan_interval_days_even_every_day(interval, monkeyp
     # A plan interval of one day made `steps % 1 == 1` false forever: no plan, raid or merge.
     planned = []
     real = operations.plan
-    monkeypatch.setattr(operations, "plan", lambda model: planned.append(model.steps) or real(model))
+    monkeypatch.setattr(operations, "plan", lambda m: planned.append(m.steps) or real(m))
     model = MaliConflictModel(small(plan_interval_days=interval, end=dt.date(2023, 10, 14)), rng=1)
     while model.running:
         model.step()

@@ -2,9 +2,10 @@
 
 Daily recruits are Poisson around ``recruit_rate`` per 1,000 weighted people
 (``sim.society.recruitment_weight``: population, grievance, the state's lack of legitimacy, in
-the faction's zones, at ``recruitment_under_state`` where the state controls the cell), bounded by the faction's ceiling. They
-gather in a pool and take the field as a new band once they number half a unit, at a cell drawn
-in proportion to the weight: where grievance is, bands appear.
+the faction's zones, at ``recruitment_under_state`` where the state controls the cell), bounded
+by the faction's ceiling. They gather in a pool and take the field as a new band once they
+number half a unit, at a cell drawn in proportion to the weight: where grievance is, bands
+appear.
 """
 
 from __future__ import annotations
