@@ -24,6 +24,7 @@ from sim.war import (
     calendar,
     civilians,
     control,
+    insurgency,
     irregular,
     morale,
     movement,
@@ -53,6 +54,7 @@ class MaliConflictModel(mesa.Model):
         date, end: the simulated day and the scenario's last day.
         geo, grid: the geography and the Mesa grid with its property layers.
         grievance, legitimacy, control: the cell layers (numpy views of the property layers).
+        governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
         towns: the towns (``sim.war.towns.Towns``), by id and by cell.
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
         relations, presence, patrons, recruitment, regime: the state the processes own.
@@ -97,6 +99,8 @@ class MaliConflictModel(mesa.Model):
             if force.arrive is None or force.arrive <= self.date:
                 patrons.arrive(self, fid, initial=True)
         self.presence.refresh()
+        for side, layer in insurgency.start_governance(self).items():
+            self.governance[side][:] = layer
         control.update_control(self)
 
     # --- the schedule ---------------------------------------------------------------------------
@@ -113,6 +117,7 @@ class MaliConflictModel(mesa.Model):
         irregular.strike_columns(self)
         civilians.commit_abuses(self)
         civilians.update_population(self)
+        insurgency.govern(self)
         recruitment.recruit(self)
         if self.steps % self.config.politics.decision_interval_days == 0:
             patrons.decide(self)
@@ -156,11 +161,15 @@ class MaliConflictModel(mesa.Model):
             ("grievance", np.zeros(shape)),
             ("legitimacy", np.clip(start_legitimacy, 0, 1)),
             ("control", np.full(shape, control.CONTESTED, dtype=np.int8)),
+            *((f"governance_{side}", np.zeros(shape)) for side in insurgency.INSURGENTS),
         ):
             self.grid.add_property_layer(PropertyLayer.from_data(name, data))
         self.grievance = self.grid.grievance.data
         self.legitimacy = self.grid.legitimacy.data
         self.control = self.grid.control.data
+        self.governance = {
+            side: getattr(self.grid, f"governance_{side}").data for side in insurgency.INSURGENTS
+        }
         self.in_mali = geo.in_mali
         self.cell_km = geo.cell_km()
         self.reach_cells = max(1, round(cfg.combat.reach_km / self.cell_km))

@@ -28,6 +28,7 @@ SCHEDULE = (
     ("irregular", "strike_columns"),
     ("civilians", "commit_abuses"),
     ("civilians", "update_population"),
+    ("insurgency", "govern"),
     ("recruitment", "recruit"),
     ("patrons", "decide"),
     ("regime", "update_popularity"),

@@ -356,25 +356,13 @@ def test_a_patron_counts_its_own_dead_for_a_mass_casualty_defeat():
     assert model.patrons.recent_losses["wagner"][-1][2] is True
 
 
-def test_a_set_event_moves_a_faction_into_new_zones():
-    # The arc's jihadists fight in the north in 2012-2013 and in the centre too from 2014.
+def test_zones_do_not_limit_where_a_faction_recruits_its_networks_do():
+    # Since model 0.4.0 recruits come where a faction's networks are (sim/war/insurgency.py):
+    # a band in the centre recruits there though its zones name only the north.
     data = small_dict()
     data["factions"]["state"]["deploy"] = {"gao": 1500, "bamako": 1000, "timbuktu": 400}
     data["factions"]["jihadists"].update(zones=["north"], bands={"boni": 1500, "lere": 300})
-    data["events"].append(
-        {
-            "date": dt.date(2023, 10, 5),
-            "type": "set",
-            "parameter": "factions.jihadists.zones",
-            "value": ["north", "centre"],
-        }
-    )
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
-    while model.date <= dt.date(2023, 10, 4):
-        model.step()
-    assert model.recruitment.zone_shares["jihadists"]["centre"] == 0.0
     model.step()
-    assert model.config.factions["jihadists"].zones == ["north", "centre"]
-    assert model.recruitment.zone_shares["jihadists"]["centre"] > 0.0, (
-        "recruits drawn from the centre now"
-    )
+    assert model.config.factions["jihadists"].zones == ["north"]
+    assert model.recruitment.zone_shares["jihadists"]["centre"] > 0.0

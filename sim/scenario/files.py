@@ -261,7 +261,7 @@ def to_toml(scenario: Scenario) -> str:
         table(f"factions.{fid}", faction)
     for fid, force in data.get("foreign", {}).items():
         table(f"foreign.{fid}", force)
-    for section in ("relations", "politics", "population", "combat"):
+    for section in ("relations", "politics", "population", "insurgency", "combat"):
         table(section, data[section])
     for event in data.get("events", []):
         lines.append("[[events]]")

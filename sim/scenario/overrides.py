@@ -13,6 +13,7 @@ from sim.scenario.schema import (
     FACTIONS,
     Combat,
     Faction,
+    Insurgency,
     Politics,
     Population,
     Relations,
@@ -90,6 +91,7 @@ def known_parameters(data: dict[str, Any]) -> dict[str, Any]:
         ("relations", Relations),
         ("politics", Politics),
         ("population", Population),
+        ("insurgency", Insurgency),
         ("combat", Combat),
     ):
         known[section] = {**model().model_dump(), **known.get(section, {})}

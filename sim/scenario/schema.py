@@ -281,6 +281,62 @@ class Population(StrictModel):
     )
 
 
+class Insurgency(StrictModel):
+    """The insurgency in the countryside (``[insurgency]``): governance, spread, detection."""
+
+    governance_growth_days: float = Field(
+        120.0,
+        gt=0,
+        le=10_000,
+        description=(
+            "Days for insurgents who hold the upper hand around a cell to govern it (courts, "
+            "protection, taxes on herds and markets)"
+        ),
+    )
+    governance_decay_days: float = Field(
+        90.0, gt=0, le=10_000, description="Days for the state's presence to undo that governance"
+    )
+    governance_spread_km2: float = Field(
+        7.0,
+        ge=0,
+        le=1000,
+        description=(
+            "How fast governance spreads to neighbouring country, as a diffusion coefficient in "
+            "km2 a day (7: a front some 100 km further in a year), times (0.5 + grievance): "
+            "along the seams, faster where people are aggrieved; the same at any resolution"
+        ),
+    )
+    governance_men: float = Field(
+        300.0,
+        ge=0,
+        le=100_000,
+        description="A fully governed cell's weight in control, in fighter-equivalents",
+    )
+    starting_governance: Share = Field(
+        0.3,
+        description=(
+            "Governance at the start where the faction's men are within reach (its sourced "
+            "starting presence)"
+        ),
+    )
+    network_men: float = Field(
+        300.0,
+        gt=0,
+        le=100_000,
+        description=(
+            "Men within reach that make a cell a recruiting ground as much as full governance "
+            "does: recruits come where the insurgents' networks are, not from a fixed zone"
+        ),
+    )
+    detection: Share = Field(
+        0.5,
+        description=(
+            "Chance a raiding partner finds a dispersed band, where the state's legitimacy is "
+            "full and before air surveillance (half that where it is none)"
+        ),
+    )
+
+
 class Combat(StrictModel):
     """Engagement mechanics (``[combat]``): Lanchester attrition with fat-tailed noise."""
 
@@ -452,6 +508,7 @@ class Scenario(StrictModel):
     relations: Relations = Field(default_factory=Relations)
     politics: Politics = Field(default_factory=Politics)
     population: Population = Field(default_factory=Population)
+    insurgency: Insurgency = Field(default_factory=Insurgency)
     combat: Combat = Field(default_factory=Combat)
     events: list[Event] = Field(default_factory=list)
 
@@ -491,6 +548,7 @@ SECTIONS = {
     "[relations]": Relations,
     "[politics]": Politics,
     "[population]": Population,
+    "[insurgency]": Insurgency,
     "[combat]": Combat,
     "[[events]]": Event,
 }

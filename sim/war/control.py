@@ -1,7 +1,9 @@
-"""Who controls each cell: the side with most fighters nearby plus the nearest town's hold.
+"""Who controls each cell: fighters nearby, the nearest town's hold, and shadow governance.
 
 A side controls a cell when its score is at least 1.5 times the runner-up's; otherwise the cell
-is contested. A town's holder weighs ``town_influence_men`` at the town, fading with distance.
+is contested. A town's holder weighs ``town_influence_men`` at the town, fading with distance;
+an insurgent side's governance of the cell (``sim.war.insurgency``) weighs up to
+``insurgency.governance_men``: insurgents can control the countryside without a town.
 The control layer is what the population and area shares of the tables and maps report.
 """
 
@@ -33,8 +35,14 @@ def assess(model: MaliConflictModel) -> np.ndarray:
     cell_holder = holder_code[model.towns.nearest]
     weight = model.config.combat.town_influence_men * model.towns.hold
     reach = model.presence.reach
+    governed = model.config.insurgency.governance_men
     scores = np.stack(
-        [reach[s] + np.where(cell_holder == i, weight, 0.0) for i, s in enumerate(FACTIONS)]
+        [
+            reach[s]
+            + np.where(cell_holder == i, weight, 0.0)
+            + (governed * model.governance[s] if s in model.governance else 0.0)
+            for i, s in enumerate(FACTIONS)
+        ]
     )
     order = np.sort(scores, axis=0)
     best = np.argmax(scores, axis=0)

@@ -16,7 +16,7 @@ import numpy as np
 from sim import combat
 from sim.geography import cells_apart, cells_apart_each
 from sim.scenario import FACTIONS
-from sim.war import casualties, towns
+from sim.war import casualties, insurgency, towns
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -208,6 +208,12 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
                 best, best_power, base = enemy, target_power, unit
                 break
     if best is None:
+        return
+    # A band dispersed in the countryside must first be found (intelligence, cooperation, air
+    # surveillance); a garrison or a column on the move is in plain sight.
+    if best.posture == Posture.PATROL and not insurgency.dispersed_band_found(
+        model, best, force.air_support
+    ):
         return
     raiders = max(1, int(base.strength * ground))
     x, y = best.xy

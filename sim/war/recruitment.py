@@ -1,8 +1,9 @@
 """Recruitment: insurgents recruit from the people they can reach; the state sends its reserve.
 
 Daily recruits are Poisson around ``recruit_rate`` per 1,000 weighted people
-(``sim.society.recruitment_weight``: population, grievance, the state's lack of legitimacy, in
-the faction's zones, at ``recruitment_under_state`` where the state controls the cell), bounded
+(``sim.society.recruitment_weight``: population, grievance, the state's lack of legitimacy,
+where the faction's networks are (``sim.war.insurgency.networks``), at
+``recruitment_under_state`` where the state controls the cell), bounded
 by the faction's ceiling. They gather in a pool and take the field as a new band once they
 number half a unit, at a cell drawn in proportion to the weight: where grievance is, bands
 appear.
@@ -17,13 +18,14 @@ import numpy as np
 from sim import society
 from sim.geography import ZONES
 from sim.scenario import FACTIONS
+from sim.war import insurgency
 from sim.war.control import STATE
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
-INSURGENTS = ("jihadists", "separatists")
+INSURGENTS = insurgency.INSURGENTS
 
 
 class RecruitmentPool:
@@ -54,11 +56,11 @@ class RecruitmentPool:
         self.weights = {}
         self.zone_shares = {}
         for faction in INSURGENTS:
-            zones = [ZONES.index(z) for z in model.config.factions[faction].zones]
-            # Recruits come from the faction's zones; where the state controls a cell fewer of
+            # Recruits come where the faction's networks are (its governance and its men within
+            # reach), not from a fixed list of zones; where the state controls a cell fewer of
             # its would-be recruits get out to join (they once could not at all, so abuses in
             # state-held villages fed no one).
-            reachable = np.isin(zone, zones) * np.where(
+            reachable = insurgency.networks(model, faction) * np.where(
                 model.control == STATE, pop.recruitment_under_state, 1.0
             )
             gw = pop.recruitment_grievance_weight if faction == "jihadists" else 0.0

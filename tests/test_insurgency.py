@@ -1,0 +1,117 @@
+"""The insurgency in the countryside (issue 14): its signs, each on a small fixture.
+
+- Insurgents who outnumber the state around a cell come to govern it; the state's men undo it.
+- Governance spreads to neighbouring cells, faster where people are aggrieved.
+- Governance weighs in control: insurgents can hold the countryside without a town.
+- Recruits come where the networks are, not from a fixed zone: jihadists who start in the north
+  alone reach the centre within a few years in most runs.
+- A dispersed band is found more often where the state is legitimate and from the air.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from small_scenario import small_dict
+
+from sim import MaliConflictModel, run_ensemble
+from sim.geography import ZONES
+from sim.scenario import scenario_from_dict
+from sim.war import control, insurgency
+
+
+def quiet_model(**insurgency_settings) -> MaliConflictModel:
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["insurgency"] = insurgency_settings
+    data["events"] = []
+    return MaliConflictModel(scenario_from_dict(data), rng=1)
+
+
+def test_insurgents_who_outnumber_the_state_come_to_govern_and_the_state_undoes_it():
+    model = quiet_model(governance_spread_km2=0.0)
+    layer = model.governance["jihadists"]
+    reach = model.presence.reach
+    theirs = np.argwhere((reach["jihadists"] > 0) & (reach["state"] == 0))[0]
+    contested = np.argwhere((reach["jihadists"] > 0) & (reach["state"] > reach["jihadists"]))
+    before = layer.copy()
+    for _ in range(60):
+        insurgency.govern(model)
+    assert layer[tuple(theirs)] > before[tuple(theirs)]
+    if len(contested):
+        xy = tuple(contested[0])
+        assert layer[xy] < before[xy] or before[xy] == 0.0
+
+
+def test_governance_spreads_to_neighbours_faster_where_people_are_aggrieved():
+    spread = {}
+    for grievance in (0.0, 0.8):
+        model = quiet_model(governance_growth_days=1e4, governance_decay_days=1e4)
+        for side in model.governance:
+            model.governance[side][:] = 0.0
+        x, y = model.towns["mopti"].xy
+        model.governance["jihadists"][x, y] = 1.0
+        model.grievance[:] = grievance
+        for _ in range(30):
+            insurgency.govern(model)
+        spread[grievance] = model.governance["jihadists"][x + 1, y]
+    assert spread[0.8] > spread[0.0] > 0.0
+
+
+def test_insurgents_can_control_the_countryside_without_a_town():
+    model = quiet_model()
+    x, y = 20, 10  # open country, no town, nobody's men
+    assert (x, y) not in model.towns.at
+    model.governance["jihadists"][x, y] = 1.0
+    model.presence.reach["state"][x, y] = 0.0
+    model.presence.reach["jihadists"][x, y] = 0.0
+    layer = control.assess(model)
+    assert control.CONTROL_CLASSES[layer[x, y]] == "jihadists"
+
+
+@pytest.mark.slow
+def test_jihadists_who_start_in_the_north_alone_reach_the_centre_within_a_few_years():
+    # Barkhane's years on a coarse grid, the jihadists' bands (so their starting governance) in
+    # the north only; nothing dated moves them south, and their zones say only the north.
+    import datetime as dt
+
+    from sim.geography import build_geography
+    from sim.scenario.files import read_scenario_data
+
+    data = read_scenario_data("scenarios/barkhane_2014.toml")
+    end = dt.date(2017, 12, 31)
+    data["scenario"].update(resolution=1.0, end=end)
+    data["events"] = [e for e in data.get("events", []) if e["date"] <= end]
+    data["foreign"] = {
+        fid: force
+        for fid, force in data.get("foreign", {}).items()
+        if force.get("arrive") is None or force["arrive"] <= end
+    }
+    geo = build_geography(1.0)
+    north = ZONES.index("north")
+
+    def in_north(town: str) -> bool:
+        row = geo.towns.loc[town]
+        return int(geo.zone[int(row.x), int(row.y)]) == north
+
+    jihadists = data["factions"]["jihadists"]
+    jihadists["bands"] = {t: m for t, m in jihadists["bands"].items() if in_north(t)}
+    jihadists["zones"] = ["north"]
+    assert jihadists["bands"]
+    results = run_ensemble(scenario_from_dict(data), runs=8, seed=3)
+    # Their networks reach the centre and recruit there (it was impossible outside their
+    # zones). Control of the centre's population does not follow within these years on this
+    # grid: docs/CALIBRATION.md says so.
+    assert (results.runs.recruits_jihadists_centre > 0).mean() >= 0.75
+
+
+def test_a_dispersed_band_is_found_more_often_where_the_state_is_legitimate_and_from_the_air():
+    model = quiet_model()
+    band = model.units_of("jihadists")[0]
+    found = {}
+    for legitimacy, air in ((0.0, 0.0), (1.0, 0.0), (1.0, 0.9)):
+        model.legitimacy[band.xy] = legitimacy
+        model.governance["jihadists"][band.xy] = 0.0
+        hits = sum(insurgency.dispersed_band_found(model, band, air) for _ in range(2000))
+        found[(legitimacy, air)] = hits / 2000
+    assert found[(0.0, 0.0)] < found[(1.0, 0.0)] < found[(1.0, 0.9)]
