@@ -135,6 +135,29 @@ def sweep(
 
 
 @app.command()
+def calibrate(
+    calibration_file: Annotated[Path, typer.Argument(help="Calibration TOML file")],
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes")] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler, tcp://HOST:PORT")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default results/<name>/)")
+    ] = None,
+    truth: Annotated[
+        str | None,
+        typer.Option("--truth", help='Recovery check: "name=value,..." replaces the record'),
+    ] = None,
+) -> None:
+    """Calibrate parameters against the record (ABC-SMC); re-running resumes where it stopped."""
+    from sim.cli.calibrate import calibrate_command
+
+    calibrate_command(
+        calibration_file, workers, scheduler, out_dir, truth, out, fail_input, fail, note
+    )
+
+
+@app.command()
 def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep files")]) -> None:
     """Validate scenario (or sweep) files without running them."""
     from sim.scenario import load_scenario, read_toml
