@@ -80,10 +80,14 @@ def run(
     wait: Annotated[
         bool, typer.Option("--wait", help="If another process writes into the folder, wait")
     ] = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option("--posterior", help="Draw each run's parameters from a calibration's folder"),
+    ] = None,
 ) -> None:
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
     from sim.cli.console import count_problems
-    from sim.cli.run import run_command
+    from sim.cli.run import posterior_problems, run_command
     from sim.lock import FolderBusy
 
     problems = count_problems(runs=runs, workers=workers, seed=seed)
@@ -93,6 +97,10 @@ def run(
         loaded = load_scenario(scenario, set_ or [])
     except ScenarioError as exc:
         problems += exc.problems
+    draws = None
+    if posterior is not None and not problems:
+        draws, more = posterior_problems(posterior, scenario, set_ or [])
+        problems += more
     if problems:
         fail_input(problems)
     try:
@@ -107,6 +115,7 @@ def run(
             argv=sys.argv,
             wait=wait,
             note=note,
+            posterior=draws,
         )
     except FolderBusy as exc:
         fail(str(exc))
