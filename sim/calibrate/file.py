@@ -206,25 +206,21 @@ def load_calibration(path: str | Path, truth: dict[str, float] | None = None) ->
     data = read_toml(path)
     if "calibration" not in data and "scenario" in data:
         raise ScenarioError([f"{path}: calibration: a scenario file, not a calibration file"])
+    problems: list[tuple[str, str]] = []
+    parsed = None
     try:
         parsed = CalibrationFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(
-            [f"{path}: {where}: {msg}" for where, msg in validation_problems(exc, REFERENCE)]
-        ) from None
-    problems: list[tuple[str, str]] = []
-    priors: dict[str, Prior] = {}
-    for name, spec in parsed.parameters.items():
-        where = f'parameters."{name}"'
-        if not isinstance(spec, dict):
-            problems.append((where, f"expected {{ min, max }} or {{ mean, sd }}, got {spec!r}"))
-            continue
-        try:
-            priors[name] = Prior.model_validate(spec)
-        except ValidationError as exc:
-            for field_, msg in validation_problems(exc, REFERENCE):
-                sub = "" if field_ == "(top level)" else f".{field_}"
-                problems.append((f"{where}{sub}", msg))
+        # the priors are read below all the same, so every problem is listed at once
+        problems += [
+            (w, m)
+            for w, m in validation_problems(exc, REFERENCE)
+            if not w.startswith("parameters.")
+        ]
+    raw_parameters = data.get("parameters")
+    priors = _read_priors(raw_parameters if isinstance(raw_parameters, dict) else {}, problems)
+    if parsed is None:
+        raise ScenarioError([f"{path}: {where}: {msg}" for where, msg in problems])
     bases = _read_bases(path, parsed.calibration.base, problems)
     if bases:
         problems += _check_parameters(priors, bases)
@@ -246,6 +242,22 @@ def load_calibration(path: str | Path, truth: dict[str, float] | None = None) ->
     )
     calibration.definition_hash = definition_hash(calibration, truth)
     return calibration
+
+
+def _read_priors(raw: dict[str, Any], problems: list[tuple[str, str]]) -> dict[str, Prior]:
+    priors: dict[str, Prior] = {}
+    for name, spec in raw.items():
+        where = f'parameters."{name}"'
+        if not isinstance(spec, dict):
+            problems.append((where, f"expected {{ min, max }} or {{ mean, sd }}, got {spec!r}"))
+            continue
+        try:
+            priors[name] = Prior.model_validate(spec)
+        except ValidationError as exc:
+            for field_, msg in validation_problems(exc, REFERENCE):
+                sub = "" if field_ == "(top level)" else f".{field_}"
+                problems.append((f"{where}{sub}", msg))
+    return priors
 
 
 def _read_bases(

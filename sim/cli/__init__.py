@@ -233,6 +233,23 @@ def validate(
 
 
 @app.command()
+def score(
+    results_dir: Annotated[Path, typer.Argument(help="An ensemble's results folder")],
+    record: Annotated[
+        Path | None,
+        typer.Option("--record", help="Yearly record CSV (default sim/data/yearly_record.csv)"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default RESULTS_DIR/score/)")
+    ] = None,
+) -> None:
+    """Score an ensemble's hindcasts of the record's held-out years (CRPS, skill vs baselines)."""
+    from sim.cli.score import score_command
+
+    score_command(results_dir, record, out_dir, out, fail_input)
+
+
+@app.command()
 def sensitivity(
     sweep_file: Annotated[Path, typer.Argument(help="Sweep TOML file: parameters and ranges")],
     method: Annotated[str, typer.Option("--method", help="sobol or morris")] = "sobol",
