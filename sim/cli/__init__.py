@@ -167,8 +167,10 @@ def calibrate(
 
 
 @app.command()
-def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep files")]) -> None:
-    """Validate scenario (or sweep) files without running them."""
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Scenario, sweep or calibration files")],
+) -> None:
+    """Validate scenario (or sweep, or calibration) files without running them."""
     from sim.scenario import load_scenario, read_toml
 
     problems: list[str] = []
@@ -179,6 +181,10 @@ def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep fi
                 from sim.sweep import load_sweep
 
                 load_sweep(path)
+            elif "calibration" in data:
+                from sim.calibrate import load_calibration
+
+                load_calibration(path)
             else:
                 load_scenario(path)
             out.print(f"ok: {path}")
