@@ -1,7 +1,7 @@
 # malisim: two commands from a fresh clone.
 #   make run    creates .venv (Python >= 3.12), installs the project, runs the default scenario
 #   make test   same environment, the whole test suite
-.PHONY: run test bench validate repro explore lint browser clean
+.PHONY: run test bench calibration-bench validate repro explore lint browser clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -34,6 +34,11 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+# Parameter recovery over 20 truths drawn from the prior (docs/CALIBRATION.md): its own target,
+# outside make bench (about half an hour on 2 cores).
+calibration-bench: $(STAMP)
+	$(BIN)/python benchmarks/calibration_recovery.py --workers $$(nproc)
 
 validate: $(STAMP)
 	$(BIN)/malisim validate --workers $$(nproc)

@@ -33,6 +33,7 @@ GROUPS = (
     ("sweep", ("sim.sweep",), "sweep/: design, store, execution"),
     ("analysis", ("sim.analysis",), "analysis/: results, outcomes, figures"),
     ("validate", ("sim.validate",), "validate/: the record's criteria"),
+    ("calibrate", ("sim.calibrate",), "calibrate/: ABC-SMC on sweeps"),
     ("cli", ("sim.cli",), "cli/: the malisim command"),
     ("app", ("sim.app",), "app.py: the web app"),
 )

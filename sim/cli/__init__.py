@@ -80,10 +80,14 @@ def run(
     wait: Annotated[
         bool, typer.Option("--wait", help="If another process writes into the folder, wait")
     ] = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option("--posterior", help="Draw each run's parameters from a calibration's folder"),
+    ] = None,
 ) -> None:
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
     from sim.cli.console import count_problems
-    from sim.cli.run import run_command
+    from sim.cli.run import posterior_problems, run_command
     from sim.lock import FolderBusy
 
     problems = count_problems(runs=runs, workers=workers, seed=seed)
@@ -93,6 +97,10 @@ def run(
         loaded = load_scenario(scenario, set_ or [])
     except ScenarioError as exc:
         problems += exc.problems
+    draws = None
+    if posterior is not None and not problems:
+        draws, more = posterior_problems(posterior, scenario, set_ or [])
+        problems += more
     if problems:
         fail_input(problems)
     try:
@@ -107,6 +115,7 @@ def run(
             argv=sys.argv,
             wait=wait,
             note=note,
+            posterior=draws,
         )
     except FolderBusy as exc:
         fail(str(exc))
@@ -135,8 +144,33 @@ def sweep(
 
 
 @app.command()
-def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep files")]) -> None:
-    """Validate scenario (or sweep) files without running them."""
+def calibrate(
+    calibration_file: Annotated[Path, typer.Argument(help="Calibration TOML file")],
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes")] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler, tcp://HOST:PORT")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default results/<name>/)")
+    ] = None,
+    truth: Annotated[
+        str | None,
+        typer.Option("--truth", help='Recovery check: "name=value,..." replaces the record'),
+    ] = None,
+) -> None:
+    """Calibrate parameters against the record (ABC-SMC); re-running resumes where it stopped."""
+    from sim.cli.calibrate import calibrate_command
+
+    calibrate_command(
+        calibration_file, workers, scheduler, out_dir, truth, out, fail_input, fail, note
+    )
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Scenario, sweep or calibration files")],
+) -> None:
+    """Validate scenario (or sweep, or calibration) files without running them."""
     from sim.scenario import load_scenario, read_toml
 
     problems: list[str] = []
@@ -147,6 +181,10 @@ def check(files: Annotated[list[Path], typer.Argument(help="Scenario or sweep fi
                 from sim.sweep import load_sweep
 
                 load_sweep(path)
+            elif "calibration" in data:
+                from sim.calibrate import load_calibration
+
+                load_calibration(path)
             else:
                 load_scenario(path)
             out.print(f"ok: {path}")
@@ -198,6 +236,23 @@ def validate(
     from sim.cli.validate import validate_command
 
     validate_command(runs, out_dir, seed, workers, only, out, fail_input, fail)
+
+
+@app.command()
+def score(
+    results_dir: Annotated[Path, typer.Argument(help="An ensemble's results folder")],
+    record: Annotated[
+        Path | None,
+        typer.Option("--record", help="Yearly record CSV (default sim/data/yearly_record.csv)"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default RESULTS_DIR/score/)")
+    ] = None,
+) -> None:
+    """Score an ensemble's hindcasts of the record's held-out years (CRPS, skill vs baselines)."""
+    from sim.cli.score import score_command
+
+    score_command(results_dir, record, out_dir, out, fail_input)
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from sim.io import atomic_write_parquet, atomic_write_text, manifest, write_mani
 from sim.lock import hold_folder
 from sim.scenario import Scenario, to_toml
 from sim.tables import Results
+
+if TYPE_CHECKING:
+    from sim.calibrate.posterior import PosteriorDraws
 
 SUMMARY = (
     ("deaths_state", "state forces killed"),
@@ -48,9 +52,18 @@ def write_results(results: Results, scenario: Scenario, folder: Path, **manifest
     write_manifest(folder, manifest(scenario=scenario.name, **manifest_fields))
 
 
-def summary_table(runs: pd.DataFrame, foreign: list[str]) -> Table:
-    """Median and 5-95% interval of the main outcomes, and the shares of runs for events."""
-    table = Table(title=f"{len(runs)} runs: median [5%, 95%]")
+def summary_table(runs: pd.DataFrame, foreign: list[str], drawn_from: str = "") -> Table:
+    """Median and 5-95% interval of the main outcomes, and the shares of runs for events.
+
+    ``drawn_from`` names the calibration folder each run's parameters were drawn from, if any.
+    """
+    title = f"{len(runs)} runs: median [5%, 95%]"
+    if drawn_from:
+        title = (
+            f"{len(runs)} runs, parameters drawn from the posterior of {drawn_from}: "
+            "median [5%, 95%]"
+        )
+    table = Table(title=title)
     table.add_column("outcome")
     table.add_column("median", justify="right")
     table.add_column("5% - 95%", justify="right")
@@ -85,8 +98,12 @@ def run_command(
     argv: list[str],
     wait: bool = False,
     note: Callable[[str], None] | None = None,
+    posterior: PosteriorDraws | None = None,
 ) -> Path:
     """Run the ensemble, write the folder, print the summary; return the folder.
+
+    With ``posterior``, each run's parameters are drawn from a calibration's posterior
+    (``sim.calibrate.posterior``); the manifest and the summary say so.
 
     The folder's lock (:func:`sim.lock.hold_folder`) is held from before the first run to the
     manifest, so two runs into one folder never interleave their tables.
@@ -102,7 +119,19 @@ def run_command(
             note(f"waiting: {folder}/ is in use by {holder}; this run starts when it is free")
 
     with hold_folder(folder, wait=wait, on_wait=waiting):
-        results, elapsed = _run(scenario, runs, seed, workers, console)
+        drawn: dict = {}
+        if posterior is None:
+            results, elapsed = _run(scenario, runs, seed, workers, console)
+        else:
+            results, elapsed, picks = _run_posterior(
+                scenario, source, posterior, runs, seed, workers
+            )
+            drawn = {
+                "posterior": str(posterior.folder),
+                "posterior_parameters": posterior.names,
+                "posterior_particles": picks,
+                "posterior_draw": "SeedSequence([seed, 0xABC4, run_id]): a particle by weight",
+            }
         write_results(
             results,
             scenario,
@@ -113,14 +142,50 @@ def run_command(
             workers=workers,
             run_seeds=[run_seed(seed, i) for i in range(runs)],
             seconds=round(elapsed, 2),
+            **drawn,
         )
-    console.print(summary_table(results.runs, list(scenario.foreign)))
+    label = str(posterior.folder) if posterior is not None else ""
+    console.print(summary_table(results.runs, list(scenario.foreign), label))
     console.print(
         f"{runs} runs in {elapsed:.1f} s. Results in {folder}/: "
         f"runs.parquet ({len(results.runs)} rows), events.parquet ({len(results.events)} rows), "
         f"timeseries.parquet ({len(results.timeseries)} rows), scenario.toml, manifest.json"
     )
     return folder
+
+
+def posterior_problems(
+    folder: Path, source: Path, overrides: list[str]
+) -> tuple[PosteriorDraws | None, list[str]]:
+    """Read ``--posterior``'s calibration and check it fits the scenario; the problems found."""
+    from sim.calibrate.posterior import read_posterior
+    from sim.scenario import ScenarioError, parse_override, read_scenario_data, scenario_from_dict
+
+    try:
+        draws = read_posterior(folder)
+    except ScenarioError as exc:
+        return None, exc.problems
+    names = {parse_override(o)[0] for o in overrides if "=" in o}
+    clash = sorted(names.intersection(draws.names))
+    if clash:
+        return None, [f"--posterior: the posterior draws {clash}; --set cannot fix them too"]
+    try:
+        scenario_from_dict(read_scenario_data(source), str(source), draws.values(0))
+    except ScenarioError as exc:
+        return None, [f"--posterior: {line}" for line in exc.problems]
+    return draws, []
+
+
+def _run_posterior(
+    scenario: Scenario, source: Path, posterior: PosteriorDraws, runs: int, seed: int, workers: int
+) -> tuple[Results, float, list[int]]:
+    """The ensemble with each run's parameters drawn from the posterior; seconds; particles."""
+    from sim.calibrate.posterior import run_posterior_ensemble
+
+    raw = scenario.model_dump(mode="python")  # --set values already applied
+    start = time.perf_counter()
+    results, picks = run_posterior_ensemble(raw, str(source), posterior, runs, seed, workers)
+    return results, time.perf_counter() - start, picks
 
 
 def _run(
