@@ -127,11 +127,21 @@ def sweep(
     wait: Annotated[
         bool, typer.Option("--wait", help="If another process writes into the folder, wait")
     ] = False,
+    replicates: Annotated[
+        int | None,
+        typer.Option(
+            "--replicates",
+            help="Replicates per point instead of the file's; more than a finished sweep's "
+            "extends it, running only the new runs",
+        ),
+    ] = None,
 ) -> None:
     """Run every design point x replicate of a sweep; re-running resumes where it stopped."""
     from sim.cli.sweep import sweep_command
 
-    sweep_command(sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note)
+    sweep_command(
+        sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note, replicates
+    )
 
 
 @app.command()

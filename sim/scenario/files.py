@@ -205,9 +205,8 @@ def read_scenario_data(path: str | Path, _depth: int = 0) -> dict[str, Any]:
     for force in without:
         if force not in merged.get("foreign", {}):
             known = ", ".join(merged.get("foreign", {})) or "none"
-            raise ScenarioError(
-                [f"{path}: scenario.without: {force!r} is not a foreign force of the base ({known})"]
-            )
+            problem = f"{force!r} is not a foreign force of the base ({known})"
+            raise ScenarioError([f"{path}: scenario.without: {problem}"])
         drop_force(merged, force)
     events = merged.get("events", []) + data.pop("events", [])
     _merge_into(merged, data)
