@@ -220,15 +220,25 @@ def sensitivity(
     ] = None,
     samples: Annotated[
         int | None,
-        typer.Option("--samples", help="Sobol base sample or Morris trajectories (default 8)"),
+        typer.Option(
+            "--samples",
+            help="Sobol': base sample N, rounded up to a power of two, N x (parameters + 2) "
+            "points; Morris: N trajectories, N x (parameters + 1) points; each point runs the "
+            "file's replicates. Default: the sweep file's samples, else 8",
+        ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder (default results/<sweep name>/sensitivity/)"),
+        typer.Option(
+            "--out", help="Results folder (default results/<sweep name>_<method>_n<samples>/)"
+        ),
     ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask before a large analysis on a terminal")
+    ] = False,
 ) -> None:
-    """Sobol or Morris indices (SALib) of outcomes over a sweep's parameter ranges."""
+    """Sobol' or Morris indices (SALib) of outcomes over a sweep's parameter ranges (resumable)."""
     from sim.analysis.sensitivity import METHODS
     from sim.cli.sensitivity import run_sensitivity_command
 
@@ -242,7 +252,7 @@ def sensitivity(
     if problems:
         fail_input(problems)
     run_sensitivity_command(
-        sweep_file, method, outcome, samples, workers, out_dir, out, fail_input, fail
+        sweep_file, method, outcome, samples, workers, out_dir, out, fail_input, fail, yes
     )
 
 
