@@ -75,7 +75,12 @@ def test_the_bar_chart_has_a_panel_per_outcome_and_a_bar_per_parameter():
     ]
     first = fig.axes[0]
     assert len(first.patches) == 6  # S1 and ST for three parameters
-    assert [t.get_text() for t in first.get_legend().get_texts()] == ["first-order S1", "total ST"]
+    legend = fig.legends[0]  # one for the figure, above the panels
+    assert [t.get_text() for t in legend.get_texts()] == ["first-order S1", "total ST"]
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    bars = [p.get_window_extent(renderer) for ax in fig.axes for p in ax.patches]
+    assert not any(legend.get_window_extent(renderer).overlaps(b) for b in bars)
 
 
 SENS_SWEEP = (
