@@ -34,7 +34,7 @@ GROUPS = (
     ("analysis", ("sim.analysis",), "analysis/: results, outcomes, figures"),
     ("validate", ("sim.validate",), "validate/: the record's criteria"),
     ("cli", ("sim.cli",), "cli/: the malisim command"),
-    ("app", ("sim.app",), "app.py: the web app"),
+    ("app", ("sim.app",), "app/: the web app"),
 )
 CORE = ("model", "agents", "war", "formulas", "geography", "tables")
 

@@ -284,8 +284,8 @@ def viz(
 ) -> None:
     """Start the web app (Mesa's Solara visualisation) on http://127.0.0.1:PORT/."""
     import os
-    import subprocess
 
+    from sim.cli.console import port_problem
     from sim.scenario import load_scenario
 
     root = Path(__file__).resolve().parents[2]
@@ -293,6 +293,8 @@ def viz(
     problems = []
     if not 0 <= port <= 65535:
         problems.append(f"--port: expected a port number 0-65535, got {port}")
+    else:
+        problems += port_problem(host, port)
     try:
         load_scenario(path)
     except ScenarioError as exc:
@@ -301,14 +303,13 @@ def viz(
         fail_input(problems)
     # The app reads its scenario from the environment: solara imports sim.app by name.
     env = {**os.environ, "MALISIM_SCENARIO": str(path.resolve())}
-    command = [sys.executable, "-m", "solara", "run", "sim.app", "--production", "--no-open"]
+    command = [sys.executable, "-m", "solara", "run", "sim.app.page", "--production", "--no-open"]
     command += ["--host", host, "--port", str(port)]
     err.print(f"malisim app: http://{host}:{port}/ (Ctrl-C stops it)", markup=False)
-    try:
-        code = subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code)
+    sys.stderr.flush()
+    # The server takes this process's place (same pid): a signal to `malisim viz` reaches the
+    # server itself, and nothing is left behind when it stops.
+    os.execve(sys.executable, command, env)
 
 
 def main() -> None:  # pragma: no cover - console entry point
