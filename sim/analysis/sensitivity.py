@@ -345,9 +345,9 @@ def plot_indices(indices: pd.DataFrame, method: str):
         ax.axhline(0, color="black", lw=0.6)
         if method == "sobol":
             ax.set_ylim(min(0, float((sub["S1"] - sub["S1_conf"]).min())) - 0.05, 1.05)
-    # one legend for all panels, above them: inside a panel it would cover bars
+    # one legend for all panels, under them: inside a panel it would cover bars
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper center", ncols=len(labels), fontsize=8)
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8)
     fig.suptitle(
         f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity: which parameters matter "
         "(bars: 95% intervals)",

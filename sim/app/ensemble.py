@@ -148,6 +148,7 @@ def draw_control_shares(model: AppModel, designs: dict[str, np.ndarray]) -> Figu
     handles = [Patch(color=actor_colour(c), label=actor_label(c)) for c in CONTROL_CLASSES]
     handles.append(Patch(color=tint(actor_colour("state"), 0.5), label="paler: runs disagree"))
     fig.legend(handles=handles, loc="outside lower center", fontsize=8, ncols=len(handles))
+    fig.suptitle("Who holds each cell at the end, across runs", fontsize=10)
     return fig
 
 

@@ -28,6 +28,9 @@ TITLE = "malisim: the war in Mali"
 
 PLAY_INTERVAL_MS = 150
 
+THUMB_ROOM = {"padding-top": "22px"}
+"""Room above a slider for its value, shown on the thumb at all times."""
+
 
 def initial_values(params: dict[str, Any]) -> dict[str, Any]:
     """The inputs' starting values, by model argument."""
@@ -44,15 +47,16 @@ def ParameterInputs(params: dict[str, Any], values: solara.Reactive[dict]) -> No
 
         current = values.value[name]
         if isinstance(spec, Slider):
-            solara.SliderFloat(
-                spec.label,
-                value=current,
-                on_value=change,
-                min=spec.min,
-                max=spec.max,
-                step=spec.step,
-                thumb_label="always",
-            )
+            with solara.Div(style=THUMB_ROOM):
+                solara.SliderFloat(
+                    spec.label,
+                    value=current,
+                    on_value=change,
+                    min=spec.min,
+                    max=spec.max,
+                    step=spec.step,
+                    thumb_label="always",
+                )
         elif spec["type"] == "Select":
             solara.Select(spec["label"], value=current, values=spec["values"], on_value=change)
         elif spec["type"] == "Checkbox":
@@ -78,21 +82,23 @@ def Page() -> None:
         solara.AppBarTitle(TITLE)
     with solara.Sidebar(), solara.Column():
         with solara.Card("Controls"):
-            solara.SliderInt(
-                "Play interval (ms)",
-                value=play_interval,
-                min=10,
-                max=500,
-                step=10,
-                thumb_label="always",
-            )
-            solara.SliderInt(
-                "Render interval (days a step)",
-                value=render_interval,
-                min=1,
-                max=60,
-                thumb_label="always",
-            )
+            with solara.Div(style=THUMB_ROOM):
+                solara.SliderInt(
+                    "Play interval (ms)",
+                    value=play_interval,
+                    min=10,
+                    max=500,
+                    step=10,
+                    thumb_label="always",
+                )
+            with solara.Div(style=THUMB_ROOM):
+                solara.SliderInt(
+                    "Render interval (days a step)",
+                    value=render_interval,
+                    min=1,
+                    max=60,
+                    thumb_label="always",
+                )
             ModelController(
                 model,
                 model_parameters=values,
