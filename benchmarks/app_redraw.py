@@ -27,7 +27,13 @@ from tests.test_app import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 
 def in_process(steps: int) -> list[float]:
-    from sim.app import draw_charts, draw_map, initial_model, launch_scenario, model_params
+    from sim.app.single import (
+        draw_charts,
+        draw_map,
+        initial_model,
+        launch_scenario,
+        model_params,
+    )
 
     model = initial_model(model_params(launch_scenario()))
     for _ in range(30):  # a month in, so the charts have a history

@@ -2,7 +2,9 @@
 
 The server is the real command (``malisim viz scenarios/kidal_2023.toml --port N``) in its own
 process group; the browser is Debian's Chromium (``make browser`` installs it), never a
-downloaded one. The tests share one server and one page, in order: load, step, slider + reset.
+downloaded one. The tests share one server and one page, in order: load, step, slider + reset,
+then the ensemble mode: run, compare two designs, cancel, and last the server stopped by SIGTERM
+in the middle of an ensemble.
 """
 
 from __future__ import annotations
@@ -70,12 +72,13 @@ def server():
                 time.sleep(0.3)
         yield port, proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if group_processes(proc.pid):  # the last test stops it; if it failed, stop it here
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +103,39 @@ def page(server):
             yield tab
         finally:
             browser.close()
+
+
+def text_of(selector: str) -> str:
+    """JavaScript for an element's text, empty while the page redraws it."""
+    return f"(document.querySelector('{selector}')?.innerText ?? '')"
+
+
+def group_processes(pgid: int) -> list[int]:
+    """Pids of the live processes of a process group (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:  # state, ppid, pgrp
+            found.append(int(stat.parent.name))
+    return found
+
+
+def pool_workers(parent: int) -> list[int]:
+    """Pids of the ensemble's worker processes (spawned children of the server)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+            cmdline = (status.parent / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        ppid = int(text.split("PPid:")[1].split()[0])
+        if ppid == parent and "spawn_main" in cmdline:
+            found.append(int(status.parent.name))
+    return found
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -199,7 +235,7 @@ def test_a_moved_slider_and_reset_give_a_model_with_the_new_value(page):
 def test_reset_gives_exactly_the_run_of_malisim_run_with_one_run_and_the_same_seed():
     from pandas.testing import assert_frame_equal
 
-    from sim.app import AppModel, resolve
+    from sim.app.single import AppModel, resolve
     from sim.ensemble import run_ensemble
     from sim.scenario import load_scenario
 
@@ -211,3 +247,192 @@ def test_reset_gives_exactly_the_run_of_malisim_run_with_one_run_and_the_same_se
     ran = run_ensemble(load_scenario(resolve(path)), runs=1, seed=5)
     for table in ("runs", "events", "timeseries"):
         assert_frame_equal(getattr(shown, table), getattr(ran, table), check_exact=True)
+
+
+# --- the page's title and inputs -----------------------------------------------------------------
+
+
+def test_the_page_has_the_apps_title_and_its_sliders_show_their_values(page):
+    assert page.title() == "malisim: the war in Mali"
+    commitment, risk = wagner_values()
+    slider = page.locator(".v-input", has_text="Foreign risk tolerance")
+    assert slider.locator(".v-slider__thumb-label").inner_text().strip() == f"{risk:g}"
+
+
+# --- the ensemble mode ---------------------------------------------------------------------------
+
+
+def run_ensemble_in_page(page, runs: int) -> None:
+    page.get_by_role("tab", name="Ensemble").click()
+    box = page.get_by_label("Runs")
+    box.fill(str(runs))
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('#ens-design') !== null")
+    page.get_by_role("button", name="Run ensemble").click()
+
+
+def colour_share(pixels: np.ndarray, hex_colour: str) -> float:
+    rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return float(np.all(np.abs(pixels.astype(int) - rgb) <= 8, axis=-1).mean())
+
+
+def test_the_ensemble_mode_runs_replicates_with_progress_and_draws_their_distributions(page):
+    run_ensemble_in_page(page, runs=4)
+    page.wait_for_function(f"{text_of('#ens-progress')}.includes('of 4 runs')", timeout=120_000)
+    page.wait_for_function(f"{text_of('#ens-status')} === 'done: 4 runs'", timeout=240_000)
+    designs = page.inner_text("#ens-designs").strip().splitlines()
+    ran = page.inner_text("#ens-design").removeprefix("Next ensemble: ").strip()
+    assert designs == [f"{ran} (4 runs)"]  # the model the sidebar built, seed included
+    figure = page.locator("#ens-distributions img").first
+    figure.wait_for()
+    pixels = image_of(figure)
+    from sim.analysis.style import CATEGORY_COLOURS
+
+    assert colour_share(pixels, CATEGORY_COLOURS[0]) > 0.001  # one design: the first colour
+    assert page.locator("#ens-map img").count() == 1
+
+
+def test_two_designs_are_compared_side_by_side(page):
+    page.get_by_role("button", name="Keep as design A").click()
+    page.wait_for_function(
+        f"{text_of('#ens-designs')}.trim().split('\\n').length === 1"
+        f" && {text_of('#ens-designs')}.startsWith('A: ')",
+        timeout=120_000,
+    )
+    design_a = page.inner_text("#ens-designs").strip()
+    commitment = float(design_a.split("commitment ")[1][:4])
+    lowered = f"{commitment - 0.20:.2f}"
+    slider = page.locator(".v-input", has_text="Foreign commitment").locator("[role=slider]")
+    slider.focus()
+    for _ in range(4):
+        slider.press("ArrowLeft")
+    page.get_by_role("button", name="Reset").click()
+    page.wait_for_function(
+        f"{text_of('#ens-design')}.includes('commitment {lowered}')", timeout=120_000
+    )
+    page.get_by_role("button", name="Run ensemble").click()
+    page.wait_for_function(f"{text_of('#ens-designs')}.includes('B: ')", timeout=240_000)
+    a, b = page.inner_text("#ens-designs").strip().splitlines()
+    assert a.startswith("A: ") and f"commitment {commitment:.2f}" in a
+    assert b.startswith("B: ") and f"commitment {lowered}" in b
+    from sim.analysis.style import CATEGORY_COLOURS
+
+    page.wait_for_timeout(1000)  # the figure is redrawn after the list of designs
+    pixels = image_of(page.locator("#ens-distributions img").first)
+    for colour in CATEGORY_COLOURS[:2]:  # A and B in the static figures' first two colours
+        assert colour_share(pixels, colour) > 0.001, colour
+    assert page.locator("#ens-map img").count() == 1
+
+
+def server_pid(server) -> int:
+    """The server's own pid: ``malisim viz`` becomes the server (exec)."""
+    return server[1].pid
+
+
+def test_cancel_stops_the_ensemble_and_leaves_no_worker_behind(page, server):
+    page.get_by_role("button", name="Forget design A").click()
+    box = page.get_by_label("Runs")
+    box.fill("60")
+    box.press("Enter")
+    page.get_by_role("button", name="Run ensemble").click()
+    page.wait_for_function(f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})")
+    assert pool_workers(server_pid(server)), "the runs are in worker processes"
+    page.get_by_role("button", name="Cancel").click()
+    page.wait_for_function(
+        f"{text_of('#ens-status')}.startsWith('cancelled after')", timeout=120_000
+    )
+    said = page.inner_text("#ens-status")
+    done = int(said.split("after ")[1].split(" of")[0])
+    assert 1 <= done < 60, said
+    assert pool_workers(server_pid(server)) == [], "the pool ended with the ensemble"
+
+
+def test_the_server_stops_with_its_workers_when_sent_sigterm_mid_ensemble(page, server):
+    pid = server_pid(server)
+    page.get_by_role("button", name="Run ensemble").click()
+    page.wait_for_function(f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})")
+    assert pool_workers(pid)
+    os.kill(pid, signal.SIGTERM)  # the server alone, as a service manager would
+    deadline = time.monotonic() + 60
+    while group_processes(pid):
+        assert time.monotonic() < deadline, f"left behind: {group_processes(pid)}"
+        time.sleep(0.2)
+
+
+# --- without a browser ---------------------------------------------------------------------------
+
+
+def test_a_port_in_use_is_refused_in_one_line_before_any_address_is_printed():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        malisim = Path(sys.executable).with_name("malisim")
+        done = subprocess.run(
+            [str(malisim), "viz", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"error: --port: {port} is already in use on 127.0.0.1; choose another --port"
+    )
+    assert "http://" not in done.stdout + done.stderr
+
+
+def test_the_apps_ensemble_holds_the_runs_of_malisim_run_with_the_same_seed():
+    from pandas.testing import assert_frame_equal
+
+    from sim.app.replicates import EnsembleJob
+    from sim.ensemble import run_ensemble
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "tests" / "scenarios" / "mechanisms.toml")
+    job = EnsembleJob(scenario, runs=3, seed=5, workers=2)
+    job.run()
+    runs, control = job.tables()
+    assert job.state == "done" and control.shape[0] == 3
+    assert_frame_equal(runs, run_ensemble(scenario, runs=3, seed=5).runs, check_exact=True)
+
+
+def test_a_cancelled_job_stops_early_and_its_pool_is_gone():
+    import multiprocessing
+    import threading
+
+    from sim.app.replicates import EnsembleJob
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "tests" / "scenarios" / "mechanisms.toml")
+    job = EnsembleJob(scenario, runs=200, seed=1, workers=2)
+    thread = threading.Thread(target=job.run, kwargs={"progress": lambda n: job.cancel()})
+    thread.start()
+    thread.join(timeout=300)
+    assert not thread.is_alive()
+    assert job.state == "cancelled" and 1 <= job.done < 200
+    assert [p for p in multiprocessing.active_children() if "resource" not in p.name] == []
+
+
+def test_the_ensemble_figures_use_the_static_figures_palette():
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from sim.analysis.style import CATEGORY_COLOURS, actor_colour
+    from sim.app.ensemble import draw_control_shares, draw_distributions
+    from sim.app.single import AppModel
+    from sim.war.control import CONTROL_CLASSES
+
+    model = AppModel("tests/scenarios/mechanisms.toml")
+    runs = pd.DataFrame(
+        {"deaths_civilians": [1.0, 5.0, 9.0], "pop_share_state": 0.5, "lens_western": 0.4}
+    ).assign(
+        regime_popularity_end=0.5, lens_bamako=0.6, withdrew_foreign_wagner=[True, False, False]
+    )
+    fig = draw_distributions({"A: one": runs, "B: other": runs.assign(deaths_civilians=2.0)})
+    legend = [to_hex(p.get_facecolor()) for p in fig.legends[0].get_patches()]
+    assert legend == [to_hex(c) for c in CATEGORY_COLOURS[:2]]
+    control = np.stack([model.control, model.control])
+    fig = draw_control_shares(model, {"A: one": control})
+    keys = [to_hex(p.get_facecolor()) for p in fig.legends[0].get_patches()][: len(CONTROL_CLASSES)]
+    assert keys == [to_hex(actor_colour(c)) for c in CONTROL_CLASSES]

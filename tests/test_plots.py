@@ -103,7 +103,7 @@ def test_distribution_groups_are_the_levels_of_the_swept_parameter(sweep_folder)
     runs = load_results(sweep_folder).runs
     fig = plot_distribution(runs, "deaths_civilians", by=COMMIT)
     hist_ax, violin_ax, ecdf_ax = fig.axes
-    assert legend_texts(hist_ax) == [
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "wagner commitment = 0.1 (n=6)",
         "wagner commitment = 0.9 (n=6)",
     ]
@@ -174,7 +174,8 @@ def test_the_control_map_labels_the_towns_and_shows_their_holders(run_folder):
     runs = load_results(run_folder).runs
     fig = plot_control_map(runs)
     ax = fig.axes[0]
-    labels = {t.get_text().split("\n")[0]: t.get_text() for t in ax.texts}
+    # a town's label is its name and the state's share; a region's is its name alone
+    labels = {t.get_text().split("\n")[0]: t.get_text() for t in ax.texts if "\n" in t.get_text()}
     for town in ("Bamako", "Kidal", "Gao", "Timbuktu", "Menaka", "Mopti"):
         assert town in labels
     share = (runs["holder_kidal"] == "state").mean()
@@ -196,6 +197,112 @@ def test_the_violence_map_counts_every_violent_event(run_folder):
     violent = results.events[results.events["event_type"] != "town_abandoned"]
     assert hexbin.get_array().sum() == pytest.approx(len(violent) / len(results.runs))
     assert "Kidal" in {t.get_text() for t in events_ax.texts}
+
+
+def test_no_town_or_region_name_hides_another_or_a_pie(run_folder):
+    from sim.analysis.labels import overlapping
+
+    fig = plot_control_map(load_results(run_folder).runs)
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    names = [t for t in ax.texts if t.get_visible()]
+    assert overlapping(names) == []
+    pies = [w.get_window_extent(renderer) for w in ax.patches if isinstance(w, Wedge)]
+    for text in names:
+        box = text.get_window_extent(renderer)
+        assert not any(box.overlaps(pie) for pie in pies), f"{text.get_text()!r} covers a pie"
+    # Bamako's pie and name are there (Koulikoro's region name, once under it, moved or left out)
+    assert any(t.get_text().startswith("Bamako\n") for t in names)
+
+
+def test_the_violence_map_names_towns_without_overlaps_and_shows_its_faintest_cells(run_folder):
+    from matplotlib.colors import to_rgb
+
+    from sim.analysis.labels import overlapping
+    from sim.analysis.maps import VIOLENCE_COLOURMAP
+
+    results = load_results(run_folder)
+    fig = plot_violence_map(results.events, len(results.runs))
+    fig.draw_without_rendering()
+    for ax in fig.axes[:2]:
+        assert overlapping(list(ax.texts)) == []
+        assert "Bamako" in {t.get_text() for t in ax.texts}  # the capital is never dropped
+    # the faintest cell (one event in many runs) is a visible tint, not the white ground
+    assert min(to_rgb(VIOLENCE_COLOURMAP(0.0))) < 0.75
+
+
+def test_the_time_series_mark_the_scenarios_turns_with_labels_that_do_not_collide(run_folder):
+    from matplotlib.dates import date2num
+
+    from sim.analysis.labels import overlapping
+    from sim.analysis.timeline import folder_milestones
+
+    results = load_results(run_folder)
+    marks = folder_milestones(run_folder)  # from the folder's scenario.toml
+    assert {m.text for m in marks} == {"offensive: Kidal", "UN (MINUSMA) leaves"}
+    fig = plot_timeseries(results.timeseries, results.runs, milestones=marks)
+    for ax in fig.axes[:3]:
+        verticals = {
+            line.get_xdata()[0] for line in ax.get_lines() if len(set(line.get_xdata())) == 1
+        }
+        assert {date2num(m.date) for m in marks} <= {date2num(x) for x in verticals}
+        assert {t.get_text() for t in ax.texts} <= {m.text for m in marks}
+        assert overlapping(list(ax.texts)) == []
+    assert {t.get_text() for t in fig.axes[2].texts} == {m.text for m in marks}
+
+
+def test_a_long_arc_is_marked_with_its_coups_arrivals_departures_and_offensives():
+    from sim.analysis.timeline import milestones
+    from sim.scenario import load_scenario
+
+    marks = milestones(load_scenario(ROOT / "scenarios" / "history_2012_2025.toml"))
+    texts = [m.text for m in marks]
+    assert [str(m.date) for m in marks if m.kind == "coup"] == [
+        "2012-03-22",
+        "2020-08-18",
+        "2021-05-24",
+    ]
+    for turn in ("France arrives", "France leaves", "Wagner arrives", "offensive: Kidal"):
+        assert turn in texts, turn
+    assert [m.date for m in marks] == sorted(m.date for m in marks)
+
+
+def test_groups_of_a_string_parameter_get_a_categorical_palette_and_numbers_an_ordered_one(
+    run_folder,
+):
+    from matplotlib.colors import to_hex
+
+    from sim.analysis.style import CATEGORY_COLOURS, level_colours
+
+    runs = load_results(run_folder).runs.copy()
+    runs["relations.separatists_jihadists"] = ["allied", "hostile", "truce"] * (len(runs) // 3)
+    runs["factions.state.morale"] = [0.4, 0.5, 0.6] * (len(runs) // 3)
+
+    def violin_colours(by):
+        fig = plot_distribution(runs, "deaths_civilians", by=by)
+        bodies = [c for c in fig.axes[1].collections if isinstance(c, PolyCollection)]
+        return [to_hex(b.get_facecolor()[0], keep_alpha=False) for b in bodies]
+
+    assert violin_colours("relations.separatists_jihadists") == [
+        to_hex(c).lower() for c in CATEGORY_COLOURS[:3]
+    ]
+    assert violin_colours("factions.state.morale") == [to_hex(c) for c in level_colours(3)]
+
+
+def test_no_legend_covers_a_bar(sweep_folder):
+    results = load_results(sweep_folder)
+    for fig in (
+        plot_distribution(results.runs, "patron_withdraws", by=RISK),
+        plot_distribution(results.runs, "deaths_civilians", by=RISK),
+    ):
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        legends = [ax.get_legend() for ax in fig.axes] + fig.legends
+        for legend in filter(None, legends):
+            box = legend.get_window_extent(renderer)
+            for bar in (p for ax in fig.axes for p in ax.patches):
+                assert not box.overlaps(bar.get_window_extent(renderer)), fig.get_suptitle()
 
 
 def test_each_run_is_one_point_in_each_lens_plane(run_folder):

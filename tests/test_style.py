@@ -63,7 +63,7 @@ def test_the_control_layer_is_a_paler_version_of_each_side_s_hue():
 
 
 def test_the_figures_and_the_web_app_draw_each_actor_in_the_same_colour():
-    from sim.app import chart_panels
+    from sim.app.single import chart_panels
 
     actors = ["state", "separatists", "jihadists", "wagner", "africa_corps", "france", "un"]
     weeks = pd.date_range("2024-01-07", periods=4, freq="W")

@@ -188,10 +188,12 @@ def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate
     runs, events, timeseries = reference.runs, reference.events, reference.timeseries
     assert len(runs) == RUNS
     assert runs["run_id"].tolist() == list(range(RUNS))
-    assert (runs["run_id"] == runs["point"] * 4 + runs["replicate"]).all()
+    # replicate-major (docs/SWEEPS.md), so that more replicates append runs
+    assert (runs["run_id"] == runs["replicate"] * 4 + runs["point"]).all()
     # SeedSequence([sweep seed, point, replicate]) (docs/SWEEPS.md), pinned by value.
-    assert runs["seed"].tolist()[:4] == [1926383459, 3350277387, 4151502722, 368040416]
-    assert runs["seed"].tolist() == [sweep_run_seed(11, p, r) for p in range(4) for r in range(4)]
+    seeds = runs.set_index(["point", "replicate"])["seed"]
+    assert [seeds[(0, r)] for r in range(4)] == [1926383459, 3350277387, 4151502722, 368040416]
+    assert runs["seed"].tolist() == [sweep_run_seed(11, p, r) for r in range(4) for p in range(4)]
     grid = runs.groupby("point")[["foreign.wagner.commitment", "foreign.wagner.risk_tolerance"]]
     assert grid.nunique().eq(1).all().all()  # one parameter set per point
     assert sorted(map(tuple, grid.first().to_numpy())) == [
@@ -361,7 +363,7 @@ def test_a_changed_sweep_file_is_refused_and_a_reworded_one_resumes(workdir, ref
     before = sorted(p.name for p in (out / "runs.parquet").iterdir())
 
     changed = workdir / "changed.toml"
-    changed.write_text(SWEEP.replace("replicates = 4", "replicates = 5"), encoding="utf-8")
+    changed.write_text(SWEEP.replace("seed = 11", "seed = 12"), encoding="utf-8")
     result = run_cli(sweep_cmd(changed, out))
     assert result.returncode == 2
     assert f"{changed}: sweep: changed since {out} was started" in " ".join(result.stderr.split())
@@ -378,6 +380,56 @@ def test_a_changed_sweep_file_is_refused_and_a_reworded_one_resumes(workdir, ref
     assert result.returncode == 0, result.stderr
     assert "ran 0" in result.stdout
     assert_same_tables(out, reference)
+
+
+# --- more replicates -------------------------------------------------------------------------
+
+
+def test_a_finished_sweep_extended_with_more_replicates_equals_the_larger_sweep_from_scratch(
+    workdir, reference
+):
+    out = workdir / "extended"
+    small = workdir / "two_replicates.toml"
+    small.write_text(SWEEP.replace("replicates = 4", "replicates = 2"), encoding="utf-8")
+    assert run_cli(sweep_cmd(small, out)).returncode == 0
+    first = snapshot(out / "runs.parquet")
+
+    # by editing the file...
+    small.write_text(SWEEP.replace("replicates = 4", "replicates = 3"), encoding="utf-8")
+    result = run_cli(sweep_cmd(small, out))
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "extended from 2 to 3 replicates: 8 were done" in said and "ran 4" in said
+    # ...or on the command line; runs already done are neither rerun nor renumbered
+    result = run_cli(sweep_cmd(small, out, "--replicates", "4"))
+    assert result.returncode == 0, result.stderr
+    assert "extended from 3 to 4 replicates: 12 were done" in " ".join(result.stdout.split())
+    assert all(snapshot(out / "runs.parquet")[name] == data for name, data in first.items())
+    assert_same_tables(out, reference)
+    record = json.loads((out / "sweep.json").read_text())
+    assert record["replicates"] == 4 and record["runs"] == RUNS
+    assert json.loads((out / "manifest.json").read_text())["runs"] == RUNS
+
+
+def test_fewer_replicates_than_a_folder_holds_are_refused(workdir, reference):
+    out = workdir / "cut"
+    shutil.copytree(workdir / "reference", out)
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out, "--replicates", "2"))
+    assert result.returncode == 2
+    assert "sweep.replicates:" in result.stderr and "already holds 4 replicates" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert_same_tables(out, reference)
+
+
+def test_a_folder_numbered_point_major_is_refused_not_extended(workdir):
+    out = workdir / "old_numbering"
+    shutil.copytree(workdir / "reference", out)
+    record = json.loads((out / "sweep.json").read_text())
+    record["run_id"] = "point * replicates + replicate"
+    (out / "sweep.json").write_text(json.dumps(record))
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out, "--replicates", "5"))
+    assert result.returncode == 2
+    assert "numbers its runs 'point * replicates + replicate'" in " ".join(result.stderr.split())
 
 
 # --- one writer a folder ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ GROUPS = (
     ("validate", ("sim.validate",), "validate/: the record's criteria"),
     ("calibrate", ("sim.calibrate",), "calibrate/: ABC-SMC on sweeps"),
     ("cli", ("sim.cli",), "cli/: the malisim command"),
-    ("app", ("sim.app",), "app.py: the web app"),
+    ("app", ("sim.app",), "app/: the web app"),
 )
 CORE = ("model", "agents", "war", "formulas", "geography", "tables")
 

@@ -43,9 +43,10 @@ from sim.analysis.style import (
     POPULARITY_COLOUR,
     actor_colour,
     actor_label,
-    level_colours,
+    group_colours,
     title_figure,
 )
+from sim.analysis.timeline import Milestone, folder_milestones, mark_milestones
 from sim.tables import Results
 from sim.war.control import CONTROL_CLASSES
 
@@ -63,6 +64,13 @@ def _groups(runs: pd.DataFrame, by: str | None) -> list[tuple[str, pd.Index]]:
     return out
 
 
+def _group_colours(runs: pd.DataFrame, by: str | None, n: int) -> list:
+    """The groups' colours: ordered for a numeric parameter, categorical for a string one."""
+    if by is None:
+        return group_colours([None] * n)
+    return group_colours(sorted(runs[by].dropna().unique()))
+
+
 # --- distributions --------------------------------------------------------------------------------
 def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -> Figure:
     """Histogram with density, violins and ECDF of an outcome, one colour per level of ``by``.
@@ -78,7 +86,7 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
     """
     values = outcome_values(runs, outcome)
     groups = _groups(runs, by)
-    colours = level_colours(len(groups))
+    colours = _group_colours(runs, by, len(groups))
     label = outcome_label(outcome)
     if is_binary(runs, outcome):
         fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
@@ -96,7 +104,8 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of runs (95% interval)")
         ax.set_xlabel(parameter_label(by) if by else "")
-        ax.legend(fontsize=8, loc="upper left")
+        # beside the axes, never over a bar (a share of 100% fills the panel's height)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
         title_figure(fig, f"How often {label}", n_runs=len(runs))
         return fig
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained")
@@ -145,7 +154,9 @@ def plot_distribution(runs: pd.DataFrame, outcome: str, by: str | None = None) -
     ecdf_ax.set_ylabel("share of runs at or below")
     ecdf_ax.set_ylim(0, 1.02)
     ecdf_ax.set_title("ECDF")
-    hist_ax.legend(fontsize=8)
+    # one legend under the three panels: inside the histogram it covers bars
+    handles, names = hist_ax.get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5), fontsize=8)
     title_figure(fig, f"Distribution of {label}", n_runs=len(runs))
     return fig
 
@@ -208,6 +219,10 @@ def plot_heatmap(runs: pd.DataFrame, x: str, y: str, outcome: str) -> Figure:
 
 
 # --- time series ----------------------------------------------------------------------------------
+LONG_SERIES_YEARS = 3
+"""A time series longer than this many years is drawn with its three panels stacked."""
+
+
 def _envelope(ts: pd.DataFrame, column: str) -> pd.DataFrame:
     """Median and 5% / 95% quantiles of a column per date across runs."""
     grouped = ts.groupby("date")[column]
@@ -217,21 +232,28 @@ def _envelope(ts: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def plot_timeseries(
-    timeseries: pd.DataFrame, runs: pd.DataFrame | None = None, by: str | None = None
+    timeseries: pd.DataFrame,
+    runs: pd.DataFrame | None = None,
+    by: str | None = None,
+    milestones: list[Milestone] | None = None,
 ) -> Figure:
     """Median lines and 5-95% bands of control shares, cumulative deaths and regime popularity.
 
     Without ``by`` the panels are one per measure, coloured by faction. With ``by`` (a parameter
     of ``runs``) each group of runs gets its own colour and the panels show the state's share
-    of the population, all deaths in the week, and popularity.
+    of the population, all deaths in the week, and popularity. ``milestones`` (coups,
+    arrivals, departures, offensives: ``sim.analysis.timeline``) are marked on every panel.
     """
     if by is not None and (runs is None or by not in runs.columns):
         raise KeyError(f"--by {by!r}: not a column of runs.parquet")
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), layout="constrained", sharex=True)
+    ts = timeseries.sort_values(["run_id", "date"]).copy()
+    # A series of years reads best full width, its panels stacked (and its marks have room).
+    years = (pd.Timestamp(ts["date"].max()) - pd.Timestamp(ts["date"].min())).days / 365.25
+    rows, cols, size = (3, 1, (15, 11)) if years > LONG_SERIES_YEARS else (1, 3, (15, 4.5))
+    fig, axes = plt.subplots(rows, cols, figsize=size, layout="constrained", sharex=True)
     share_ax, death_ax, pop_ax = axes
     # Weekly deaths are spiky (one ambush can dominate a week), so envelopes of them are
     # unreadable; cumulative deaths since the start give monotone, comparable bands.
-    ts = timeseries.sort_values(["run_id", "date"]).copy()
     death_cols = [c for c in ts.columns if c.startswith("deaths_")]
     ts[death_cols] = ts.groupby("run_id")[death_cols].cumsum()
     ts["deaths_all"] = ts[death_cols].sum(axis=1)
@@ -263,7 +285,7 @@ def plot_timeseries(
         lookup = runs.set_index("run_id")[by]
         ts[by] = ts["run_id"].map(lookup)
         levels = sorted(ts[by].dropna().unique())
-        for level, col in zip(levels, level_colours(len(levels)), strict=True):
+        for level, col in zip(levels, group_colours(levels), strict=True):
             sub = ts[ts[by] == level]
             name = (
                 f"{parameter_label(by)} = {level:.3g}" if isinstance(level, float) else str(level)
@@ -279,9 +301,10 @@ def plot_timeseries(
     death_ax.set_ylabel("cumulative deaths (people)")
     pop_ax.set_ylabel("popularity (0-1)")
     pop_ax.set_ylim(0, 1)
-    for ax in axes:
+    for ax in axes if rows == 1 else axes[-1:]:
         ax.set_xlabel("date (week ending)")
-        ax.tick_params(axis="x", rotation=30)
+        ax.tick_params(axis="x", rotation=30 if rows == 1 else 0)
+    for ax in axes:
         ax.grid(alpha=0.3)
     share_ax.legend(fontsize=8, loc="best")
     death_ax.legend(fontsize=8, loc="upper left")
@@ -292,6 +315,8 @@ def plot_timeseries(
         fontsize=12,
         fontweight="bold",
     )
+    if milestones:
+        mark_milestones(axes, milestones, ts["date"].min(), ts["date"].max())
     return fig
 
 
@@ -318,7 +343,7 @@ def plot_lenses(runs: pd.DataFrame, by: str | None = None) -> Figure:
         ]
         groups = [g for g in groups if len(g[1])] or [("all runs", runs.index)]
     colours = (
-        level_colours(len(groups))
+        _group_colours(runs, by, len(groups))
         if by is not None
         else [
             actor_colour("state") if "stayed" in g[0] else actor_colour("jihadists") for g in groups
@@ -415,7 +440,8 @@ def make_figures(
         for name in outcomes or default:
             save(plot_heatmap(runs, x, y, name), f"heatmap_{name}")
     if "timeseries" in kinds:
-        save(plot_timeseries(results.timeseries, runs, by=by), "timeseries")
+        marks = folder_milestones(results.folder)
+        save(plot_timeseries(results.timeseries, runs, by=by, milestones=marks), "timeseries")
     if "map" in kinds:
         save(plot_control_map(runs), "map_control")
         save(plot_violence_map(results.events, len(runs)), "map_violence")

@@ -13,10 +13,13 @@ import json
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
+from matplotlib import colormaps, patheffects
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon, Wedge
+from matplotlib.transforms import Bbox
 
+from sim.analysis.labels import Label, place_labels, point_boxes
 from sim.analysis.style import (
     COUNTRY_EDGE,
     REGION_EDGE,
@@ -53,36 +56,49 @@ def _rings(geometry) -> list[np.ndarray]:
     return [np.asarray(geometry)]
 
 
-def _draw_mali(ax, label_regions: bool = True) -> None:
-    """Mali's outline and regions (named, unless ``label_regions`` is False) in degrees."""
+REGION_LABEL_SIDES = tuple(
+    (dx, dy, "center", "center") for dx, dy in ((0, 0), (0, -12), (0, 12), (-30, 0), (30, 0))
+)
+"""A region's name sits on its centre, or a little below, above, left or right of it if a
+town is there; with no room, it is left out."""
+
+
+def _draw_mali(ax) -> list[Label]:
+    """Draw Mali's outline and regions (in degrees); return the regions' name labels.
+
+    The names are placed later (``place_labels``), after the towns, so that a town's pie or
+    name is never hidden by its region's name (Koulikoro under Bamako).
+    """
     data = _regions_data()
     for ring in _rings(data["outline"]):
         ax.add_patch(Polygon(ring, closed=True, fill=False, lw=1.6, ec=COUNTRY_EDGE, zorder=3))
+    names = []
     for name, geom in data["regions"].items():
         rings = _rings(geom)
         for ring in rings:
             ax.add_patch(Polygon(ring, closed=True, fill=False, lw=0.6, ec=REGION_EDGE, zorder=2))
-        if label_regions:
-            biggest = max(rings, key=len)
-            cx, cy = biggest[:, 0].mean(), biggest[:, 1].mean()
-            if name != "bamako":  # the district is too small to label over the city
-                ax.text(
-                    cx,
-                    cy,
+        biggest = max(rings, key=len)
+        if name != "bamako":  # the district is too small to label over the city
+            names.append(
+                Label(
+                    biggest[:, 0].mean(),
+                    biggest[:, 1].mean(),
                     name.title(),
-                    fontsize=8,
-                    color="#555555",
-                    style="italic",
-                    ha="center",
-                    va="center",
-                    zorder=2,
+                    sides=REGION_LABEL_SIDES,
+                    style={"fontsize": 8, "color": "#555555", "style": "italic", "zorder": 2},
                 )
+            )
     ax.set_xlim(BBOX[0], BBOX[1])
     ax.set_ylim(BBOX[2], BBOX[3])
     ax.set_aspect(1 / np.cos(np.radians(17.5)))  # equal distances at Mali's mid-latitude
     ax.set_xlabel("longitude (degrees east)")
     ax.set_ylabel("latitude (degrees north)")
+    return names
 
+
+VIOLENCE_COLOURMAP = ListedColormap(colormaps["magma_r"](np.linspace(0.18, 1.0, 256)))
+"""magma, light to dark, without its palest fifth: a cell with one event in forty runs stays
+visibly orange on the white ground, and the darkest cells stay dark."""
 
 MAP_TOWN_COLUMNS = "holder_"
 """Prefix of the runs table's end-holder columns (``holder_kidal``)."""
@@ -96,9 +112,10 @@ def plot_control_map(runs: pd.DataFrame) -> Figure:
     """
     towns = _towns().set_index("id")
     fig, ax = plt.subplots(figsize=(8.5, 8.5), layout="constrained")
-    _draw_mali(ax)
+    regions = _draw_mali(ax)
     holder_cols = [c for c in runs.columns if c.startswith(MAP_TOWN_COLUMNS)]
     radius = 0.38
+    pies, names = [], []
     for col in holder_cols:
         town = col.removeprefix(MAP_TOWN_COLUMNS)
         if town not in towns.index:
@@ -122,21 +139,48 @@ def plot_control_map(runs: pd.DataFrame) -> Figure:
             )
             ax.add_patch(wedge)
             start += 360 * share
+        pies.append((lon, lat))
         state = float(counts.get("state", 0.0))
-        ax.annotate(
-            f"{towns.loc[town, 'name']}\nstate {state:.0%}",
-            (lon, lat),
-            xytext=(radius * 40, 0),
-            textcoords="offset points",
-            fontsize=8,
-            va="center",
-            zorder=5,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+        gap = radius * 40  # points: clear of the pie
+        names.append(
+            (
+                towns.loc[town, "population"],
+                Label(
+                    lon,
+                    lat,
+                    f"{towns.loc[town, 'name']}\nstate {state:.0%}",
+                    sides=((gap, 0, "left", "center"), (-gap, 0, "right", "center")),
+                    keep=True,  # every pie is named, on its right if it can
+                    style={
+                        "fontsize": 8,
+                        "zorder": 5,
+                        "bbox": {
+                            "boxstyle": "round,pad=0.2",
+                            "fc": "white",
+                            "ec": "none",
+                            "alpha": 0.8,
+                        },
+                    },
+                ),
+            )
         )
+    # the most populous towns are named first: a lesser one moves to the other side
+    names = [label for _, label in sorted(names, key=lambda pair: -pair[0])]
     _share_inset(ax, runs)
     handles = [Patch(color=actor_colour(f), label=actor_label(f)) for f in CONTROL_CLASSES]
     ax.legend(handles=handles, title="holder at the end", loc="lower right", fontsize=8)
     title_figure(fig, "Who holds the key towns at the end: share of runs", n_runs=len(runs))
+    fig.draw_without_rendering()
+    pie_boxes = [
+        Bbox.from_extents(
+            *ax.transData.transform((x - radius, y - radius)),
+            *ax.transData.transform((x + radius, y + radius)),
+        )
+        for x, y in pies
+    ]
+    renderer = fig.canvas.get_renderer()
+    boxes = [a.get_window_extent(renderer) for a in (ax.get_legend(), *ax.child_axes)]
+    place_labels(ax, names + regions, obstacles=pie_boxes + boxes)
     return fig
 
 
@@ -179,8 +223,9 @@ def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
         (axes[0], None, "engagements and attacks per run"),
         (axes[1], "deaths_civilians", "civilians killed per run"),
     )
+    to_name = []
     for ax, weight, name in panels:
-        _draw_mali(ax, label_regions=False)
+        _draw_mali(ax)
         w = None if weight is None else violent[weight].to_numpy(float)
         if w is not None:
             w = w / max(n_runs, 1)
@@ -194,7 +239,7 @@ def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
                 reduce_C_function=np.sum,
                 gridsize=(30, 20),
                 extent=(-12.3, 4.3, 10.1, 25.0),
-                cmap="magma_r",
+                cmap=VIOLENCE_COLOURMAP,
                 mincnt=1,
                 bins="log",
                 zorder=1,
@@ -204,18 +249,9 @@ def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
             bar.set_label(f"{name} (log scale)")
         big = towns[towns["kind"].isin(["capital", "regional_capital"]) | (towns["id"] == "kidal")]
         ax.scatter(big["lon"], big["lat"], s=14, c="white", edgecolors="black", zorder=4)
-        for _, t in big.iterrows():
-            ax.annotate(
-                t["name"],
-                (t["lon"], t["lat"]),
-                xytext=(4, 4),
-                textcoords="offset points",
-                fontsize=8,
-                fontweight="bold",
-                zorder=5,
-                # a white halo: names stay legible over the darkest hexagons
-                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
-            )
+        # the capital and Kidal first, then by population: a lesser name gives way
+        big = big.assign(rank=(big["kind"] != "capital") & (big["id"] != "kidal"))
+        to_name.append((ax, big.sort_values(["rank", "population"], ascending=[True, False])))
         ax.set_title(name)
     by_type = violent["event_type"].value_counts()
     summary = ", ".join(
@@ -226,4 +262,19 @@ def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
         fontsize=11,
         fontweight="bold",
     )
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]  # legible on dark cells
+    for ax, big in to_name:  # once the layout is final
+        place_labels(
+            ax,
+            [
+                Label(
+                    t["lon"],
+                    t["lat"],
+                    t["name"],
+                    style={"fontsize": 8, "fontweight": "bold", "zorder": 5, "path_effects": halo},
+                )
+                for _, t in big.iterrows()
+            ],
+            obstacles=point_boxes(ax, big["lon"], big["lat"], points=5),
+        )
     return fig

@@ -14,16 +14,16 @@ point, and estimates:
 
 The model is stochastic: each design point is run ``replicates`` times (seeds from the sweep
 seed, the point and the replicate alone, as in a sweep) and the indices are computed on the mean
-outcome per point. The seeds' noise then shows as a floor of spurious variance, which is why
-the intervals matter. The estimators are checked against the Ishigami function, whose indices
-are known in closed form (tests/test_sensitivity.py).
+outcome per point. The runs go through the sweep engine (``sim.sweep``) into the analysis's own
+results folder, so a killed analysis resumes and never blocks the file's own sweep. The seeds'
+noise shows as a floor of spurious variance, which is why the intervals matter. The estimators
+are checked against the Ishigami function, whose indices are known in closed form
+(tests/test_sensitivity.py).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,7 @@ class SensitivityResult:
     design: pd.DataFrame
     outcomes: pd.DataFrame
     indices: pd.DataFrame  # long: outcome, parameter, index columns
+    samples: int = 0  # as asked: Sobol' base sample (before rounding) or Morris trajectories
 
 
 def problem_from_sweep(sweep) -> Problem:
@@ -156,99 +157,95 @@ def problem_from_sweep(sweep) -> Problem:
     return Problem(names, bounds, integer)
 
 
-def _point_overrides(problem: Problem, row: np.ndarray) -> dict[str, Any]:
-    return {
-        n: int(v) if integer else float(v)
-        for n, v, integer in zip(problem.names, row, problem.integer, strict=True)
-    }
+SENSITIVITY_DESIGNS = {"sobol": "saltelli", "morris": "morris"}
+"""The design each method draws, as ``sweep.json`` names it."""
 
 
-def run_design(
-    sweep,
-    problem: Problem,
-    x: np.ndarray,
-    outcomes: list[str],
-    workers: int = 1,
-    progress: Callable[[int], None] | None = None,
-) -> pd.DataFrame:
-    """Run ``sweep.replicates`` seeded runs at each design point; the mean outcome per point.
+def sensitivity_sweep(sweep, method: str, samples: int):
+    """Return the sweep a sensitivity analysis runs, named ``<sweep>_<method>_n<samples>``.
 
-    Returns:
-        One row per design point (index ``point``) with one column per outcome.
+    The file's base, parameters, replicates and seed, on SALib's design instead of the file's.
+
+    It is a sweep like any other (``sim.sweep``): it runs into its own folder, resumes where it
+    stopped and never mixes with the file's own sweep.
+
+    Raises:
+        ValueError: a listed parameter that is not numeric.
+        sim.scenario.ScenarioError: a design point that is not a valid scenario.
 
     """
-    from sim.analysis.outcomes import outcome_values
-    from sim.ensemble import run_batch, run_one
-    from sim.scenario import scenario_from_dict
-    from sim.sweep import sweep_run_seed
+    from dataclasses import replace
 
-    reps = sweep.replicates
-    jobs = []
-    for point, row in enumerate(x):
-        scenario = scenario_from_dict(
-            sweep.base_raw,
-            source=f"{sweep.path} (sensitivity point {point})",
-            overrides=_point_overrides(problem, row),
-        )
-        tasks = [
-            (point * reps + r, sweep_run_seed(sweep.settings.seed, point, r)) for r in range(reps)
-        ]
-        jobs.append((scenario, tasks))
-    rows = []
-    if workers <= 1:
-        for scenario, tasks in jobs:
-            rows.append(pd.concat([run_one(scenario, i, s).runs for i, s in tasks]))
-            if progress:
-                progress(1)
-    else:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-        ) as pool:
-            futures = [pool.submit(run_batch, sc.model_dump_json(), t) for sc, t in jobs]
-            for future in futures:  # in order: point i's rows are rows[i]
-                rows.append(pd.concat([t.runs for t in future.result()]))
-                if progress:
-                    progress(1)
-    out = {}
-    for name in outcomes:
-        out[name] = [float(np.nanmean(outcome_values(r, name))) for r in rows]
-    frame = pd.DataFrame(out)
-    frame.index.name = "point"
-    return frame
+    from sim.sweep.file import check_points, definition_hash
+
+    problem = problem_from_sweep(sweep)
+    x = sample(problem, method, samples, sweep.settings.seed)
+    design = pd.DataFrame(
+        {
+            name: x[:, j].astype(int) if integer else x[:, j]
+            for j, (name, integer) in enumerate(zip(problem.names, problem.integer, strict=True))
+        }
+    )
+    design.index.name = "point"
+    settings = sweep.settings.model_copy(
+        update={
+            "name": f"{sweep.name}_{method}_n{samples}",
+            "design": SENSITIVITY_DESIGNS[method],
+            "samples": samples,
+        }
+    )
+    derived = replace(sweep, settings=settings, design=design)
+    check_points(derived)
+    derived.definition_hash = definition_hash(derived)
+    return derived
+
+
+def mean_outcomes(runs: pd.DataFrame, outcomes: list[str], points: int) -> pd.DataFrame:
+    """The mean of each outcome over a design point's replicates (index ``point``)."""
+    from sim.analysis.outcomes import outcome_values
+
+    frame = pd.DataFrame({name: outcome_values(runs, name) for name in outcomes})
+    means = frame.groupby(runs["point"].to_numpy()).mean().reindex(range(points))
+    means.index.name = "point"
+    return means
 
 
 def sensitivity(
-    sweep_path: str | Path,
-    method: str = "sobol",
-    outcomes: list[str] | None = None,
-    samples: int | None = None,
+    sweep,
+    method: str,
+    outcomes: list[str],
+    samples: int,
+    folder: Path,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
 ) -> SensitivityResult:
-    """Run a Sobol' or Morris analysis of the model over a sweep file's parameters.
+    """Run (or resume) a Sobol' or Morris analysis of the model over a sweep file's parameters.
+
+    The design's runs go through the sweep engine into ``folder`` (``runs.parquet/``... as any
+    sweep's, see docs/SWEEPS.md), so a killed analysis resumes where it stopped.
 
     Args:
-        sweep_path: a sweep TOML file (its base scenario, parameters, replicates and seed are
+        sweep: the sweep file, loaded (its base scenario, parameters, replicates and seed are
             used; its own design and sample count are replaced by SALib's).
         method: ``sobol`` or ``morris``.
         outcomes: runs-table columns or named outcomes (``patron_withdraws``...).
         samples: Sobol' base sample (rounded up to a power of two; runs = samples x (D + 2) x
-            replicates) or Morris trajectories (runs = samples x (D + 1) x replicates);
-            default the sweep's ``samples`` or 8.
+            replicates) or Morris trajectories (runs = samples x (D + 1) x replicates).
+        folder: the analysis's results folder.
         workers: local worker processes.
-        progress: called with 1 after each design point.
+        progress: called with the number of runs written after each part.
+        on_start: called with (runs already done, total runs) before running.
 
     """
-    from sim.sweep import load_sweep
+    from sim.sweep import read_sweep, run_sweep
 
-    sweep = load_sweep(sweep_path)
+    design_sweep = sensitivity_sweep(sweep, method, samples)
     problem = problem_from_sweep(sweep)
-    outcomes = list(outcomes or SENSITIVITY_OUTCOMES)
-    n = samples or sweep.settings.samples or 8
-    x = sample(problem, method, n, sweep.settings.seed)
-    design = pd.DataFrame(x, columns=problem.names)
-    design.index.name = "point"
-    values = run_design(sweep, problem, x, outcomes, workers=workers, progress=progress)
+    run_sweep(design_sweep, folder, workers, progress=progress, on_start=on_start)
+    design = design_sweep.design
+    values = mean_outcomes(read_sweep(folder).runs, outcomes, len(design))
+    x = design.to_numpy(dtype=float)
     tables = []
     for name in outcomes:
         y = values[name].to_numpy()
@@ -258,7 +255,31 @@ def sensitivity(
         table.insert(0, "outcome", name)
         tables.append(table)
     indices = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    return SensitivityResult(method, problem, design, values, indices)
+    return SensitivityResult(method, problem, design, values, indices, samples)
+
+
+SOBOL_MIN_SAMPLES = 128
+"""Fewest Sobol' base samples whose indices we call meaningful: Saltelli et al. (2010) use a
+few hundred to a thousand; below this the bootstrap intervals themselves are unreliable."""
+
+SOBOL_MAX_HALF_WIDTH = 0.1
+"""Widest 95% half-width of an index (a share of variance, 0-1) that still ranks parameters."""
+
+
+def sobol_warning(result: SensitivityResult) -> str | None:
+    """Say why Sobol' indices are not yet meaningful (too few samples, wide intervals), or None."""
+    if result.method != "sobol" or result.indices.empty:
+        return None
+    base = 1 << max(1, int(np.ceil(np.log2(max(result.samples, 2)))))
+    widest = float(result.indices[["S1_conf", "ST_conf"]].max().max())
+    if base >= SOBOL_MIN_SAMPLES and widest <= SOBOL_MAX_HALF_WIDTH:
+        return None
+    return (
+        f"the Sobol' indices are not yet meaningful: {base} base samples (at least "
+        f"{SOBOL_MIN_SAMPLES} are needed) and 95% intervals up to ±{widest:.2f} wide on a 0-1 "
+        f"scale; run again with a larger --samples (e.g. {max(SOBOL_MIN_SAMPLES, base * 4)}): "
+        "the runs done so far are not reused, the design changes with its size"
+    )
 
 
 def design_size(n_params: int, method: str, samples: int) -> int:
@@ -324,7 +345,9 @@ def plot_indices(indices: pd.DataFrame, method: str):
         ax.axhline(0, color="black", lw=0.6)
         if method == "sobol":
             ax.set_ylim(min(0, float((sub["S1"] - sub["S1_conf"]).min())) - 0.05, 1.05)
-    axes.flat[0].legend(fontsize=8)
+    # one legend for all panels, under them: inside a panel it would cover bars
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8)
     fig.suptitle(
         f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity: which parameters matter "
         "(bars: 95% intervals)",

@@ -9,11 +9,14 @@ jihadists vermillion, contested grey, civilians black, Wagner reddish purple, th
 (the web app's control layer) is drawn in pale tints of the same hues.
 
 Groups of a swept parameter's levels use the ordered ``cividis`` map, so a darker group is
-always a lower level. This module imports no matplotlib at load time: the outcome catalogue and
+always a lower level; the values of a string parameter, which have no order, take the
+Okabe-Ito colours in turn. This module imports no matplotlib at load time: the outcome catalogue and
 the web app's model code can use it without pulling in pyplot.
 """
 
 from __future__ import annotations
+
+import numbers
 
 from sim.war.control import CONTROL_CLASSES
 
@@ -111,6 +114,32 @@ def level_colours(n: int) -> list:
     from matplotlib import colormaps
 
     return [colormaps[LEVEL_COLOURMAP](v) for v in np.linspace(0.05, 0.9, n)]
+
+
+CATEGORY_COLOURS = (
+    PALETTE["blue"],
+    PALETTE["orange"],
+    PALETTE["bluish_green"],
+    PALETTE["reddish_purple"],
+    PALETTE["sky_blue"],
+    PALETTE["vermillion"],
+    PALETTE["yellow"],
+    PALETTE["black"],
+)
+"""Colours of unordered groups (a string parameter's values): the Okabe-Ito set in its order."""
+
+
+def group_colours(levels: list) -> list:
+    """Colours of groups of runs: ``level_colours`` for numbers, categorical ones otherwise.
+
+    Levels of a numeric parameter are ordered, and a darker colour means a lower level; the
+    values of a string parameter (``relations.separatists_jihadists``: allied, hostile, truce)
+    have no order, and an ordered map would invent one.
+    """
+    numeric = all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in levels)
+    if numeric or any(v is None for v in levels):
+        return level_colours(len(levels))
+    return [CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i in range(len(levels))]
 
 
 def title_figure(fig, text: str, n_runs: int | None = None) -> None:

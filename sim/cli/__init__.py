@@ -136,11 +136,21 @@ def sweep(
     wait: Annotated[
         bool, typer.Option("--wait", help="If another process writes into the folder, wait")
     ] = False,
+    replicates: Annotated[
+        int | None,
+        typer.Option(
+            "--replicates",
+            help="Replicates per point instead of the file's; more than a finished sweep's "
+            "extends it, running only the new runs",
+        ),
+    ] = None,
 ) -> None:
     """Run every design point x replicate of a sweep; re-running resumes where it stopped."""
     from sim.cli.sweep import sweep_command
 
-    sweep_command(sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note)
+    sweep_command(
+        sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note, replicates
+    )
 
 
 @app.command()
@@ -265,15 +275,25 @@ def sensitivity(
     ] = None,
     samples: Annotated[
         int | None,
-        typer.Option("--samples", help="Sobol base sample or Morris trajectories (default 8)"),
+        typer.Option(
+            "--samples",
+            help="Sobol': base sample N, rounded up to a power of two, N x (parameters + 2) "
+            "points; Morris: N trajectories, N x (parameters + 1) points; each point runs the "
+            "file's replicates. Default: the sweep file's samples, else 8",
+        ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder (default results/<sweep name>/sensitivity/)"),
+        typer.Option(
+            "--out", help="Results folder (default results/<sweep name>_<method>_n<samples>/)"
+        ),
     ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask before a large analysis on a terminal")
+    ] = False,
 ) -> None:
-    """Sobol or Morris indices (SALib) of outcomes over a sweep's parameter ranges."""
+    """Sobol' or Morris indices (SALib) of outcomes over a sweep's parameter ranges (resumable)."""
     from sim.analysis.sensitivity import METHODS
     from sim.cli.sensitivity import run_sensitivity_command
 
@@ -287,7 +307,7 @@ def sensitivity(
     if problems:
         fail_input(problems)
     run_sensitivity_command(
-        sweep_file, method, outcome, samples, workers, out_dir, out, fail_input, fail
+        sweep_file, method, outcome, samples, workers, out_dir, out, fail_input, fail, yes
     )
 
 
@@ -319,8 +339,8 @@ def viz(
 ) -> None:
     """Start the web app (Mesa's Solara visualisation) on http://127.0.0.1:PORT/."""
     import os
-    import subprocess
 
+    from sim.cli.console import port_problem
     from sim.scenario import load_scenario
 
     root = Path(__file__).resolve().parents[2]
@@ -328,6 +348,8 @@ def viz(
     problems = []
     if not 0 <= port <= 65535:
         problems.append(f"--port: expected a port number 0-65535, got {port}")
+    else:
+        problems += port_problem(host, port)
     try:
         load_scenario(path)
     except ScenarioError as exc:
@@ -336,14 +358,13 @@ def viz(
         fail_input(problems)
     # The app reads its scenario from the environment: solara imports sim.app by name.
     env = {**os.environ, "MALISIM_SCENARIO": str(path.resolve())}
-    command = [sys.executable, "-m", "solara", "run", "sim.app", "--production", "--no-open"]
+    command = [sys.executable, "-m", "solara", "run", "sim.app.page", "--production", "--no-open"]
     command += ["--host", host, "--port", str(port)]
     err.print(f"malisim app: http://{host}:{port}/ (Ctrl-C stops it)", markup=False)
-    try:
-        code = subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code)
+    sys.stderr.flush()
+    # The server takes this process's place (same pid): a signal to `malisim viz` reaches the
+    # server itself, and nothing is left behind when it stops.
+    os.execve(sys.executable, command, env)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -28,3 +28,25 @@ def count_problems(
     if seed is not None and seed < 0:
         problems.append(f"--seed: expected a whole number >= 0, got {seed}")
     return problems
+
+
+def port_problem(host: str, port: int) -> list[str]:
+    """An input problem if ``port`` on ``host`` is taken (or ``host`` is not this machine's)."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return [f"--host: {host!r} is not an address of this machine"]
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # as the server will bind: a port in TIME_WAIT is free, one with a listener is not
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return [f"--port: {port} is already in use on {host}; choose another --port"]
+            return [f"--host: cannot listen on {host}:{port} ({exc.strerror})"]
+    return []

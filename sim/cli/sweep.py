@@ -31,21 +31,27 @@ def sweep_command(
     fail: Callable[[str], None],
     wait: bool = False,
     note: Callable[[str], None] | None = None,
+    replicates: int | None = None,
 ) -> SweepReport | None:
     """``malisim sweep``: validate, run or resume with a progress bar, report where results are.
 
     Input problems (the file, ``--workers``, ``--scheduler``, a folder holding another sweep)
     go to ``fail_input`` (exit 2, nothing written); anything else, a folder another process is
     writing into among them, to ``fail`` (exit 1). With ``wait``, a busy folder is waited for,
-    and ``note`` is told who holds it.
+    and ``note`` is told who holds it. ``replicates`` replaces the file's (more than a finished
+    sweep's extends it).
     """
     from rich.progress import Progress
 
     problems: list[str] = count_problems(workers=workers)
+    if replicates is not None and replicates < 1:
+        problems.append(f"--replicates: expected a whole number >= 1, got {replicates}")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         problems.append(f"--scheduler: expected tcp://HOST:PORT, got {scheduler!r}")
     try:
-        sweep = load_sweep(sweep_file)
+        sweep = load_sweep(
+            sweep_file, replicates if replicates is None or replicates >= 1 else None
+        )
     except ScenarioError as exc:
         problems += exc.problems
     if problems:
@@ -96,6 +102,11 @@ def sweep_command(
         return None
     rate = report.ran / report.seconds if report.seconds > 0 else float("nan")
     resumed = f" (resumed: {report.already} were done)" if report.resumed else ""
+    if report.extended_from is not None:
+        resumed = (
+            f" (extended from {report.extended_from} to {sweep.replicates} replicates: "
+            f"{report.already} were done)"
+        )
     console.print(
         f"{sweep.name}: {report.total} runs ({sweep.points} points x {sweep.replicates} "
         f"replicates){resumed}; ran {report.ran} in {report.seconds:.1f} s {where}"

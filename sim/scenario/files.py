@@ -177,7 +177,8 @@ def read_scenario_data(path: str | Path, _depth: int = 0) -> dict[str, Any]:
 
     A scenario may start from another (``base = "../north_2024.toml"``, relative to the file):
     its tables are merged key by key over the base's, and its ``[[events]]`` are added to the
-    base's. Counterfactuals stay in step with the scenario they vary.
+    base's. ``without = ["wagner"]`` takes a foreign force of the base out (``drop_force``).
+    Counterfactuals stay in step with the scenario they vary.
 
     Raises:
         ScenarioError: if this file or a base cannot be read, or bases nest too deep.
@@ -198,11 +199,39 @@ def read_scenario_data(path: str | Path, _depth: int = 0) -> dict[str, Any]:
         merged = read_scenario_data(base_path, _depth + 1)
     except ScenarioError as exc:
         raise ScenarioError([f"{path}: scenario.base: {line}" for line in exc.problems]) from None
+    without = settings.pop("without", [])
+    if not isinstance(without, list) or not all(isinstance(f, str) for f in without):
+        raise ScenarioError([f"{path}: scenario.without: expected a list of foreign force ids"])
+    for force in without:
+        if force not in merged.get("foreign", {}):
+            known = ", ".join(merged.get("foreign", {})) or "none"
+            problem = f"{force!r} is not a foreign force of the base ({known})"
+            raise ScenarioError([f"{path}: scenario.without: {problem}"])
+        drop_force(merged, force)
     events = merged.get("events", []) + data.pop("events", [])
     _merge_into(merged, data)
     if events:
         merged["events"] = events
     return merged
+
+
+def drop_force(data: dict[str, Any], force: str) -> None:
+    """Remove a foreign force from a raw scenario: its table, its events, its place as an ally.
+
+    A counterfactual without a force (``without = ["wagner"]``) is its base with everything
+    that names the force taken out: its arrival and departure events, the ``set`` events on its
+    parameters, and its name in an offensive's allies (the offensive itself stays).
+    """
+    data["foreign"].pop(force)
+    prefix = f"foreign.{force}."
+    kept = []
+    for event in data.get("events", []):
+        if event.get("actor") == force or str(event.get("parameter", "")).startswith(prefix):
+            continue
+        if force in event.get("allies", []):
+            event = {**event, "allies": [a for a in event["allies"] if a != force]}
+        kept.append(event)
+    data["events"] = kept
 
 
 def _merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:

@@ -169,6 +169,8 @@ class SweepReport:
     ran: int
     seconds: float
     resumed: bool
+    extended_from: int | None = None
+    """Replicates per point before this session extended the sweep (None: not extended)."""
 
 
 def run_sweep(
@@ -185,7 +187,8 @@ def run_sweep(
 
     Args:
         sweep: a validated sweep.
-        folder: the results folder (created, or resumed if it holds this sweep).
+        folder: the results folder (created, or resumed if it holds this sweep, or extended
+            if it holds this sweep with fewer replicates).
         workers: local processes (ignored with a scheduler).
         scheduler: a Dask scheduler address, ``tcp://HOST:PORT``.
         progress: called with the number of runs written after each part.
@@ -201,7 +204,8 @@ def run_sweep(
     """
     check_folder(sweep, folder)  # refuse another sweep's folder before writing the lock into it
     with hold_folder(folder, wait=wait, on_wait=on_wait):
-        resumed = prepare_folder(sweep, folder)
+        had = prepare_folder(sweep, folder)
+        resumed = had is not None
         done = finished_runs(folder)
         if on_start:
             on_start(len(done), sweep.total_runs)
@@ -227,7 +231,8 @@ def run_sweep(
                     resumed=resumed,
                 ),
             )
-    return SweepReport(folder, sweep.total_runs, len(done), ran, seconds, resumed)
+    extended = had if had is not None and had < sweep.replicates else None
+    return SweepReport(folder, sweep.total_runs, len(done), ran, seconds, resumed, extended)
 
 
 def _run_remaining(

@@ -36,6 +36,11 @@ MAX_POINTS = 100_000
 MAX_REPORTED = 12
 """Design-point problems listed before the rest are counted."""
 
+RUN_ID_RULE = "replicate * points + point"
+"""How run ids number a sweep's runs (recorded in ``sweep.json``). Replicate-major, so that
+more replicates extend a finished sweep without renumbering it; a folder numbered otherwise
+(``point * replicates + replicate``, before this rule) cannot be extended."""
+
 REFERENCE = "docs/SWEEPS.md"
 """Where a sweep file's fields are listed (named when a field is unknown)."""
 
@@ -112,8 +117,12 @@ class Sweep:
         return self.points * self.replicates
 
     def run_id(self, point: int, replicate: int) -> int:
-        """Return the run id of a (point, replicate) pair, unique across the sweep."""
-        return point * self.replicates + replicate
+        """Return the run id of a (point, replicate) pair, unique across the sweep.
+
+        Replicate-major (:data:`RUN_ID_RULE`): more replicates add runs after the existing
+        ones, so an extended sweep keeps every finished run's id (and seed) as it was.
+        """
+        return replicate * self.points + point
 
     def run_seed(self, point: int, replicate: int) -> int:
         """Return the seed of a run, from the sweep seed, the point and the replicate alone."""
@@ -137,8 +146,13 @@ def _python_scalar(value: Any) -> Any:
     return value
 
 
-def load_sweep(path: str | Path) -> Sweep:
+def load_sweep(path: str | Path, replicates: int | None = None) -> Sweep:
     """Read and validate a sweep file, its base scenario and every design point.
+
+    Args:
+        path: the sweep file.
+        replicates: seeded runs per design point instead of the file's ``replicates``
+            (``malisim sweep FILE --replicates N``: extend a finished sweep).
 
     Raises:
         ScenarioError: one ``FILE: field: message`` line per problem.
@@ -160,6 +174,8 @@ def load_sweep(path: str | Path) -> Sweep:
     if problems:
         raise ScenarioError([f"{path}: {where}: {msg}" for where, msg in problems])
     settings = parsed.sweep
+    if replicates is not None:
+        settings = settings.model_copy(update={"replicates": replicates})
     base_path = Path(settings.base)
     if not base_path.is_absolute():
         base_path = path.parent / base_path
@@ -323,11 +339,14 @@ def check_points(sweep: Sweep) -> None:
 def definition_hash(sweep: Sweep) -> str:
     """sha256 of everything that determines a sweep's results.
 
-    The ``[sweep]`` table (its title and description aside), the parameters and the resolved
-    base scenario. Comments, layout and the base file's path do not count; a changed design,
-    seed, replicate count, parameter or base scenario does.
+    The ``[sweep]`` table (its title, description and replicates aside), the parameters, the
+    design's points and the resolved base scenario. Comments, layout, the base file's path and
+    the number of replicates do not count (more replicates extend a sweep: the runs already
+    done stay valid); a changed design, seed, parameter or base scenario does.
     """
-    settings = sweep.settings.model_dump(mode="json", exclude={"title", "description", "base"})
+    settings = sweep.settings.model_dump(
+        mode="json", exclude={"title", "description", "base", "replicates"}
+    )
     payload = {
         "sweep": settings,
         "parameters": {
@@ -335,6 +354,9 @@ def definition_hash(sweep: Sweep) -> str:
             for k, v in sweep.parameters.items()
         },
         "base": sweep.base.model_dump(mode="json"),
+        # the points themselves: a design drawn by another engine (a sensitivity analysis's
+        # SALib sample) with the same settings is another sweep
+        "design": sweep.design.to_csv(),
     }
     text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from sim import __version__ as MODEL_VERSION
 from sim.io import atomic_write_parquet, atomic_write_text
 from sim.scenario import to_toml
-from sim.sweep.file import Sweep
+from sim.sweep.file import RUN_ID_RULE, Sweep
 from sim.tables import TABLES, Results
 
 Batch = tuple[pa.Table, pa.Table | None, pa.Table | None]
@@ -156,11 +156,16 @@ def saved_runs(folder: Path) -> int:
     return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
 
 
-def check_folder(sweep: Sweep, folder: Path) -> bool:
-    """Check, writing nothing, that ``folder`` is new or holds this same sweep; True if it does.
+def check_folder(sweep: Sweep, folder: Path) -> int | None:
+    """Check, writing nothing, that ``folder`` is new or holds this same sweep.
+
+    Returns:
+        The replicates per point the folder was started (or last extended) with, or None for
+        a new folder. Fewer than ``sweep.replicates`` means the sweep is being extended.
 
     Raises:
-        SweepFolderError: the folder holds a different sweep definition, or other files.
+        SweepFolderError: the folder holds a different sweep definition, more replicates than
+            asked for, runs numbered another way, or other files.
 
     """
     record = folder / "sweep.json"
@@ -173,31 +178,58 @@ def check_folder(sweep: Sweep, folder: Path) -> bool:
                 f"{MODEL_VERSION} (CHANGELOG.md says what changed); one table never mixes two "
                 "models: use another --out, or delete the folder to start again"
             )
+        if old.get("run_id") != RUN_ID_RULE:
+            raise SweepFolderError(
+                f"{folder}: --out: numbers its runs {old.get('run_id')!r}, not "
+                f"{RUN_ID_RULE!r} as this version does; it cannot be resumed or extended: "
+                "use another --out, or delete the folder to start again"
+            )
         if old.get("definition_sha256") != sweep.definition_hash:
             raise SweepFolderError(
                 f"{sweep.path}: sweep: changed since {folder} was started (definition sha256 "
                 f"{sweep.definition_hash[:12]}, the folder's is "
                 f"{str(old.get('definition_sha256'))[:12]}); results of two different sweeps "
-                "are never mixed: use another --out, or delete the folder to start again"
+                "are never mixed (only replicates may grow): use another --out, or delete the "
+                "folder to start again"
             )
-        return True
+        had = int(old["replicates"])
+        if sweep.replicates < had:
+            raise SweepFolderError(
+                f"{sweep.path}: sweep.replicates: {folder} already holds {had} replicates per "
+                f"point and {sweep.replicates} were asked for; a sweep is extended, never cut: "
+                f"ask for {had} or more, or use another --out"
+            )
+        return had
     if folder.exists() and any(not p.name.startswith(".") for p in folder.iterdir()):
         raise SweepFolderError(
             f"{folder}: --out: the folder exists and is not a sweep's (no sweep.json); "
             "choose another --out"
         )
-    return False
+    return None
 
 
-def prepare_folder(sweep: Sweep, folder: Path) -> bool:
-    """Create the sweep folder, or check that it holds this same sweep; True when resuming.
+def prepare_folder(sweep: Sweep, folder: Path) -> int | None:
+    """Create the sweep folder, or check that it holds this same sweep.
+
+    A folder extended to more replicates gets the new count in ``sweep.json`` (and the sweep
+    file as given this time in ``sweep.toml``); its design and finished runs stay as they are.
+
+    Returns:
+        The replicates per point the folder held before (None for a new folder).
 
     Raises:
-        SweepFolderError: the folder holds a different sweep definition, or other files.
+        SweepFolderError: see :func:`check_folder`.
 
     """
-    if check_folder(sweep, folder):
-        return True
+    had = check_folder(sweep, folder)
+    if had is not None:
+        if had < sweep.replicates:
+            info = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+            info["extended"] = [*info.get("extended", []), [had, sweep.replicates]]
+            info.update(replicates=sweep.replicates, runs=sweep.total_runs)
+            atomic_write_text(folder / "sweep.toml", sweep.text)
+            atomic_write_text(folder / "sweep.json", json.dumps(info, indent=2) + "\n")
+        return had
     for label in TABLES:
         (folder / f"{label}.parquet").mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "sweep.toml", sweep.text)
@@ -216,10 +248,10 @@ def prepare_folder(sweep: Sweep, folder: Path) -> bool:
         "replicates": sweep.replicates,
         "runs": sweep.total_runs,
         "seed": sweep.settings.seed,
-        "run_id": "point * replicates + replicate",
+        "run_id": RUN_ID_RULE,
         "run_seed": "SeedSequence([seed, point, replicate]).generate_state(1, uint32)[0]",
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     # sweep.json last: a folder with it is a sweep's folder, whatever else is missing
     atomic_write_text(folder / "sweep.json", json.dumps(info, indent=2) + "\n")
-    return False
+    return None

@@ -1,21 +1,15 @@
-"""The malisim web app: watch the war in Mali day by day, move the patron's sliders, reset.
+"""The app's single run: the model as the page builds it, its map and its charts, the inputs.
 
-Built on Mesa's Solara visualisation (``mesa.visualization.SolaraViz``): the sidebar holds Mesa's
-step / play / pause / reset controls and the model parameters; the main view holds two
-matplotlib panels drawn by this module:
+The sidebar's inputs are scenario overrides: on Reset the page reloads the chosen scenario file
+with ``load_scenario(path, overrides)``, e.g. ``foreign.wagner.commitment=0.3``, so the model in
+the page is exactly the one ``malisim run --set ...`` would run with the same seed. The main
+view's two matplotlib panels:
 
 - the map: who controls each cell (the same rule as the model's weekly control layer, applied to
   today's forces), Mali's outline and regions, towns coloured by holder, units coloured by actor
   and sized by strength, and the violent events of the last fortnight;
 - the charts: strengths, cumulative deaths, population shares under each side's control, the
   regime's popularity, the foreign forces present and the three lens scores, one point a day.
-
-Start it with ``malisim viz [SCENARIO.toml] [--port N]`` (see docs/APP.md), or
-``MALISIM_SCENARIO=scenarios/kidal_2023.toml solara run sim.app``.
-
-The sliders are scenario overrides: on reset the app reloads the chosen scenario file with
-``load_scenario(path, overrides)``, e.g. ``foreign.wagner.commitment=0.3``, so the model in the
-page is exactly the one ``malisim run --set ...`` would run with the same seed.
 """
 
 from __future__ import annotations
@@ -34,7 +28,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from mesa.visualization import Slider, SolaraViz
+from mesa.visualization import Slider
 from mesa.visualization.utils import update_counter
 
 from sim.analysis.style import (
@@ -52,7 +46,7 @@ from sim.war import control, scorecard
 from sim.war.control import CONTROL_CLASSES
 from sim.war.towns import holder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 """The repository root: scenario paths in the app are shown relative to it."""
 
 SCENARIO_ENV = "MALISIM_SCENARIO"
@@ -187,7 +181,10 @@ class AppModel(MaliConflictModel):
             scenario = load_scenario(path, overrides)
         # The seed of run 0 of an ensemble with this seed: Reset gives exactly the run that
         # ``malisim run SCENARIO --runs 1 --seed SEED`` (with the same --set values) gives.
-        super().__init__(scenario, rng=run_seed(int(str(seed).strip() or 1), 0))
+        # The seed typed in the page: the ensemble's seed, whose run 0 this model is (Mesa's
+        # Model keeps its own ``seed``: the run's).
+        self.ensemble_seed = int(str(seed).strip() or 1)
+        super().__init__(scenario, rng=run_seed(self.ensemble_seed, 0))
         self.scenario_file = display_path(path)
         self.patron_ids = patrons(self.config)
         self.history: list[dict[str, Any]] = []
@@ -244,7 +241,7 @@ class AppModel(MaliConflictModel):
 
 
 @cache
-def _boundaries() -> tuple[list[np.ndarray], list[np.ndarray]]:
+def boundaries() -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Mali's outline and the regional boundaries (lon, lat rings) from sim/data/regions.json."""
     data = json.loads(resources.files("sim.data").joinpath("regions.json").read_text())
     outline = [np.asarray(ring) for ring in data["outline"]]
@@ -278,7 +275,7 @@ def draw_map(model: MaliConflictModel, control: np.ndarray | None = None) -> Fig
         vmax=3.5,
         interpolation="nearest",
     )
-    outline, regions = _boundaries()
+    outline, regions = boundaries()
     ax.add_collection(LineCollection(regions, colors=REGION_EDGE, linewidths=0.5))
     ax.add_collection(LineCollection(outline, colors=COUNTRY_EDGE, linewidths=1.2))
 
@@ -560,21 +557,3 @@ def initial_model(params: dict[str, Any]) -> AppModel:
     """Build a model from the inputs' default values."""
     kwargs = {k: (v.value if isinstance(v, Slider) else v["value"]) for k, v in params.items()}
     return AppModel(**kwargs)
-
-
-@solara.component
-def Page() -> None:
-    """Render the app: one model per browser session, built from the launch scenario."""
-    launch = solara.use_memo(launch_scenario, [])
-    params = solara.use_memo(lambda: model_params(launch), [launch])
-    model = solara.use_memo(lambda: initial_model(params), [params])
-    SolaraViz(
-        model,
-        components=[MapView, ChartsView],
-        model_params=params,
-        name="malisim: the war in Mali",
-        play_interval=150,
-    )
-
-
-__all__ = ["AppModel", "Page", "draw_charts", "draw_map", "model_params"]
