@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from small_scenario import SMALL_TOML
 
 from sim import load_scenario, run_ensemble
 from sim.analysis.outcomes import (
@@ -14,7 +15,6 @@ from sim.analysis.outcomes import (
     outcome_label,
     outcome_values,
 )
-from small_scenario import SMALL_TOML
 
 
 @pytest.fixture(scope="module")

@@ -295,6 +295,7 @@ def outcome_values(runs: pd.DataFrame, name: str) -> pd.Series:
         KeyError: the name is no outcome of these runs (the message suggests the closest).
 
     """
+    _check_known_at_date(runs, name)
     if name in BINARY_OUTCOMES:
         return BINARY_OUTCOMES[name].compute(runs)
     if "=" in name:
@@ -312,6 +313,24 @@ def outcome_values(runs: pd.DataFrame, name: str) -> pd.Series:
             hint = f": use {column}=<holder>, one of {', '.join(HOLDERS)}"
         raise KeyError(f"outcome {name!r} is not a number{hint}")
     return values.astype(float)
+
+
+def _check_known_at_date(runs: pd.DataFrame, name: str) -> None:
+    """Refuse an outcome a runs table at a date (``sim.analysis.at_date``) does not hold."""
+    end_only = runs.attrs.get("end_only", {})
+    if not end_only:
+        return
+    column = name.partition("=")[0]
+    needs = {
+        "state_holds_kidal": ["holder_kidal"],
+        "mass_casualty_defeat": [c for c in end_only if c.startswith("max_engagement_deaths")],
+    }.get(name, [column, canonical_name(column)])
+    for need in needs:
+        if need in end_only:
+            raise KeyError(
+                f"outcome {name!r} is not known at {runs.attrs.get('at')}: {end_only[need]} "
+                "(docs/ANALYSIS.md, outcomes at a date)"
+            )
 
 
 def _category_event(runs: pd.DataFrame, name: str) -> pd.Series:
@@ -382,13 +401,29 @@ def catalogue(
     return rows
 
 
+def outcome_problem(name: str, foreign: list[str], towns: list[str] | None = None) -> str | None:
+    """Why ``name`` is no outcome of a scenario's runs (with the closest names), or None.
+
+    For checking a name before any run exists (``malisim sensitivity``, ``compare``).
+    """
+    names = [row[0] for row in catalogue(foreign, towns)]
+    holders = [n for n in names if n.startswith("holder_")]
+    categories = [f"{n}={h}" for n in holders for h in HOLDERS]
+    if canonical_name(name) in names or name in categories:
+        return None
+    if name in holders:
+        return f"outcome {name!r} is not a number: use {name}=<holder>, one of {', '.join(HOLDERS)}"
+    hint = suggest(name, names + categories)
+    return f"unknown outcome {name!r} (malisim outcomes lists them){hint}"
+
+
 # --- lenses ---------------------------------------------------------------------------------------
 LENSES = ("lens_bamako", "lens_western", "lens_patron")
 LENS_NAMES = {"lens_western": "Western", "lens_bamako": "Bamako", "lens_patron": "patron"}
 LENS_MEANINGS = {
-    "lens_western": "few abuses, jihadists contained in the centre",
-    "lens_bamako": "population and towns held, regime popular",
-    "lens_patron": "stayed, was needed, gained ground, few losses",
+    "lens_western": "few abuses, jihadists contained",
+    "lens_bamako": "people and towns held, regime liked",
+    "lens_patron": "stayed, needed, gained ground, few losses",
 }
 """What each lens rewards, in a few words (the formulas: ``sim.politics``, docs/ODD.md)."""
 SUCCESS = 0.5  # a lens score above one half counts as success by that lens (scores are 0-1)

@@ -80,13 +80,19 @@ def run(
     wait: Annotated[
         bool, typer.Option("--wait", help="If another process writes into the folder, wait")
     ] = False,
+    events: Annotated[
+        str, typer.Option("--events", help="Events table: all, monthly (aggregated) or none")
+    ] = "all",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace another scenario's or model's results")
+    ] = False,
 ) -> None:
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
-    from sim.cli.console import count_problems
-    from sim.cli.run import run_command
+    from sim.cli.console import count_problems, events_problems
+    from sim.cli.run import folder_problem, run_command
     from sim.lock import FolderBusy
 
-    problems = count_problems(runs=runs, workers=workers, seed=seed)
+    problems = count_problems(runs=runs, workers=workers, seed=seed) + events_problems(events)
     try:
         from sim.scenario import load_scenario
 
@@ -95,6 +101,10 @@ def run(
         problems += exc.problems
     if problems:
         fail_input(problems)
+    folder = out_dir if out_dir is not None else Path("results") / loaded.name
+    taken = None if force else folder_problem(folder, loaded)
+    if taken:
+        fail_input([taken])
     try:
         run_command(
             loaded,
@@ -107,6 +117,7 @@ def run(
             argv=sys.argv,
             wait=wait,
             note=note,
+            events=events,
         )
     except FolderBusy as exc:
         fail(str(exc))
@@ -127,11 +138,16 @@ def sweep(
     wait: Annotated[
         bool, typer.Option("--wait", help="If another process writes into the folder, wait")
     ] = False,
+    events: Annotated[
+        str, typer.Option("--events", help="Events table: all, monthly (aggregated) or none")
+    ] = "all",
 ) -> None:
     """Run every design point x replicate of a sweep; re-running resumes where it stopped."""
     from sim.cli.sweep import sweep_command
 
-    sweep_command(sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note)
+    sweep_command(
+        sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note, events
+    )
 
 
 @app.command()
@@ -172,11 +188,15 @@ def plot(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Figure folder (default RESULTS_DIR/figures/)")
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Outcomes at this date, YYYY-MM-DD (default: the end)"),
+    ] = None,
 ) -> None:
     """Draw figures of outcome distributions, maps, time series and lenses from a results folder."""
     from sim.cli.plot import plot_command
 
-    plot_command(results_dir, kind, by, outcome, out_dir, out, fail_input, fail)
+    plot_command(results_dir, kind, by, outcome, out_dir, out, fail_input, fail, at)
 
 
 @app.command()

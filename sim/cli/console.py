@@ -28,3 +28,30 @@ def count_problems(
     if seed is not None and seed < 0:
         problems.append(f"--seed: expected a whole number >= 0, got {seed}")
     return problems
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 run``, ``2 runs``: a count and its noun, agreed."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def date_problems(text: str | None, option: str = "--at") -> list[str]:
+    """An input problem with a date option (``YYYY-MM-DD``), one line, or none."""
+    import datetime as dt
+
+    if text is None:
+        return []
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return [f"{option}: expected a date YYYY-MM-DD, got {text!r}"]
+    return []
+
+
+def events_problems(events: str) -> list[str]:
+    """An input problem with ``--events``, one line, or none."""
+    from sim.io import EVENT_DETAILS
+
+    if events in EVENT_DETAILS:
+        return []
+    return [f"--events: expected one of {', '.join(EVENT_DETAILS)}, got {events!r}"]

@@ -156,11 +156,12 @@ def saved_runs(folder: Path) -> int:
     return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
 
 
-def check_folder(sweep: Sweep, folder: Path) -> bool:
+def check_folder(sweep: Sweep, folder: Path, events: str = "all") -> bool:
     """Check, writing nothing, that ``folder`` is new or holds this same sweep; True if it does.
 
     Raises:
-        SweepFolderError: the folder holds a different sweep definition, or other files.
+        SweepFolderError: the folder holds a different sweep definition, another ``--events``
+            detail, or other files.
 
     """
     record = folder / "sweep.json"
@@ -180,6 +181,12 @@ def check_folder(sweep: Sweep, folder: Path) -> bool:
                 f"{str(old.get('definition_sha256'))[:12]}); results of two different sweeps "
                 "are never mixed: use another --out, or delete the folder to start again"
             )
+        started = old.get("events", "all")
+        if started != events:
+            raise SweepFolderError(
+                f"{folder}: --events: the sweep was started with --events {started}; one events "
+                f"table never mixes two details: resume with --events {started}"
+            )
         return True
     if folder.exists() and any(not p.name.startswith(".") for p in folder.iterdir()):
         raise SweepFolderError(
@@ -189,14 +196,14 @@ def check_folder(sweep: Sweep, folder: Path) -> bool:
     return False
 
 
-def prepare_folder(sweep: Sweep, folder: Path) -> bool:
+def prepare_folder(sweep: Sweep, folder: Path, events: str = "all") -> bool:
     """Create the sweep folder, or check that it holds this same sweep; True when resuming.
 
     Raises:
         SweepFolderError: the folder holds a different sweep definition, or other files.
 
     """
-    if check_folder(sweep, folder):
+    if check_folder(sweep, folder, events):
         return True
     for label in TABLES:
         (folder / f"{label}.parquet").mkdir(parents=True, exist_ok=True)
@@ -216,6 +223,7 @@ def prepare_folder(sweep: Sweep, folder: Path) -> bool:
         "replicates": sweep.replicates,
         "runs": sweep.total_runs,
         "seed": sweep.settings.seed,
+        "events": events,
         "run_id": "point * replicates + replicate",
         "run_seed": "SeedSequence([seed, point, replicate]).generate_state(1, uint32)[0]",
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
