@@ -72,7 +72,7 @@ def test_who_holds_a_town_reads_as_an_event_per_holder():
     assert outcome_values(runs, "holder_kidal=state").tolist() == [1.0, 0.0, 1.0, 0.0]
     assert outcome_values(runs, "holder_kidal=jihadists").sum() == 0
     assert is_binary(runs, "holder_kidal=state")
-    assert outcome_label("holder_kidal=state") == "state (FAMa) holds Kidal (0/1)"
+    assert outcome_label("holder_kidal=state") == "state (FAMa) holds Kidal"
 
 
 def test_an_unknown_holder_is_refused_with_the_closest_holder():

@@ -211,13 +211,14 @@ def outcome_label(name: str) -> str:
         column, _, value = name.partition("=")
         m = re.fullmatch("holder_(.+)", column)
         if m:
-            return f"{actor_label(value)} holds {m.group(1).replace('_', ' ').title()} (0/1)"
-        return f"{column.replace('_', ' ')} is {value} (0/1)"
+            return f"{actor_label(value)} holds {m.group(1).replace('_', ' ').title()}"
+        return f"{column.replace('_', ' ')} is {value}"
     found = family_of(canonical_name(name))
     if found is None:
         return name.replace("_", " ")
     family, who = found
-    return f"{family.meaning.format(who=_who_label(family, who))} ({family.unit})"
+    meaning = family.meaning.format(who=_who_label(family, who))
+    return meaning if family.unit == "0/1" else f"{meaning} ({family.unit})"
 
 
 def parameter_label(name: str) -> str:
