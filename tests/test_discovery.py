@@ -149,7 +149,7 @@ def test_who_holds_a_town_can_be_discovered_as_an_event(synthetic_folder):
     done = malisim("discover", synthetic_folder, "--outcome", "holder_kidal=jihadists")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert lines[0].startswith("over all 500 runs: jihadists holds Kidal in ")
+    assert lines[0].startswith("over all 500 runs: jihadists hold Kidal in ")
     assert "100% of the box's runs" in lines[1]
 
 

@@ -211,7 +211,10 @@ def outcome_label(name: str) -> str:
         column, _, value = name.partition("=")
         m = re.fullmatch("holder_(.+)", column)
         if m:
-            return f"{actor_label(value)} holds {m.group(1).replace('_', ' ').title()}"
+            town = m.group(1).replace("_", " ").title()
+            if value == "contested":
+                return f"{town} is contested"
+            return f"{actor_label(value)} {'holds' if value == 'state' else 'hold'} {town}"
         return f"{column.replace('_', ' ')} is {value}"
     found = family_of(canonical_name(name))
     if found is None:
