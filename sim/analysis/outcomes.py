@@ -86,8 +86,8 @@ FAMILIES: tuple[OutcomeFamily, ...] = (
     OutcomeFamily("strength_end_foreign_<id>", "men", "{who}'s men in Mali", "timeseries"),
     OutcomeFamily(
         "holder_<town>",
-        "state, separatists, jihadists or contested",
-        "who holds {who} (use holder_<town>=<holder> as an event)",
+        "holder",
+        "who holds {who}: state, separatists, jihadists or contested",
         "events",
     ),
     OutcomeFamily(

@@ -272,6 +272,31 @@ def discover(
 
 
 @app.command()
+def show(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")],
+    outcomes: Annotated[
+        bool, typer.Option("--outcomes", help="List the outcomes of its runs instead")
+    ] = False,
+) -> None:
+    """What a scenario holds: actors, foreign forces, dated events, every parameter by name."""
+    from sim.cli.show import show_command
+
+    show_command(scenario, outcomes, out, fail_input)
+
+
+@app.command()
+def outcomes(
+    source: Annotated[
+        Path | None, typer.Argument(help="A scenario file or results folder (default: patterns)")
+    ] = None,
+) -> None:
+    """Every outcome name --outcome takes, with its unit and meaning."""
+    from sim.cli.show import outcomes_command
+
+    outcomes_command(source, out, fail_input)
+
+
+@app.command()
 def viz(
     scenario: Annotated[
         Path | None, typer.Argument(help="Scenario TOML file (default kidal_2023)")
