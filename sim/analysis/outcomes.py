@@ -65,6 +65,14 @@ class OutcomeFamily:
     at_date: str = ""
 
 
+LENS_NAMES = {"lens_western": "Western", "lens_bamako": "Bamako", "lens_patron": "patron"}
+LENS_MEANINGS = {
+    "lens_western": "few abuses, jihadists contained",
+    "lens_bamako": "people and towns held, regime liked",
+    "lens_patron": "stayed, needed, gained ground, few losses",
+}
+"""What each lens rewards, in a few words (the formulas: ``sim.politics``, docs/ODD.md)."""
+
 FAMILIES: tuple[OutcomeFamily, ...] = (
     OutcomeFamily("deaths_<faction>", "men", "{who} killed", "events"),
     OutcomeFamily("deaths_foreign_<id>", "men", "{who} killed", "events"),
@@ -106,14 +114,9 @@ FAMILIES: tuple[OutcomeFamily, ...] = (
         "abuse_events", "events", "acts of violence against civilians by the state's side", "events"
     ),
     OutcomeFamily("desertions_state", "men", "state soldiers who deserted"),
-    OutcomeFamily(
-        "lens_western", "score 0-1", "Western lens: few abuses, jihadists contained in the centre"
-    ),
-    OutcomeFamily(
-        "lens_bamako", "score 0-1", "Bamako lens: population and towns held, regime popular"
-    ),
-    OutcomeFamily(
-        "lens_patron", "score 0-1", "patron lens: stayed, was needed, gained ground, few losses"
+    *(
+        OutcomeFamily(lens, "score 0-1", f"{LENS_NAMES[lens]} lens: {LENS_MEANINGS[lens]}")
+        for lens in ("lens_western", "lens_bamako", "lens_patron")
     ),
 )
 """Every runs-table outcome, in the order ``malisim outcomes`` lists them."""
@@ -423,13 +426,6 @@ def outcome_problem(name: str, foreign: list[str], towns: list[str] | None = Non
 
 # --- lenses ---------------------------------------------------------------------------------------
 LENSES = ("lens_bamako", "lens_western", "lens_patron")
-LENS_NAMES = {"lens_western": "Western", "lens_bamako": "Bamako", "lens_patron": "patron"}
-LENS_MEANINGS = {
-    "lens_western": "few abuses, jihadists contained",
-    "lens_bamako": "people and towns held, regime liked",
-    "lens_patron": "stayed, needed, gained ground, few losses",
-}
-"""What each lens rewards, in a few words (the formulas: ``sim.politics``, docs/ODD.md)."""
 SUCCESS = 0.5  # a lens score above one half counts as success by that lens (scores are 0-1)
 
 

@@ -272,6 +272,43 @@ def discover(
 
 
 @app.command()
+def compare(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario files or results folders; the first is the baseline"),
+    ],
+    runs: Annotated[int, typer.Option("--runs", help="Replicates of each scenario file")] = 40,
+    seed: Annotated[int, typer.Option("--seed", help="Ensemble seed (the same for each)")] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="Outcome to compare (repeatable; default: the main ones)"),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Outcomes at this date, YYYY-MM-DD (default: the end)"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Report folder (default results/compare_<a>_<b>/)"),
+    ] = None,
+) -> None:
+    """Compare what-ifs side by side: medians, differences with 95% intervals, figures."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures go to files
+    from sim.cli.compare import compare_command
+    from sim.lock import FolderBusy
+
+    try:
+        compare_command(sources, runs, seed, workers, outcome, at, out_dir, out, fail_input, note)
+    except FolderBusy as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the comparison: {exc.strerror or exc} ({exc.filename or out_dir})")
+
+
+@app.command()
 def show(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")],
     outcomes: Annotated[

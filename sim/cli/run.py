@@ -197,7 +197,7 @@ def run_command(
             note(f"waiting: {folder}/ is in use by {holder}; this run starts when it is free")
 
     with hold_folder(folder, wait=wait, on_wait=waiting):
-        results, elapsed = _run(scenario, runs, seed, workers, console)
+        results, elapsed = ensemble_with_progress(scenario, runs, seed, workers, console)
         written = write_results(
             results,
             scenario,
@@ -222,7 +222,7 @@ def run_command(
     return folder
 
 
-def _run(
+def ensemble_with_progress(
     scenario: Scenario, runs: int, seed: int, workers: int, console: Console
 ) -> tuple[Results, float]:
     """The ensemble, with a progress bar on a terminal; and how long it took, in seconds."""
