@@ -309,6 +309,20 @@ def compare(
 
 
 @app.command()
+def report(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder (malisim run or sweep)")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Outcomes at this date, YYYY-MM-DD (default: the end)"),
+    ] = None,
+) -> None:
+    """One self-contained HTML page of a results folder: summary, figures, events, parameters."""
+    from sim.cli.report import report_command
+
+    report_command(results_dir, at, out, fail_input, fail)
+
+
+@app.command()
 def show(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")],
     outcomes: Annotated[

@@ -8,15 +8,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from sim.analysis.intervals import median_interval, wilson_interval
-from sim.analysis.outcomes import LENS_MEANINGS, LENS_NAMES
-from sim.analysis.style import actor_label
+from sim.analysis.summary import summary_rows
 from sim.cli.console import plural, progress_columns
 from sim.ensemble import run_ensemble, run_seed
 from sim.io import (
@@ -30,18 +27,7 @@ from sim.lock import hold_folder
 from sim.scenario import Scenario, to_toml
 from sim.tables import Results
 
-SUMMARY = (
-    ("deaths_state", "state forces killed"),
-    ("deaths_separatists", "separatists killed"),
-    ("deaths_jihadists", "jihadists killed"),
-    ("deaths_civilians", "civilians killed"),
-    ("pop_share_state", "population under the state"),
-    ("pop_share_jihadists_centre", "centre's population under jihadists"),
-    ("regime_popularity_end", "regime popularity at the end"),
-    *((lens, f"{LENS_NAMES[lens]} lens: {LENS_MEANINGS[lens]}") for lens in LENS_MEANINGS),
-)
-
-STALE = ("figures", "report.html")
+STALE = ("figures", "report*.html")
 """What a results folder holds that is drawn from its tables: removed when the tables change."""
 
 
@@ -99,12 +85,12 @@ def write_results(
         stale.unlink()  # the folder is being rewritten: unfinished until the new manifest lands
     for leftover in folder.glob(".*.tmp"):
         leftover.unlink()  # half-written files of a run that was killed mid-write
-    for name in STALE:
-        drawn = folder / name
-        if drawn.is_dir():
-            shutil.rmtree(drawn)
-        elif drawn.exists():
-            drawn.unlink()
+    for pattern in STALE:
+        for drawn in folder.glob(pattern):
+            if drawn.is_dir():
+                shutil.rmtree(drawn)
+            else:
+                drawn.unlink()
     atomic_write_parquet(results.runs, folder / "runs.parquet")
     table = events_at_detail(results.events, events)
     atomic_write_parquet(table, folder / "events.parquet")
@@ -115,57 +101,14 @@ def write_results(
 
 
 def summary_table(runs: pd.DataFrame, scenario: Scenario) -> Table:
-    """Each main outcome's median, its 95% interval and the 5-95% range of runs; shares of runs.
-
-    The median's interval (bootstrap) says whether more runs are needed: when it is wide, the
-    median is not yet known. Each foreign force is said to have stayed, left on schedule (its
-    ``depart`` date or event) or left by its patron's decision, as a share of runs.
-    """
+    """The summary (``sim.analysis.summary``) as a terminal table."""
     table = Table(title=f"{plural(len(runs), 'run')}: median (its 95% interval), 5-95% of runs")
     table.add_column("outcome")
     table.add_column("median (95% interval)", justify="right")
     table.add_column("5% - 95% of runs", justify="right")
-    foreign = list(scenario.foreign)
-    rows = list(SUMMARY) + [(f"deaths_foreign_{f}", f"{actor_label(f)} killed") for f in foreign]
-    for column, label in rows:
-        values = pd.to_numeric(runs[column], errors="coerce").dropna()
-        if values.empty:
-            continue
-        lo, mid, hi = np.percentile(values, [5, 50, 95])
-        low, high = median_interval(values)
-        fmt = "{:.0f}" if column.startswith("deaths") else "{:.2f}"
-        interval = "" if np.isnan(low) else f" ({fmt.format(low)}-{fmt.format(high)})"
-        table.add_row(label, fmt.format(mid) + interval, f"{fmt.format(lo)} - {fmt.format(hi)}")
-    share_row(table, "state holds Kidal at the end", runs["holder_kidal"] == "state")
-    for fid in foreign:
-        stayed = runs[f"present_end_foreign_{fid}"].astype(bool)
-        decided = runs[f"withdrew_foreign_{fid}"].astype(bool)
-        name = actor_label(fid)
-        share_row(table, f"{name} stayed", stayed & ~decided)
-        when = scheduled_departure(scenario, fid)
-        gone = ~stayed & ~decided
-        if when is not None or gone.any():
-            why = f"on schedule ({when})" if when else "not by decision"
-            share_row(table, f"{name} left {why}", gone)
-        share_row(table, f"{name} left by decision", decided)
+    for row in summary_rows(runs, scenario):
+        table.add_row(*row)
     return table
-
-
-def share_row(table: Table, label: str, happened: pd.Series) -> None:
-    """A row of the summary: the share of runs in which something happened, its Wilson interval."""
-    hits, n = int(happened.sum()), len(happened)
-    low, high = wilson_interval(hits, n)
-    table.add_row(label, f"{hits / n:.0%} of runs ({low:.0%}-{high:.0%})", "")
-
-
-def scheduled_departure(scenario: Scenario, fid: str) -> str | None:
-    """The date the scenario sends a force home (its ``depart``, or a depart event), or None."""
-    force = scenario.foreign[fid]
-    dates = [force.depart] if force.depart else []
-    dates += [
-        e.date for e in scenario.events if e.type == "depart" and e.actor == fid and not e.target
-    ]
-    return min(dates).isoformat() if dates else None
 
 
 def run_command(
