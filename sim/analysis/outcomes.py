@@ -90,8 +90,8 @@ FAMILIES: tuple[OutcomeFamily, ...] = (
     OutcomeFamily("withdrawal_date_foreign_<id>", "date", "the day {who} withdrew", "runs"),
     OutcomeFamily("present_end_foreign_<id>", "0/1", "{who} is in the country", "timeseries"),
     OutcomeFamily("reinforcements_foreign_<id>", "men", "men sent to {who} after arrival"),
-    OutcomeFamily("strength_end_<faction>", "men", "{who}'s men in the field", "timeseries"),
-    OutcomeFamily("strength_end_foreign_<id>", "men", "{who}'s men in Mali", "timeseries"),
+    OutcomeFamily("strength_end_<faction>", "men", "men in the field: {who}", "timeseries"),
+    OutcomeFamily("strength_end_foreign_<id>", "men", "men in Mali: {who}", "timeseries"),
     OutcomeFamily(
         "holder_<town>",
         "holder",
