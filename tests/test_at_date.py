@@ -211,3 +211,15 @@ def test_an_unknown_events_form_is_an_input_error(folders, tmp_path):
     assert done.returncode == 2
     assert "--events: expected one of all, monthly, none, got 'weekly'" in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_the_same_war_written_two_ways_compares_equal_at_a_month_s_end(folders, tmp_path):
+    out = tmp_path / "cmp"
+    done = malisim(
+        "compare", folders["all"], folders["monthly"], "--at", "2023-10-31", "--out", out
+    )
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out / "compare.csv").dropna(subset=["difference"])
+    deaths = table[table["outcome"].str.startswith("deaths_")]
+    assert len(deaths) and (deaths["difference"] == 0).all() and deaths["paired"].all()
+    assert "Outcomes at 2023-10-31." in (out / "compare.md").read_text()
