@@ -68,9 +68,7 @@ def main() -> int:
             table[extra] = summarise(yearly(results, extra))
     if "region" in events and "centre_share" not in table:
         zone = events["lat"] < 16.0  # the centre and south below ~16 N: Mopti, Segou
-        share = (
-            fights.assign(centre=zone).groupby(["run_id", "year"])["centre"].mean().unstack()
-        )
+        share = fights.assign(centre=zone).groupby(["run_id", "year"])["centre"].mean().unstack()
         table["events_share_below_16N"] = summarise(share)
     name = args.name or Path(args.scenario).stem
     out = ROOT / "results" / "benchmarks" / f"insurgency_{name}.json"

@@ -110,3 +110,49 @@ def write_manifest(folder: Path, data: dict[str, Any]) -> None:
     atomic_write_text(
         Path(folder) / "manifest.json", json.dumps(data, indent=2, default=str) + "\n"
     )
+
+
+EVENT_DETAILS = ("all", "monthly", "none")
+"""How much of the events table a run or sweep writes (``--events``): every event, one row per
+run, month, cell, event type and actors, or none (an empty table with the same columns)."""
+
+EVENT_KEYS = (
+    "run_id",
+    "lat",
+    "lon",
+    "region",
+    "town",
+    "event_type",
+    "actor1",
+    "actor2",
+    "civilians_killed_by",
+)
+"""What a monthly row is per (besides the month): the run, the cell, the type and the actors."""
+
+
+def events_at_detail(events: pd.DataFrame, detail: str) -> pd.DataFrame:
+    """The events table as ``--events`` asks: all of it, aggregated per month, or no rows.
+
+    A monthly row sums the deaths of its events, counts them (``events``) and is dated by its
+    last event, so a row counts at a date only once all its events have happened: outcomes at
+    a date read from it are exact at month ends and never count an event before its day.
+    """
+    if detail == "all":
+        return events
+    if detail == "none" or events.empty:
+        empty = events.iloc[0:0].copy()
+        if detail == "monthly":
+            empty["events"] = pd.Series(dtype="int64")
+        return empty
+    if detail != "monthly":
+        raise ValueError(f"events: expected one of {', '.join(EVENT_DETAILS)}, got {detail!r}")
+    keys = [k for k in EVENT_KEYS if k in events.columns]
+    deaths = [c for c in events.columns if c.startswith("deaths_")]
+    month = events["date"].dt.to_period("M").rename("month")
+    grouped = events.groupby([*keys, month], dropna=False, sort=False)
+    out = grouped[deaths].sum()
+    out["date"] = grouped["date"].max()
+    out["events"] = grouped.size()
+    out = out.reset_index().drop(columns="month")
+    out = out[[c for c in events.columns if c in out.columns] + ["events"]]
+    return out.sort_values(["run_id", "date"], kind="stable").reset_index(drop=True)

@@ -52,8 +52,8 @@ def test_a_box_is_stated_with_its_density_and_coverage_in_words():
     top = discover(runs, event, PARAMETERS, method="cart")[0]
     sentence = top.describe("the patron leaves")
     pattern = (
-        r"p\.y <= (0\.\d+) and p\.x > (0\.\d+): the patron leaves in 100% of runs "
-        r"\((\d+) of \3; 100% of all such runs\)"
+        r"p\.y <= (0\.\d+) and p\.x > (0\.\d+): the patron leaves in 100% of the box's runs "
+        r"\((\d+) of \3\); the box holds 100% of all \3 runs in which it happens"
     )
     match = re.fullmatch(pattern, sentence)
     assert match, sentence
@@ -129,7 +129,8 @@ def test_malisim_discover_with_prim_prints_the_planted_box(synthetic_folder):
     assert match, lines[1]
     assert float(match[1]) == pytest.approx(0.6, abs=0.05)
     assert float(match[2]) == pytest.approx(0.3, abs=0.05)
-    assert "of all such runs)" in lines[1]
+    assert "of the box's runs" in lines[1]
+    assert "runs in which it happens" in lines[1]
 
 
 def test_malisim_discover_with_an_unknown_method_is_an_input_error(synthetic_folder):
@@ -139,3 +140,26 @@ def test_malisim_discover_with_an_unknown_method_is_an_input_error(synthetic_fol
         "error: --method: expected one of cart, prim, got 'forest'"
     ]
     assert done.stdout == ""
+
+
+def test_who_holds_a_town_can_be_discovered_as_an_event(synthetic_folder):
+    runs = pd.read_parquet(synthetic_folder / "runs.parquet")
+    runs["holder_kidal"] = np.where(runs["withdrew_foreign_wagner"], "jihadists", "state")
+    runs.to_parquet(synthetic_folder / "runs.parquet")
+    done = malisim("discover", synthetic_folder, "--outcome", "holder_kidal=jihadists")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("over all 500 runs: jihadists hold Kidal in ")
+    assert "100% of the box's runs" in lines[1]
+
+
+def test_an_unknown_holder_gets_the_closest_one_in_one_line(synthetic_folder):
+    runs = pd.read_parquet(synthetic_folder / "runs.parquet")
+    runs["holder_kidal"] = "state"
+    runs.to_parquet(synthetic_folder / "runs.parquet")
+    done = malisim("discover", synthetic_folder, "--outcome", "holder_kidal=jihadist")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: --outcome: outcome 'holder_kidal=jihadist': holder_kidal holds one of state, "
+        "separatists, jihadists, contested; did you mean jihadists?"
+    ]

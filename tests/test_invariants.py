@@ -160,8 +160,9 @@ def check_run(scenario, seed: int) -> None:
         column = f"deaths_foreign_{actor}" if actor in scenario.foreign else f"deaths_{actor}"
         assert runs[column] == book["deaths"] == events[column].sum(), actor
         end = book["start"] + book["recruits"] + book["reinforcements"] - book["deaths"]
-        assert runs[f"strength_end_{actor}"] == end - book["departures"]
-        assert weeks[f"strength_{actor}"].iloc[-1] == runs[f"strength_end_{actor}"]
+        strength_end = column.replace("deaths_", "strength_end_")
+        assert runs[strength_end] == end - book["departures"]
+        assert weeks[f"strength_{actor}"].iloc[-1] == runs[strength_end]
 
     # Civilians: the events table sums to the runs table, in total and by killer.
     assert runs["deaths_civilians"] == events["deaths_civilians"].sum()

@@ -446,7 +446,7 @@ def unfinished_copy(workdir: Path, name: str) -> Path:
     return out
 
 
-def test_a_sweep_into_a_folder_another_process_holds_refuses_and_writes_nothing(workdir):
+def test_a_sweep_into_a_folder_another_process_holds_refuses_and_writes_nothing(workdir, reference):
     from sim.lock import hold_folder
 
     out = unfinished_copy(workdir, "held")

@@ -6,8 +6,8 @@ Workbench), the runs are the data: their parameters as inputs, a 0/1 outcome as 
 Two methods find boxes of parameter space, each stated in words with the two
 scenario-discovery measures:
 
-* density: the share of runs in the box in which the outcome happens;
-* coverage: the share of all runs with the outcome that fall in the box.
+* density: the share of the box's runs in which the outcome happens;
+* coverage: the share of all runs in which the outcome happens that fall in the box.
 
 ``cart`` fits a shallow classification tree (CART, Breiman et al. 1984, Gini impurity;
 scikit-learn's ``DecisionTreeClassifier``): every leaf is a box, so the boxes split all the
@@ -17,7 +17,8 @@ thin slices off the parameter space while the share of outcome runs inside rises
 the few boxes where the outcome concentrates.
 
 For example: "foreign.wagner.risk_tolerance > 0.7 and foreign.wagner.commitment <= 0.4: the
-outcome happens in 78% of runs (31 of 40; 62% of all such runs)".
+outcome happens in 78% of the box's runs (31 of 40); the box holds 62% of all 50 runs in which
+it happens".
 """
 
 from __future__ import annotations
@@ -61,9 +62,13 @@ class Box:
         """Return the box in words."""
         where = " and ".join(f"{p} {op} {v:.3g}" for p, op, v in self.simplified())
         where = where or "all runs"
+        share = f"{self.density:.0%} of the box's runs ({self.hits} of {self.n})"
+        if not self.hits:
+            return f"{where}: {outcome} in {share}"
+        total = round(self.hits / self.coverage)
         return (
-            f"{where}: {outcome} in {self.density:.0%} of runs "
-            f"({self.hits} of {self.n}; {self.coverage:.0%} of all such runs)"
+            f"{where}: {outcome} in {share}; the box holds {self.coverage:.0%} of all {total} "
+            "runs in which it happens"
         )
 
     def simplified(self) -> list[tuple[str, str, float]]:
@@ -270,6 +275,11 @@ def discovery_report(
     parameters = parameters or swept_parameters(runs)
     boxes = discover(runs, values, parameters, method=method, depth=depth)
     label = outcome_label(outcome)
-    lines = [f"over all {len(values)} runs: {label} in {np.nanmean(values):.0%} of runs"]
+    happened = int(np.nansum(values))
+    counted = int(np.isfinite(values).sum())
+    lines = [
+        f"over all {counted} runs: {label} in {happened / max(counted, 1):.0%} of runs "
+        f"({happened} of {counted})"
+    ]
     lines += [box.describe(label) for box in boxes]
     return boxes, lines

@@ -401,11 +401,13 @@ def make_figures(
     by: str | None = None,
     outcomes: list[str] | None = None,
     fmt: str = "png",
+    at: str | None = None,
 ) -> list[Path]:
     """Draw the figures of ``kinds`` for a results folder and save them in ``out``.
 
     Defaults: on a sweep the groups are the first swept parameter's levels and the heatmaps use
-    the first two swept parameters; a run folder gets no heatmap (nothing is swept).
+    the first two swept parameters; a run folder gets no heatmap (nothing is swept). ``at``
+    (results cut at a date by ``sim.analysis.at_date``) is written into every title.
 
     Returns:
         The files written, in order.
@@ -419,6 +421,14 @@ def make_figures(
 
     def save(fig: Figure, name: str) -> None:
         path = out / f"{name}.{fmt}"
+        if at is not None:
+            title = fig.get_suptitle()
+            title = (
+                title.replace("at the end", f"on {at}")
+                if "at the end" in title
+                else (f"{title}, on {at}")
+            )
+            fig.suptitle(title, fontsize=11, fontweight="bold")
         fig.savefig(path, dpi=110)
         plt.close(fig)
         written.append(path)

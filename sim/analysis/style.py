@@ -142,6 +142,16 @@ def group_colours(levels: list) -> list:
     return [CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i in range(len(levels))]
 
 
+SERIES_ORDER = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue")
+"""Colours of unordered series (scenarios compared side by side), in the order they are given."""
+
+
+def series_colours(n: int) -> list[str]:
+    """Colours of ``n`` unordered series: the palette's most distinct colours, then spares."""
+    colours = [PALETTE[name] for name in SERIES_ORDER] + list(SPARE_COLOURS)
+    return [colours[i % len(colours)] for i in range(n)]
+
+
 def title_figure(fig, text: str, n_runs: int | None = None) -> None:
     """Give a figure its bold title, with the number of runs it draws on."""
     suffix = f" ({n_runs} runs)" if n_runs else ""

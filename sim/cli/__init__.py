@@ -80,17 +80,23 @@ def run(
     wait: Annotated[
         bool, typer.Option("--wait", help="If another process writes into the folder, wait")
     ] = False,
+    events: Annotated[
+        str, typer.Option("--events", help="Events table: all, monthly (aggregated) or none")
+    ] = "all",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace another scenario's or model's results")
+    ] = False,
     posterior: Annotated[
         Path | None,
         typer.Option("--posterior", help="Draw each run's parameters from a calibration's folder"),
     ] = None,
 ) -> None:
     """Run an ensemble of a scenario and write runs, events and timeseries tables."""
-    from sim.cli.console import count_problems
-    from sim.cli.run import posterior_problems, run_command
+    from sim.cli.console import count_problems, events_problems
+    from sim.cli.run import folder_problem, posterior_problems, run_command
     from sim.lock import FolderBusy
 
-    problems = count_problems(runs=runs, workers=workers, seed=seed)
+    problems = count_problems(runs=runs, workers=workers, seed=seed) + events_problems(events)
     try:
         from sim.scenario import load_scenario
 
@@ -103,6 +109,10 @@ def run(
         problems += more
     if problems:
         fail_input(problems)
+    folder = out_dir if out_dir is not None else Path("results") / loaded.name
+    taken = None if force else folder_problem(folder, loaded)
+    if taken:
+        fail_input([taken])
     try:
         run_command(
             loaded,
@@ -115,6 +125,7 @@ def run(
             argv=sys.argv,
             wait=wait,
             note=note,
+            events=events,
             posterior=draws,
         )
     except FolderBusy as exc:
@@ -144,12 +155,25 @@ def sweep(
             "extends it, running only the new runs",
         ),
     ] = None,
+    events: Annotated[
+        str, typer.Option("--events", help="Events table: all, monthly (aggregated) or none")
+    ] = "all",
 ) -> None:
     """Run every design point x replicate of a sweep; re-running resumes where it stopped."""
     from sim.cli.sweep import sweep_command
 
     sweep_command(
-        sweep_file, workers, scheduler, out_dir, out, fail_input, fail, wait, note, replicates
+        sweep_file,
+        workers,
+        scheduler,
+        out_dir,
+        out,
+        fail_input,
+        fail,
+        wait,
+        note,
+        replicates,
+        events,
     )
 
 
@@ -220,11 +244,15 @@ def plot(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Figure folder (default RESULTS_DIR/figures/)")
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Outcomes at this date, YYYY-MM-DD (default: the end)"),
+    ] = None,
 ) -> None:
     """Draw figures of outcome distributions, maps, time series and lenses from a results folder."""
     from sim.cli.plot import plot_command
 
-    plot_command(results_dir, kind, by, outcome, out_dir, out, fail_input, fail)
+    plot_command(results_dir, kind, by, outcome, out_dir, out, fail_input, fail, at)
 
 
 @app.command()
@@ -324,6 +352,82 @@ def discover(
     from sim.cli.discover import discover_command
 
     discover_command(results_dir, outcome, method, depth, out, fail_input)
+
+
+@app.command()
+def compare(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario files or results folders; the first is the baseline"),
+    ],
+    runs: Annotated[int, typer.Option("--runs", help="Replicates of each scenario file")] = 40,
+    seed: Annotated[int, typer.Option("--seed", help="Ensemble seed (the same for each)")] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="Outcome to compare (repeatable; default: the main ones)"),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Outcomes at this date, YYYY-MM-DD (default: the end)"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Report folder (default results/compare_<a>_<b>/)"),
+    ] = None,
+) -> None:
+    """Compare what-ifs side by side: medians, differences with 95% intervals, figures."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures go to files
+    from sim.cli.compare import compare_command
+    from sim.lock import FolderBusy
+
+    try:
+        compare_command(sources, runs, seed, workers, outcome, at, out_dir, out, fail_input, note)
+    except FolderBusy as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the comparison: {exc.strerror or exc} ({exc.filename or out_dir})")
+
+
+@app.command()
+def report(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder (malisim run or sweep)")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Outcomes at this date, YYYY-MM-DD (default: the end)"),
+    ] = None,
+) -> None:
+    """One self-contained HTML page of a results folder: summary, figures, events, parameters."""
+    from sim.cli.report import report_command
+
+    report_command(results_dir, at, out, fail_input, fail)
+
+
+@app.command()
+def show(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")],
+    outcomes: Annotated[
+        bool, typer.Option("--outcomes", help="List the outcomes of its runs instead")
+    ] = False,
+) -> None:
+    """What a scenario holds: actors, foreign forces, dated events, every parameter by name."""
+    from sim.cli.show import show_command
+
+    show_command(scenario, outcomes, out, fail_input)
+
+
+@app.command()
+def outcomes(
+    source: Annotated[
+        Path | None, typer.Argument(help="A scenario file or results folder (default: patterns)")
+    ] = None,
+) -> None:
+    """Every outcome name --outcome takes, with its unit and meaning."""
+    from sim.cli.show import outcomes_command
+
+    outcomes_command(source, out, fail_input)
 
 
 @app.command()

@@ -50,3 +50,30 @@ def port_problem(host: str, port: int) -> list[str]:
                 return [f"--port: {port} is already in use on {host}; choose another --port"]
             return [f"--host: cannot listen on {host}:{port} ({exc.strerror})"]
     return []
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 run``, ``2 runs``: a count and its noun, agreed."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def date_problems(text: str | None, option: str = "--at") -> list[str]:
+    """An input problem with a date option (``YYYY-MM-DD``), one line, or none."""
+    import datetime as dt
+
+    if text is None:
+        return []
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return [f"{option}: expected a date YYYY-MM-DD, got {text!r}"]
+    return []
+
+
+def events_problems(events: str) -> list[str]:
+    """An input problem with ``--events``, one line, or none."""
+    from sim.io import EVENT_DETAILS
+
+    if events in EVENT_DETAILS:
+        return []
+    return [f"--events: expected one of {', '.join(EVENT_DETAILS)}, got {events!r}"]

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from sim.cli.console import progress_columns
+from sim.analysis.summary import summary_rows
+from sim.cli.console import plural, progress_columns
 from sim.ensemble import run_ensemble, run_seed
-from sim.io import atomic_write_parquet, atomic_write_text, manifest, write_manifest
+from sim.io import (
+    atomic_write_parquet,
+    atomic_write_text,
+    events_at_detail,
+    manifest,
+    write_manifest,
+)
 from sim.lock import hold_folder
 from sim.scenario import Scenario, to_toml
 from sim.tables import Results
@@ -23,67 +31,93 @@ from sim.tables import Results
 if TYPE_CHECKING:
     from sim.calibrate.posterior import PosteriorDraws
 
-SUMMARY = (
-    ("deaths_state", "state forces killed"),
-    ("deaths_separatists", "separatists killed"),
-    ("deaths_jihadists", "jihadists killed"),
-    ("deaths_civilians", "civilians killed"),
-    ("pop_share_state", "population under the state (share)"),
-    ("pop_share_jihadists_centre", "centre's population under jihadists"),
-    ("regime_popularity_end", "regime popularity at the end"),
-    ("lens_western", "Western lens"),
-    ("lens_bamako", "Bamako lens"),
-    ("lens_patron", "patron lens"),
-)
+STALE = ("figures", "report*.html")
+"""What a results folder holds that is drawn from its tables: removed when the tables change."""
 
 
-def write_results(results: Results, scenario: Scenario, folder: Path, **manifest_fields) -> None:
-    """Write the three tables, the resolved scenario and the manifest (last) into ``folder``."""
+def folder_problem(folder: Path, scenario: Scenario) -> str | None:
+    """Why ``malisim run`` must not write ``scenario``'s results into ``folder``, or None.
+
+    A folder holding a sweep, another scenario's results or another model version's is
+    refused (``--force`` overrides): one folder never mixes two scenarios or two models.
+    """
+    import tomllib
+
+    from sim import __version__
+
+    advice = "choose another --out, or --force to replace them"
+    if (folder / "sweep.json").exists():
+        return f"{folder}: --out: holds a sweep's results; choose another --out"
+    try:
+        old = tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8"))
+        name = old.get("scenario", {}).get("name")
+    except (OSError, tomllib.TOMLDecodeError):
+        name = None
+    if name is not None and name != scenario.name:
+        return (
+            f"{folder}: --out: holds the results of scenario {name!r}, not {scenario.name!r}; "
+            + advice
+        )
+    try:
+        record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = record.get("model_version", "before 0.2.0")
+    if version != __version__:
+        return (
+            f"{folder}: --out: holds results of model version {version}, and this is "
+            f"{__version__} (CHANGELOG.md); {advice}"
+        )
+    return None
+
+
+def write_results(
+    results: Results, scenario: Scenario, folder: Path, events: str = "all", **manifest_fields
+) -> int:
+    """Write the three tables, the resolved scenario and the manifest (last) into ``folder``.
+
+    Figures and a report drawn from the tables the folder held before are removed first, so
+    they never sit beside new tables. ``events`` is the events table's detail (``--events``).
+
+    Returns:
+        The number of rows of the events table written.
+
+    """
     folder.mkdir(parents=True, exist_ok=True)
     stale = folder / "manifest.json"
     if stale.exists():
         stale.unlink()  # the folder is being rewritten: unfinished until the new manifest lands
     for leftover in folder.glob(".*.tmp"):
         leftover.unlink()  # half-written files of a run that was killed mid-write
+    for pattern in STALE:
+        for drawn in folder.glob(pattern):
+            if drawn.is_dir():
+                shutil.rmtree(drawn)
+            else:
+                drawn.unlink()
     atomic_write_parquet(results.runs, folder / "runs.parquet")
-    atomic_write_parquet(results.events, folder / "events.parquet")
+    table = events_at_detail(results.events, events)
+    atomic_write_parquet(table, folder / "events.parquet")
     atomic_write_parquet(results.timeseries, folder / "timeseries.parquet")
     atomic_write_text(folder / "scenario.toml", to_toml(scenario))
-    write_manifest(folder, manifest(scenario=scenario.name, **manifest_fields))
+    write_manifest(folder, manifest(scenario=scenario.name, events=events, **manifest_fields))
+    return len(table)
 
 
-def summary_table(runs: pd.DataFrame, foreign: list[str], drawn_from: str = "") -> Table:
-    """Median and 5-95% interval of the main outcomes, and the shares of runs for events.
+def summary_table(runs: pd.DataFrame, scenario: Scenario, drawn_from: str = "") -> Table:
+    """The summary (``sim.analysis.summary``) as a terminal table.
 
     ``drawn_from`` names the calibration folder each run's parameters were drawn from, if any.
     """
-    title = f"{len(runs)} runs: median [5%, 95%]"
+    title = f"{plural(len(runs), 'run')}: median (its 95% interval), 5-95% of runs"
     if drawn_from:
-        title = (
-            f"{len(runs)} runs, parameters drawn from the posterior of {drawn_from}: "
-            "median [5%, 95%]"
-        )
+        title = f"{title}; parameters drawn from the posterior of {drawn_from}"
     table = Table(title=title)
     table.add_column("outcome")
-    table.add_column("median", justify="right")
-    table.add_column("5% - 95%", justify="right")
-    rows = list(SUMMARY) + [(f"deaths_foreign_{f}", f"{f} killed") for f in foreign]
-    for column, label in rows:
-        values = pd.to_numeric(runs[column], errors="coerce").dropna()
-        if values.empty:
-            continue
-        lo, mid, hi = np.percentile(values, [5, 50, 95])
-        fmt = "{:.0f}" if column.startswith("deaths") else "{:.2f}"
-        table.add_row(label, fmt.format(mid), f"{fmt.format(lo)} - {fmt.format(hi)}")
-    table.add_row(
-        "state holds Kidal at the end",
-        f"{(runs['holder_kidal'] == 'state').mean():.0%} of runs",
-        "",
-    )
-    for fid in foreign:
-        table.add_row(
-            f"{fid} withdrew", f"{runs[f'withdrew_foreign_{fid}'].mean():.0%} of runs", ""
-        )
+    table.add_column("median (95% interval)", justify="right")
+    table.add_column("5% - 95% of runs", justify="right")
+    for row in summary_rows(runs, scenario):
+        table.add_row(*row)
     return table
 
 
@@ -98,6 +132,7 @@ def run_command(
     argv: list[str],
     wait: bool = False,
     note: Callable[[str], None] | None = None,
+    events: str = "all",
     posterior: PosteriorDraws | None = None,
 ) -> Path:
     """Run the ensemble, write the folder, print the summary; return the folder.
@@ -121,7 +156,7 @@ def run_command(
     with hold_folder(folder, wait=wait, on_wait=waiting):
         drawn: dict = {}
         if posterior is None:
-            results, elapsed = _run(scenario, runs, seed, workers, console)
+            results, elapsed = ensemble_with_progress(scenario, runs, seed, workers, console)
         else:
             results, elapsed, picks = _run_posterior(
                 scenario, source, posterior, runs, seed, workers
@@ -132,10 +167,11 @@ def run_command(
                 "posterior_particles": picks,
                 "posterior_draw": "SeedSequence([seed, 0xABC4, run_id]): a particle by weight",
             }
-        write_results(
+        written = write_results(
             results,
             scenario,
             folder,
+            events=events,
             source=str(source),
             runs=runs,
             seed=seed,
@@ -145,11 +181,14 @@ def run_command(
             **drawn,
         )
     label = str(posterior.folder) if posterior is not None else ""
-    console.print(summary_table(results.runs, list(scenario.foreign), label))
+    console.print(summary_table(results.runs, scenario, label))
+    detail = "" if events == "all" else f", {events}"
     console.print(
-        f"{runs} runs in {elapsed:.1f} s. Results in {folder}/: "
-        f"runs.parquet ({len(results.runs)} rows), events.parquet ({len(results.events)} rows), "
-        f"timeseries.parquet ({len(results.timeseries)} rows), scenario.toml, manifest.json"
+        f"{plural(runs, 'run')} in {elapsed:.1f} s. Results in {folder}/: "
+        f"runs.parquet ({plural(len(results.runs), 'row')}), "
+        f"events.parquet ({plural(written, 'row')}{detail}), "
+        f"timeseries.parquet ({plural(len(results.timeseries), 'row')}), scenario.toml, "
+        "manifest.json"
     )
     return folder
 
@@ -188,7 +227,7 @@ def _run_posterior(
     return results, time.perf_counter() - start, picks
 
 
-def _run(
+def ensemble_with_progress(
     scenario: Scenario, runs: int, seed: int, workers: int, console: Console
 ) -> tuple[Results, float]:
     """The ensemble, with a progress bar on a terminal; and how long it took, in seconds."""

@@ -14,7 +14,6 @@ from pathlib import Path
 from rich.progress import Progress
 from rich.table import Table
 
-from sim.analysis.outcomes import BINARY_OUTCOMES
 from sim.analysis.sensitivity import (
     SENSITIVITY_OUTCOMES,
     design_size,
@@ -70,21 +69,13 @@ def run_sensitivity_command(
     except ValueError as exc:
         fail_input([str(exc)])
     outcomes = list(outcomes or SENSITIVITY_OUTCOMES)
-    # Outcome names are checked against a real runs row before hours of runs, not after.
-    from sim.ensemble import run_one
+    # Outcome names are checked against the catalogue before hours of runs, not after.
+    from sim.analysis.outcomes import outcome_problem
 
-    bad = [o for o in outcomes if o not in BINARY_OUTCOMES]
-    if bad:
-        columns = set(run_one(sweep.base, 0, 0).runs.columns)
-        unknown = [o for o in bad if o not in columns]
-        if unknown:
-            fail_input(
-                [
-                    f"--outcome: unknown outcome {o!r} (a runs.parquet column or one of "
-                    f"{', '.join(BINARY_OUTCOMES)})"
-                    for o in unknown
-                ]
-            )
+    foreign = list(sweep.base.foreign)
+    unknown = [p for p in (outcome_problem(o, foreign) for o in outcomes) if p]
+    if unknown:
+        fail_input([f"--outcome: {problem}" for problem in unknown])
     points = design_size(len(problem.names), method, n)
     folder = Path(out_dir) if out_dir is not None else Path("results") / design_sweep.name
     total = design_sweep.total_runs

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from sim.cli.console import count_problems, progress_columns
+from sim.cli.console import count_problems, events_problems, plural, progress_columns
 from sim.lock import FolderBusy
 from sim.scenario import ScenarioError
 from sim.sweep import (
@@ -32,6 +32,7 @@ def sweep_command(
     wait: bool = False,
     note: Callable[[str], None] | None = None,
     replicates: int | None = None,
+    events: str = "all",
 ) -> SweepReport | None:
     """``malisim sweep``: validate, run or resume with a progress bar, report where results are.
 
@@ -43,7 +44,7 @@ def sweep_command(
     """
     from rich.progress import Progress
 
-    problems: list[str] = count_problems(workers=workers)
+    problems: list[str] = count_problems(workers=workers) + events_problems(events)
     if replicates is not None and replicates < 1:
         problems.append(f"--replicates: expected a whole number >= 1, got {replicates}")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
@@ -58,7 +59,7 @@ def sweep_command(
         fail_input(problems)
         return None
     folder = Path(out_dir) if out_dir is not None else Path("results") / sweep.name
-    where = f"on {scheduler}" if scheduler else f"on {workers} worker(s)"
+    where = f"on {scheduler}" if scheduler else f"on {plural(workers, 'worker')}"
 
     def waiting(holder: str) -> None:
         if note is not None:
@@ -80,10 +81,20 @@ def sweep_command(
                     bar.update(task, advance=n, rate=f"{rate:.1f} runs/s")
 
                 report = run_sweep(
-                    sweep, folder, workers, scheduler, tick, started, wait=wait, on_wait=waiting
+                    sweep,
+                    folder,
+                    workers,
+                    scheduler,
+                    tick,
+                    started,
+                    wait=wait,
+                    on_wait=waiting,
+                    events=events,
                 )
         else:
-            report = run_sweep(sweep, folder, workers, scheduler, wait=wait, on_wait=waiting)
+            report = run_sweep(
+                sweep, folder, workers, scheduler, wait=wait, on_wait=waiting, events=events
+            )
     except SweepFolderError as exc:
         fail_input([str(exc)])
         return None
@@ -108,8 +119,9 @@ def sweep_command(
             f"{report.already} were done)"
         )
     console.print(
-        f"{sweep.name}: {report.total} runs ({sweep.points} points x {sweep.replicates} "
-        f"replicates){resumed}; ran {report.ran} in {report.seconds:.1f} s {where}"
+        f"{sweep.name}: {plural(report.total, 'run')} ({plural(sweep.points, 'point')} x "
+        f"{plural(sweep.replicates, 'replicate')}){resumed}; ran {report.ran} in "
+        f"{report.seconds:.1f} s {where}"
         + (f", {rate:.2f} runs/s" if report.ran else "")
         + f". Results in {folder}/: runs.parquet/, events.parquet/, timeseries.parquet/ "
         "(read with sim.sweep.read_sweep or pandas.read_parquet), design.csv, sweep.toml, "

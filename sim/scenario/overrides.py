@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 import tomllib
 from typing import Any
 
@@ -141,12 +142,10 @@ def apply_overrides(
                 ok = False
                 break
         if not ok or isinstance(node, dict | list) and not isinstance(value, dict | list):
+            close = difflib.get_close_matches(name, dotted_names(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
             problems.append(
-                (
-                    name,
-                    "unknown parameter for --set (see the runs table's columns or "
-                    "docs/SCENARIOS.md)",
-                )
+                (name, f"unknown parameter for --set (malisim show SCENARIO lists them){hint}")
             )
             continue
         target = data
@@ -158,6 +157,17 @@ def apply_overrides(
         else:
             target[parts[-1]] = value
     return problems
+
+
+def dotted_names(known: dict[str, Any], prefix: str = "") -> list[str]:
+    """Every parameter's dotted name in a nested scenario dict (events excluded)."""
+    names = []
+    for key, value in known.items():
+        if key == "events" and not prefix:
+            continue
+        name = f"{prefix}.{key}" if prefix else key
+        names += dotted_names(value, name) if isinstance(value, dict) else [name]
+    return names
 
 
 def set_value(config: Scenario, dotted: str, value: Any) -> None:

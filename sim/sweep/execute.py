@@ -31,20 +31,25 @@ from sim.sweep.store import (
     write_part,
 )
 
-Task = tuple[str, list[tuple[int, int, int, int]]]
-"""A design point's scenario as JSON and its runs: ``(run_id, point, replicate, seed)``."""
+Task = tuple[str, list[tuple[int, int, int, int]], str]
+"""A design point's scenario as JSON, its runs (``(run_id, point, replicate, seed)``) and the
+events table's detail (``--events``: all, monthly or none)."""
 
 
 class SchedulerUnreachable(Exception):
     """The Dask scheduler named by ``--scheduler`` did not answer."""
 
 
-def run_sweep_task(scenario_json: str, tasks: list[tuple[int, int, int, int]]) -> Batch:
+def run_sweep_task(
+    scenario_json: str, tasks: list[tuple[int, int, int, int]], events: str = "all"
+) -> Batch:
     """Worker entry point: run a batch of one design point's replicates.
 
     Args:
         scenario_json: the design point's scenario, as JSON.
         tasks: ``(run_id, point, replicate, seed)`` for each run.
+        events: the events table's detail (``sim.io.events_at_detail``), applied in the worker
+            so that the events a sweep does not keep never travel to the parent.
 
     Returns:
         The batch's runs, events and timeseries as Arrow tables with the sweep's fixed column
@@ -52,22 +57,24 @@ def run_sweep_task(scenario_json: str, tasks: list[tuple[int, int, int, int]]) -
 
     """
     from sim.ensemble import run_one
+    from sim.io import events_at_detail
 
     scenario = Scenario.model_validate_json(scenario_json)
-    runs, events, weeks = [], [], []
+    runs, found, weeks = [], [], []
     for run_id, point, replicate, seed in tasks:
         tables = run_one(scenario, run_id, seed)
         row = tables.runs
         row.insert(1, "point", point)
         row.insert(2, "replicate", replicate)
         runs.append(row)
-        if len(tables.events):
-            events.append(tables.events)
+        kept = events_at_detail(tables.events, events)
+        if len(kept) or events == "none":
+            found.append(kept)
         if len(tables.timeseries):
             weeks.append(tables.timeseries)
     return (
         to_arrow(pd.concat(runs, ignore_index=True)),
-        to_arrow(pd.concat(events, ignore_index=True)) if events else None,
+        to_arrow(pd.concat(found, ignore_index=True)) if found else None,
         to_arrow(pd.concat(weeks, ignore_index=True)) if weeks else None,
     )
 
@@ -82,8 +89,8 @@ def batch_size(remaining: int, workers: int, replicates: int) -> int:
     return max(1, min(replicates, 16, target))
 
 
-def iter_tasks(sweep: Sweep, done: set[int], size: int) -> Iterator[Task]:
-    """``(scenario_json, [(run_id, point, replicate, seed), ...])`` for every unfinished batch.
+def iter_tasks(sweep: Sweep, done: set[int], size: int, events: str = "all") -> Iterator[Task]:
+    """``(scenario_json, [(run_id, point, replicate, seed), ...], events)`` for every batch left.
 
     Scenarios are built one design point at a time, as tasks are handed out, so the parent
     never holds the whole design's scenarios.
@@ -98,7 +105,7 @@ def iter_tasks(sweep: Sweep, done: set[int], size: int) -> Iterator[Task]:
             continue
         payload = sweep.scenario(point).model_dump_json()
         for i in range(0, len(todo), size):
-            yield payload, todo[i : i + size]
+            yield payload, todo[i : i + size], events
 
 
 def execute_local(tasks: Iterator[Task], workers: int, sink: Callable[[Batch], None]) -> None:
@@ -108,8 +115,8 @@ def execute_local(tasks: Iterator[Task], workers: int, sink: Callable[[Batch], N
     waiting to be written grow with the size of the sweep.
     """
     if workers <= 1:
-        for payload, batch in tasks:
-            sink(run_sweep_task(payload, batch))
+        for task in tasks:
+            sink(run_sweep_task(*task))
         return
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -117,8 +124,8 @@ def execute_local(tasks: Iterator[Task], workers: int, sink: Callable[[Batch], N
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = set()
-        for payload, batch in itertools.islice(tasks, 2 * workers):
-            pending.add(pool.submit(run_sweep_task, payload, batch))
+        for task in itertools.islice(tasks, 2 * workers):
+            pending.add(pool.submit(run_sweep_task, *task))
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -149,8 +156,8 @@ def execute_dask(tasks: Iterator[Task], scheduler: str, sink: Callable[[Batch], 
             2, 2 * sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         )
         queue = as_completed()
-        for payload, batch in itertools.islice(tasks, slots):
-            queue.add(client.submit(run_sweep_task, payload, batch, pure=False))
+        for task in itertools.islice(tasks, slots):
+            queue.add(client.submit(run_sweep_task, *task, pure=False))
         for future in queue:
             sink(future.result())
             future.release()
@@ -182,6 +189,7 @@ def run_sweep(
     on_start: Callable[[int, int], None] | None = None,
     wait: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    events: str = "all",
 ) -> SweepReport:
     """Run (or resume) a sweep into ``folder``, holding the folder's lock throughout.
 
@@ -195,6 +203,7 @@ def run_sweep(
         on_start: called with (runs already done, total runs) before running.
         wait: if another process writes into ``folder``, wait for it instead of refusing.
         on_wait: called with the other process's description when waiting for it.
+        events: the events table's detail (``--events``); a sweep resumes only with its own.
 
     Raises:
         SweepFolderError: the folder holds another sweep or other files.
@@ -202,14 +211,16 @@ def run_sweep(
         SchedulerUnreachable: the Dask scheduler did not answer.
 
     """
-    check_folder(sweep, folder)  # refuse another sweep's folder before writing the lock into it
+    check_folder(
+        sweep, folder, events
+    )  # refuse another sweep's folder before writing the lock into it
     with hold_folder(folder, wait=wait, on_wait=on_wait):
-        had = prepare_folder(sweep, folder)
+        had = prepare_folder(sweep, folder, events)
         resumed = had is not None
         done = finished_runs(folder)
         if on_start:
             on_start(len(done), sweep.total_runs)
-        ran, seconds = _run_remaining(sweep, folder, done, workers, scheduler, progress)
+        ran, seconds = _run_remaining(sweep, folder, done, workers, scheduler, progress, events)
         if len(done) + ran != sweep.total_runs:
             raise RuntimeError(f"{len(done) + ran} of {sweep.total_runs} runs in {folder}")
         if not (folder / "manifest.json").exists():
@@ -225,6 +236,7 @@ def run_sweep(
                     replicates=sweep.replicates,
                     runs=sweep.total_runs,
                     seed=sweep.settings.seed,
+                    events=events,
                     workers=workers,
                     scheduler=scheduler,
                     seconds_last_session=round(seconds, 2),
@@ -242,6 +254,7 @@ def _run_remaining(
     workers: int,
     scheduler: str | None,
     progress: Callable[[int], None] | None,
+    events: str = "all",
 ) -> tuple[int, float]:
     """Run the runs not yet in ``done``, writing each batch; return (runs written, seconds)."""
     start = time.perf_counter()
@@ -253,7 +266,7 @@ def _run_remaining(
     (folder / "manifest.json").unlink(missing_ok=True)
     # a cluster's size is unknown until connected: batch as for four workers
     size = batch_size(remaining, 4 if scheduler else workers, sweep.replicates)
-    tasks = iter_tasks(sweep, done, size)
+    tasks = iter_tasks(sweep, done, size, events)
 
     def sink(result: Batch) -> None:
         nonlocal ran

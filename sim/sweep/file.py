@@ -8,6 +8,7 @@ against the base scenario, and every design point as a scenario in its own right
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -281,7 +282,11 @@ def check_parameters(
     for name, spec in parameters.items():
         where = f'parameters."{name}"'
         if name not in flat:
-            problems.append((where, f"unknown parameter of the base scenario {settings.base}"))
+            close = difflib.get_close_matches(name, list(flat), n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            problems.append(
+                (where, f"unknown parameter of the base scenario {settings.base}{hint}")
+            )
             continue
         if name not in scalars:
             problems.append((where, "a list parameter cannot be swept; sweep scalars only"))

@@ -156,7 +156,7 @@ def saved_runs(folder: Path) -> int:
     return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
 
 
-def check_folder(sweep: Sweep, folder: Path) -> int | None:
+def check_folder(sweep: Sweep, folder: Path, events: str = "all") -> int | None:
     """Check, writing nothing, that ``folder`` is new or holds this same sweep.
 
     Returns:
@@ -165,7 +165,7 @@ def check_folder(sweep: Sweep, folder: Path) -> int | None:
 
     Raises:
         SweepFolderError: the folder holds a different sweep definition, more replicates than
-            asked for, runs numbered another way, or other files.
+            asked for, runs numbered another way, another ``--events`` detail, or other files.
 
     """
     record = folder / "sweep.json"
@@ -192,6 +192,12 @@ def check_folder(sweep: Sweep, folder: Path) -> int | None:
                 "are never mixed (only replicates may grow): use another --out, or delete the "
                 "folder to start again"
             )
+        started = old.get("events", "all")
+        if started != events:
+            raise SweepFolderError(
+                f"{folder}: --events: the sweep was started with --events {started}; one events "
+                f"table never mixes two details: resume with --events {started}"
+            )
         had = int(old["replicates"])
         if sweep.replicates < had:
             raise SweepFolderError(
@@ -208,7 +214,7 @@ def check_folder(sweep: Sweep, folder: Path) -> int | None:
     return None
 
 
-def prepare_folder(sweep: Sweep, folder: Path) -> int | None:
+def prepare_folder(sweep: Sweep, folder: Path, events: str = "all") -> int | None:
     """Create the sweep folder, or check that it holds this same sweep.
 
     A folder extended to more replicates gets the new count in ``sweep.json`` (and the sweep
@@ -221,7 +227,7 @@ def prepare_folder(sweep: Sweep, folder: Path) -> int | None:
         SweepFolderError: see :func:`check_folder`.
 
     """
-    had = check_folder(sweep, folder)
+    had = check_folder(sweep, folder, events)
     if had is not None:
         if had < sweep.replicates:
             info = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
@@ -248,6 +254,7 @@ def prepare_folder(sweep: Sweep, folder: Path) -> int | None:
         "replicates": sweep.replicates,
         "runs": sweep.total_runs,
         "seed": sweep.settings.seed,
+        "events": events,
         "run_id": RUN_ID_RULE,
         "run_seed": "SeedSequence([seed, point, replicate]).generate_state(1, uint32)[0]",
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -57,7 +57,8 @@ def runs_row(model: MaliConflictModel) -> dict[str, Any]:
     row["abuse_events"] = log.abuse_events
     row["desertions_state"] = ledger["state"]["departures"]
     for actor in model.actors:
-        row[f"strength_end_{actor}"] = model.strength(actor)
+        who = f"foreign_{actor}" if actor in model.foreign_ids else actor
+        row[f"strength_end_{who}"] = model.strength(actor)
     row.update(lenses(model, shares))
     return row
 
