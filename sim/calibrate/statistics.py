@@ -45,7 +45,7 @@ def _probe_columns(scenario_json: str) -> frozenset[str]:
 
 def statistic_problems(key: str, target: Target, scenario: Scenario) -> list[tuple[str, str]]:
     """Problems with the statistic a target names: ``(field suffix, message)`` pairs."""
-    from sim.analysis.outcomes import BINARY_OUTCOMES
+    from sim.analysis.outcomes import BINARY_OUTCOMES, canonical_name
 
     start, end = scenario.scenario.start, scenario.scenario.end
     if target.measure is None:
@@ -53,7 +53,8 @@ def statistic_problems(key: str, target: Target, scenario: Scenario) -> list[tup
         where = ".column" if target.column else ""
         if column in BINARY_OUTCOMES:
             return []
-        if column not in _probe_columns(scenario.model_dump_json()):
+        columns = _probe_columns(scenario.model_dump_json())
+        if column not in columns and canonical_name(column) not in columns:
             return [
                 (
                     where,

@@ -111,7 +111,7 @@ def summary_table(runs: pd.DataFrame, scenario: Scenario, drawn_from: str = "") 
     """
     title = f"{plural(len(runs), 'run')}: median (its 95% interval), 5-95% of runs"
     if drawn_from:
-        title = f"{title}; parameters drawn from the posterior of {drawn_from}"
+        title = f"{title}; parameters drawn from the posterior"
     table = Table(title=title)
     table.add_column("outcome")
     table.add_column("median (95% interval)", justify="right")
@@ -182,6 +182,10 @@ def run_command(
         )
     label = str(posterior.folder) if posterior is not None else ""
     console.print(summary_table(results.runs, scenario, label))
+    if label:
+        console.print(
+            f"Each run's parameters were drawn from the posterior of {label}.", soft_wrap=True
+        )
     detail = "" if events == "all" else f", {events}"
     console.print(
         f"{plural(runs, 'run')} in {elapsed:.1f} s. Results in {folder}/: "

@@ -27,6 +27,7 @@ def parameter_sections(scenario: Scenario) -> list[tuple[str, list[tuple[str, st
         "relations": SECTIONS["[relations]"],
         "politics": SECTIONS["[politics]"],
         "population": SECTIONS["[population]"],
+        "insurgency": SECTIONS["[insurgency]"],
         "combat": SECTIONS["[combat]"],
     }
     dumped = scenario.model_dump(mode="json", exclude={"events"})
