@@ -51,6 +51,12 @@ repro: $(STAMP)
 explore: $(STAMP)
 	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q tests/test_invariants.py
 
+# The exact versions of requirements-lock.txt (to reproduce a published result), not the ranges.
+locked:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks tools
 	$(BIN)/ruff format --check sim tests benchmarks tools

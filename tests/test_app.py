@@ -330,12 +330,15 @@ def server_pid(server) -> int:
 
 
 def test_cancel_stops_the_ensemble_and_leaves_no_worker_behind(page, server):
-    page.get_by_role("button", name="Forget design A").click()
+    # Generous waits: on a loaded 2-core machine the page redraws slowly after the last test.
+    page.get_by_role("button", name="Forget design A").click(timeout=120_000)
     box = page.get_by_label("Runs")
     box.fill("60")
     box.press("Enter")
-    page.get_by_role("button", name="Run ensemble").click()
-    page.wait_for_function(f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})")
+    page.get_by_role("button", name="Run ensemble").click(timeout=120_000)
+    page.wait_for_function(
+        f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})", timeout=120_000
+    )
     assert pool_workers(server_pid(server)), "the runs are in worker processes"
     page.get_by_role("button", name="Cancel").click()
     page.wait_for_function(
@@ -349,8 +352,10 @@ def test_cancel_stops_the_ensemble_and_leaves_no_worker_behind(page, server):
 
 def test_the_server_stops_with_its_workers_when_sent_sigterm_mid_ensemble(page, server):
     pid = server_pid(server)
-    page.get_by_role("button", name="Run ensemble").click()
-    page.wait_for_function(f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})")
+    page.get_by_role("button", name="Run ensemble").click(timeout=120_000)
+    page.wait_for_function(
+        f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})", timeout=120_000
+    )
     assert pool_workers(pid)
     os.kill(pid, signal.SIGTERM)  # the server alone, as a service manager would
     deadline = time.monotonic() + 60

@@ -64,3 +64,18 @@ def test_every_file_a_document_names_exists(doc):
         if not (ROOT / path).exists():
             missing.append(path)
     assert not missing, f"{doc.name} names files that do not exist: {missing}"
+
+
+def test_the_lock_file_pins_every_dependency_the_project_names():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    named = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    pinned = {}
+    for line in (ROOT / "requirements-lock.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==", 1)
+            pinned[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for requirement in named:
+        name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0]
+        assert re.sub(r"[-_.]+", "-", name).lower() in pinned, f"{name} is not pinned"

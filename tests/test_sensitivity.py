@@ -128,7 +128,7 @@ def morris(sweep_file, tmp_path_factory):
 
 def test_malisim_sensitivity_runs_morris_on_the_model(morris):
     out, stdout = morris
-    assert "12 design points x 1 replicates = 12 runs" in stdout
+    assert "12 design points x 1 replicate = 12 runs" in stdout
     table = pd.read_csv(out / "morris_indices.csv")
     assert set(table["outcome"]) == {"deaths_civilians", "lens_bamako"}
     assert list(table["parameter"][:3]) == [
@@ -238,7 +238,7 @@ def test_a_large_analysis_asks_first_on_a_terminal_and_runs_nothing_if_refused(
     status = proc.wait(timeout=60)
     text = " ".join(said.decode(errors="replace").split())
     assert status == 0, text
-    assert "320 design points x 1 replicates = 320 runs" in text
+    assert "320 design points x 1 replicate = 320 runs" in text
     assert "nothing run" in text
     assert not out.exists(), "a refused analysis writes nothing"
 

@@ -23,7 +23,7 @@ from sim.analysis.sensitivity import (
     sobol_warning,
     write_result,
 )
-from sim.cli.console import progress_columns
+from sim.cli.console import plural, progress_columns
 
 CONFIRM_ABOVE = 300
 """Runs to do above which a terminal user is asked before the analysis starts."""
@@ -82,9 +82,10 @@ def run_sensitivity_command(
     already = saved_runs(folder) if (folder / "runs.parquet").is_dir() else 0
     console.print(
         f"{method}: {len(problem.names)} parameters, {points} design points x "
-        f"{sweep.replicates} replicates = {total} runs"
+        f"{plural(sweep.replicates, 'replicate')} = {plural(total, 'run')}"
         + (f" ({already} already done in {folder}/)" if already else ""),
         markup=False,
+        soft_wrap=True,  # a path is never broken across lines
     )
     if needs_confirmation(total - already, console.is_terminal, yes):
         from rich.prompt import Confirm
