@@ -115,13 +115,17 @@ def test_a_run_writes_only_inside_its_output_folder(tmp_path):
 
 
 def test_the_web_app_listens_on_127_0_0_1_unless_told_otherwise(monkeypatch):
-    """``malisim viz`` starts solara bound to 127.0.0.1 (the server itself: tests/test_app.py)."""
-    import subprocess as sp
+    """``malisim viz`` becomes solara bound to 127.0.0.1 (the server itself: tests/test_app.py)."""
+    import os
+    import socket
 
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
     started = []
-    monkeypatch.setattr(sp, "call", lambda command, **kw: started.append(command) or 0)
-    result = CliRunner().invoke(app, ["viz", "--port", "8999"])
+    monkeypatch.setattr(os, "execve", lambda path, command, env: started.append(command))
+    result = CliRunner().invoke(app, ["viz", "--port", str(port)])
     assert result.exit_code == 0, result.stderr
     (command,) = started
     assert command[command.index("--host") + 1] == "127.0.0.1"
-    assert "http://127.0.0.1:8999/" in result.stderr
+    assert f"http://127.0.0.1:{port}/" in result.stderr
