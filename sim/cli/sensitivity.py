@@ -94,6 +94,7 @@ def run_sensitivity_command(
         f"{sweep.replicates} replicates = {total} runs"
         + (f" ({already} already done in {folder}/)" if already else ""),
         markup=False,
+        soft_wrap=True,  # a path is never broken across lines
     )
     if needs_confirmation(total - already, console.is_terminal, yes):
         from rich.prompt import Confirm
