@@ -9,6 +9,7 @@ in the middle of an ensemble.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -46,8 +47,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def serving():
     """``malisim viz`` on a free port; torn down (the whole process group) whatever happens."""
     port = free_port()
     malisim = Path(sys.executable).with_name("malisim")
@@ -72,7 +73,7 @@ def server():
                 time.sleep(0.3)
         yield port, proc
     finally:
-        if group_processes(proc.pid):  # the last test stops it; if it failed, stop it here
+        if group_processes(proc.pid):  # a test may have stopped it already
             os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=10)
@@ -82,11 +83,17 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    """One Chromium page on the app, loaded and drawn."""
+def server():
+    """One server for the module's browser tests."""
+    with serving() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, for the module's pages."""
     from playwright.sync_api import sync_playwright
 
-    port, _ = server
     if not os.path.exists(CHROMIUM):
         # A machine where `make browser` could not install it (not root, no apt): say how.
         pytest.skip(
@@ -94,15 +101,28 @@ def page(server):
             "(`make browser` as root, or `apt-get install chromium`)"
         )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            tab = browser.new_page(viewport={"width": 1500, "height": 1000})
-            tab.set_default_timeout(30_000)
-            tab.goto(f"http://127.0.0.1:{port}/")
-            tab.wait_for_selector("#sim-date", timeout=60_000)
-            yield tab
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+def open_app(browser, port: int):
+    """A page on the app, loaded and drawn."""
+    tab = browser.new_page(viewport={"width": 1500, "height": 1000})
+    tab.set_default_timeout(30_000)
+    tab.goto(f"http://127.0.0.1:{port}/")
+    tab.wait_for_selector("#sim-date", timeout=60_000)
+    return tab
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):
+    """One Chromium page on the app, loaded and drawn."""
+    tab = open_app(browser, server[0])
+    yield tab
+    tab.close()
 
 
 def text_of(selector: str) -> str:
@@ -263,11 +283,12 @@ def test_the_page_has_the_apps_title_and_its_sliders_show_their_values(page):
 
 
 def run_ensemble_in_page(page, runs: int) -> None:
+    """Open the Ensemble tab (the page may be fresh) and run ``runs`` replicates."""
     page.get_by_role("tab", name="Ensemble").click()
+    page.wait_for_selector("#ens-design")
     box = page.get_by_label("Runs")
     box.fill(str(runs))
     box.press("Enter")
-    page.wait_for_function("document.querySelector('#ens-design') !== null")
     page.get_by_role("button", name="Run ensemble").click()
 
 
@@ -276,23 +297,29 @@ def colour_share(pixels: np.ndarray, hex_colour: str) -> float:
     return float(np.all(np.abs(pixels.astype(int) - rgb) <= 8, axis=-1).mean())
 
 
+def wait_until_done(page, runs: int) -> None:
+    page.wait_for_function(f"{text_of('#ens-status')} === 'done: {runs} runs'", timeout=240_000)
+
+
 def test_the_ensemble_mode_runs_replicates_with_progress_and_draws_their_distributions(page):
     run_ensemble_in_page(page, runs=4)
     page.wait_for_function(f"{text_of('#ens-progress')}.includes('of 4 runs')", timeout=120_000)
-    page.wait_for_function(f"{text_of('#ens-status')} === 'done: 4 runs'", timeout=240_000)
+    wait_until_done(page, 4)
     designs = page.inner_text("#ens-designs").strip().splitlines()
     ran = page.inner_text("#ens-design").removeprefix("Next ensemble: ").strip()
-    assert designs == [f"{ran} (4 runs)"]  # the model the sidebar built, seed included
+    assert designs[-1] == f"{ran} (4 runs)"  # the model the sidebar built, seed included
     figure = page.locator("#ens-distributions img").first
     figure.wait_for()
     pixels = image_of(figure)
     from sim.analysis.style import CATEGORY_COLOURS
 
-    assert colour_share(pixels, CATEGORY_COLOURS[0]) > 0.001  # one design: the first colour
+    assert colour_share(pixels, CATEGORY_COLOURS[0]) > 0.001  # the palette's first colour
     assert page.locator("#ens-map img").count() == 1
 
 
 def test_two_designs_are_compared_side_by_side(page):
+    run_ensemble_in_page(page, runs=3)
+    wait_until_done(page, 3)
     page.get_by_role("button", name="Keep as design A").click()
     page.wait_for_function(
         f"{text_of('#ens-designs')}.trim().split('\\n').length === 1"
@@ -322,24 +349,20 @@ def test_two_designs_are_compared_side_by_side(page):
     for colour in CATEGORY_COLOURS[:2]:  # A and B in the static figures' first two colours
         assert colour_share(pixels, colour) > 0.001, colour
     assert page.locator("#ens-map img").count() == 1
+    page.get_by_role("button", name="Forget design A").click()
 
 
-def server_pid(server) -> int:
-    """The server's own pid: ``malisim viz`` becomes the server (exec)."""
-    return server[1].pid
+def started_ensemble(page, runs: int) -> None:
+    """Run ``runs`` replicates and wait until at least one is done."""
+    run_ensemble_in_page(page, runs=runs)
+    page.wait_for_function(
+        f"/^[1-9]\\d* of {runs} runs/.test({text_of('#ens-progress')})", timeout=120_000
+    )
 
 
 def test_cancel_stops_the_ensemble_and_leaves_no_worker_behind(page, server):
-    # Generous waits: on a loaded 2-core machine the page redraws slowly after the last test.
-    page.get_by_role("button", name="Forget design A").click(timeout=120_000)
-    box = page.get_by_label("Runs")
-    box.fill("60")
-    box.press("Enter")
-    page.get_by_role("button", name="Run ensemble").click(timeout=120_000)
-    page.wait_for_function(
-        f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})", timeout=120_000
-    )
-    assert pool_workers(server_pid(server)), "the runs are in worker processes"
+    started_ensemble(page, runs=60)
+    assert pool_workers(server[1].pid), "the runs are in worker processes"
     page.get_by_role("button", name="Cancel").click()
     page.wait_for_function(
         f"{text_of('#ens-status')}.startsWith('cancelled after')", timeout=120_000
@@ -347,21 +370,22 @@ def test_cancel_stops_the_ensemble_and_leaves_no_worker_behind(page, server):
     said = page.inner_text("#ens-status")
     done = int(said.split("after ")[1].split(" of")[0])
     assert 1 <= done < 60, said
-    assert pool_workers(server_pid(server)) == [], "the pool ended with the ensemble"
+    assert pool_workers(server[1].pid) == [], "the pool ended with the ensemble"
 
 
-def test_the_server_stops_with_its_workers_when_sent_sigterm_mid_ensemble(page, server):
-    pid = server_pid(server)
-    page.get_by_role("button", name="Run ensemble").click(timeout=120_000)
-    page.wait_for_function(
-        f"/^[1-9]\\d* of 60 runs/.test({text_of('#ens-progress')})", timeout=120_000
-    )
-    assert pool_workers(pid)
-    os.kill(pid, signal.SIGTERM)  # the server alone, as a service manager would
-    deadline = time.monotonic() + 60
-    while group_processes(pid):
-        assert time.monotonic() < deadline, f"left behind: {group_processes(pid)}"
-        time.sleep(0.2)
+def test_the_server_stops_with_its_workers_when_sent_sigterm_mid_ensemble(browser):
+    with serving() as (port, proc):  # a server of its own: this test stops it
+        page = open_app(browser, port)
+        try:
+            started_ensemble(page, runs=60)
+            assert pool_workers(proc.pid)
+            os.kill(proc.pid, signal.SIGTERM)  # the server alone, as a service manager would
+            deadline = time.monotonic() + 60
+            while group_processes(proc.pid):
+                assert time.monotonic() < deadline, f"left behind: {group_processes(proc.pid)}"
+                time.sleep(0.2)
+        finally:
+            page.close()
 
 
 # --- without a browser ---------------------------------------------------------------------------

@@ -115,17 +115,15 @@ def test_a_run_writes_only_inside_its_output_folder(tmp_path):
 
 
 def test_the_web_app_listens_on_127_0_0_1_unless_told_otherwise(monkeypatch):
-    """``malisim viz`` starts solara bound to 127.0.0.1 (the server itself: tests/test_app.py)."""
+    """``malisim viz`` becomes solara bound to 127.0.0.1 (the server itself: tests/test_app.py)."""
     import os
     import socket
 
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
     started = []
-    # The server takes the command's process (os.execve): record it instead of becoming it.
     monkeypatch.setattr(os, "execve", lambda path, command, env: started.append(command))
-
-    with socket.socket() as probe:  # a port nobody listens on: the check is real
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     result = CliRunner().invoke(app, ["viz", "--port", str(port)])
     assert result.exit_code == 0, result.stderr
     (command,) = started
