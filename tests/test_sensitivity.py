@@ -303,7 +303,7 @@ def test_malisim_sensitivity_runs_sobol_on_the_model_and_warns_of_its_few_sample
     )
     assert done.returncode == 0, done.stderr
     said = " ".join(done.stdout.split())
-    assert "10 design points x 1 replicates = 10 runs" in said
+    assert "10 design points x 1 replicate = 10 runs" in said
     assert "warning: the Sobol' indices are not yet meaningful" in said
     table = pd.read_csv(out / "sobol_indices.csv")
     assert list(table.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
