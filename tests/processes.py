@@ -38,3 +38,14 @@ def start_lock_holder(folder: Path) -> subprocess.Popen:
     )
     assert read_line(holder.stdout, 60) == "held\n"
     return holder
+
+
+def malisim(*args) -> subprocess.CompletedProcess:
+    """``malisim ARGS`` in a child process of this interpreter, from the repository's root."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )

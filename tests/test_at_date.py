@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from processes import malisim
 
 from sim.analysis.at_date import outcomes_at
 from sim.analysis.outcomes import outcome_values
@@ -25,16 +24,6 @@ pytestmark = pytest.mark.xdist_group("analysis")
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2023, 11, 30)
-
-
-def malisim(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from processes import malisim
 from small_scenario import SMALL_TOML
 
 pytestmark = pytest.mark.xdist_group("analysis")
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def malisim(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from processes import malisim
 
 from sim.scenario import load_scenario, to_toml
 from sim.sweep import read_sweep
@@ -26,16 +25,6 @@ seed = 11
 [parameters]
 "foreign.wagner.commitment" = [0.2, 0.8]
 """
-
-
-def malisim(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
