@@ -40,7 +40,7 @@ def start_lock_holder(folder: Path) -> subprocess.Popen:
     return holder
 
 
-def malisim(*args) -> subprocess.CompletedProcess:
+def malisim(*args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``malisim ARGS`` in a child process of this interpreter, from the repository's root."""
     return subprocess.run(
         [sys.executable, "-m", "sim.cli", *map(str, args)],
@@ -48,4 +48,5 @@ def malisim(*args) -> subprocess.CompletedProcess:
         text=True,
         cwd=ROOT,
         timeout=600,
+        env=env,
     )

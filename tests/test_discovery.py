@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from processes import malisim
 
 from sim.analysis.discovery import discover
 
@@ -106,16 +105,6 @@ def synthetic_folder(tmp_path) -> Path:
     for name in ("events", "timeseries"):
         pd.DataFrame({"run_id": pd.Series(dtype=int)}).to_parquet(tmp_path / f"{name}.parquet")
     return tmp_path
-
-
-def malisim(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
 
 
 def test_malisim_discover_with_prim_prints_the_planted_box(synthetic_folder):

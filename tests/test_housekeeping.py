@@ -37,7 +37,7 @@ def test_property_based_tests_draw_the_same_examples_every_run():
         assert settings.default.database is None
 
 
-# A path a document names: docs/X.md, sim/..., scenarios/..., tests/..., benchmarks/..., tools/...
+# A path a document names: a page of docs/, a module of sim/, a scenario, a test, a tool...
 CITED = re.compile(
     r"(?<![\w./-])((?:docs|sim|scenarios|tests|benchmarks|tools|calibration|\.ci)/[A-Za-z0-9_./<>*{}-]+"
     r"|CHANGELOG\.md)"
@@ -45,10 +45,14 @@ CITED = re.compile(
 
 
 def documents() -> list[Path]:
+    """Every text a user reads: the README, the docs, the tutorial, the scenario files."""
     return [
         ROOT / "README.md",
+        ROOT / "CHANGELOG.md",
         ROOT / "sim" / "data" / "SOURCES.md",
         *sorted((ROOT / "docs").glob("*.md")),
+        ROOT / "docs" / "tutorial.ipynb",
+        *sorted((ROOT / "scenarios").rglob("*.toml")),
     ]
 
 

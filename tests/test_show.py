@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from processes import malisim as run_malisim
 
 from sim import load_scenario, run_ensemble
 from sim.scenario import flatten_parameters
@@ -17,14 +17,7 @@ ARC = ROOT / "scenarios" / "history_2012_2025.toml"
 
 
 def malisim(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "250"},
-    )
+    return run_malisim(*args, env={**os.environ, "COLUMNS": "250"})
 
 
 @pytest.fixture(scope="module")
