@@ -233,12 +233,20 @@ def test_pressing_step_advances_the_day_and_redraws_the_charts(page):
 
 
 def test_a_moved_slider_and_reset_give_a_model_with_the_new_value(page):
-    slider = page.locator(".v-input", has_text="Foreign commitment").locator("[role=slider]")
-    slider.focus()
+    field = page.locator(".v-input", has_text="Foreign commitment")
+    slider = field.locator("[role=slider]")
+    thumb = field.locator(".v-slider__thumb-label")
     commitment, risk = wagner_values()
     lowered = f"{commitment - 0.20:.2f}"
-    for _ in range(4):  # four steps of 0.05 down
+    for step in range(1, 5):  # four steps of 0.05 down
+        # One key at a time, each waited for: the server echoes every value back, and a key
+        # pressed before the echo of the last can be undone by it on a loaded machine.
+        slider.focus()
         slider.press("ArrowLeft")
+        expected = f"{commitment - 0.05 * step:g}"
+        page.wait_for_function(
+            "([el, want]) => el.innerText.trim() === want", arg=[thumb.element_handle(), expected]
+        )
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function(
         f"document.querySelector('#sim-summary').innerText.includes('commitment {lowered}')"
