@@ -230,10 +230,14 @@ class MaliConflictModel(mesa.Model):
     ) -> list[Unit]:
         """Create units of ``men`` fighters at a cell, in pieces of the actor's unit size.
 
+        Each piece is created as ``scenario.unit_split`` equal units (1 by default): the same men
+        in more units, for the test that results do not depend on how men are grouped.
+
         ``book`` is the ledger entry the men come from (start, recruits, reinforcements).
         """
         size = self.doctrine(actor).unit_size
         pieces = max(1, round(men / size)) if posture != Posture.GARRISON else 1
+        pieces *= self.config.scenario.unit_split
         base, extra = divmod(int(men), pieces)
         units = []
         for i in range(pieces):

@@ -139,7 +139,7 @@ def problem_from_sweep(sweep) -> Problem:
     """
     from sim.scenario import flatten_parameters
 
-    base = flatten_parameters(sweep.base)
+    base = flatten_parameters(sweep.base, every=True)
     names, bounds, integer = [], [], []
     for name, spec in sweep.parameters.items():
         if isinstance(spec, list):

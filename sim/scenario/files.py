@@ -62,7 +62,7 @@ def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list
         if force.arrive and not (start <= force.arrive <= end):
             problems.append((f"foreign.{fid}.arrive", f"{force.arrive} is outside {start}..{end}"))
     actors = set(scenario.actors)
-    flat = flatten_parameters(scenario)
+    flat = flatten_parameters(scenario, every=True)
     for i, event in enumerate(scenario.events):
         where = f"events.{i}"
         if not (start <= event.date <= end):

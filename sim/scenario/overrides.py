@@ -19,6 +19,7 @@ from sim.scenario.schema import (
     Population,
     Relations,
     Scenario,
+    ScenarioSettings,
 )
 from sim.scenario.strict import validation_problems
 
@@ -186,10 +187,20 @@ def set_value(config: Scenario, dotted: str, value: Any) -> None:
         setattr(node, last, type(getattr(node, last))(value))
 
 
-def flatten_parameters(scenario: Scenario) -> dict[str, Any]:
+RECORDED_WHEN_SET: dict[str, Any] = {
+    "scenario.unit_split": ScenarioSettings.model_fields["unit_split"].default,
+}
+"""Options of a test of the model (not of the war) that the runs table records only when set
+away from their default, which changes nothing: tables written before the option existed stay
+the same, column for column."""
+
+
+def flatten_parameters(scenario: Scenario, every: bool = False) -> dict[str, Any]:
     """Every scalar parameter by dotted name (events excluded), as the runs table records them.
 
-    Dates become ISO strings and lists comma-joined strings, so each column has one type.
+    Dates become ISO strings and lists comma-joined strings, so each column has one type. The
+    options of ``RECORDED_WHEN_SET`` are left out at their default unless ``every`` (the names a
+    ``--set``, a ``set`` event or a sweep may use).
     """
     out: dict[str, Any] = {}
 
@@ -206,4 +217,8 @@ def flatten_parameters(scenario: Scenario) -> dict[str, Any]:
 
     dumped = scenario.model_dump(mode="python", exclude={"events"})
     walk("", dumped)
+    if not every:
+        for name, default in RECORDED_WHEN_SET.items():
+            if out.get(name) == default:
+                del out[name]
     return out

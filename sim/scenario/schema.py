@@ -49,6 +49,13 @@ class ScenarioSettings(StrictModel):
         150.0, ge=0.0, le=600.0, description="Depth of cross-border sanctuary, km"
     )
     plan_interval_days: int = Field(7, ge=1, le=90, description="Days between factions' plans")
+    unit_split: int = Field(
+        1,
+        ge=1,
+        le=8,
+        description="Every unit created (at the start, by arrival, reinforcement or recruitment) "
+        "is created as this many equal units: the same men in more units (1: as doctrine says)",
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> ScenarioSettings:

@@ -265,7 +265,7 @@ def check_parameters(
 ) -> list[tuple[str, str]]:
     """Problems with the design and with each parameter's name and values."""
     problems: list[tuple[str, str]] = []
-    flat = flatten_parameters(base)
+    flat = flatten_parameters(base, every=True)
     scalars = scalar_parameters(base)
     if settings.design in ("lhs", "sobol"):
         if settings.samples is None:
