@@ -199,13 +199,14 @@ def markdown(report: dict) -> str:
         lines += [
             f"## {arm} against the reference: {shown} of {len(rows)} shown equivalent",
             "",
-            "| outcome | reference median | other median | effect [90%] | margin | "
+            "| outcome | reference median (share) | other median (share) | effect [90%] | margin | "
             "p (Holm) | verdict |",
             "|---|---|---|---|---|---|---|",
         ]
         for r in rows:
+            stat = "mean" if r["effect_kind"] == "share_difference" else "median"
             lines.append(
-                f"| {r['outcome']} | {r['reference_median']:.3g} | {r['other_median']:.3g} | "
+                f"| {r['outcome']} | {r[f'reference_{stat}']:.3g} | {r[f'other_{stat}']:.3g} | "
                 f"{shown_effect(r)} | {shown_margin(r)} | {r['p_holm']:.3g} | {r['verdict']} |"
             )
         lines.append("")
