@@ -70,6 +70,60 @@ def test_the_north_counts_as_lost_together_only_when_the_three_losses_are_close(
     assert list(sample.values) == [1.0, 0.0, 0.0]
 
 
+def _violence(rows: list[tuple]) -> pd.DataFrame:
+    """Events of ``(run, date, event_type, region, deaths_state)``."""
+    return pd.DataFrame(
+        rows, columns=["run_id", "date", "event_type", "region", "deaths_state"]
+    ).assign(date=lambda f: pd.to_datetime(f["date"]))
+
+
+def test_the_level_measures_count_violent_events_by_year_and_the_centre_s_share():
+    from sim.validate.measures import (
+        median_centre_share,
+        median_yearly_events,
+        share_centre_rising,
+        share_events_rising,
+        share_mass_attack,
+    )
+
+    rows = [
+        # run 0: one northern event in 2015; 2019: three events, two in the centre
+        (0, "2015-05-01", "ambush", "gao", 2),
+        (0, "2019-01-03", "battle", "mopti", 25),
+        (0, "2019-02-03", "ied", "segou", 1),
+        (0, "2019-03-03", "violence_against_civilians", "kidal", 0),
+        (0, "2019-03-04", "town_captured", "mopti", 0),  # not an act of violence
+        # run 1: one central event each year
+        (1, "2015-05-01", "battle", "mopti", 19),
+        (1, "2019-05-01", "battle", "mopti", 3),
+    ]
+    results = Results(pd.DataFrame({"run_id": [0, 1, 2]}), _violence(rows), pd.DataFrame())
+    assert list(median_yearly_events((2019,))(results, None).values) == [3.0, 1.0, 0.0]
+    assert list(median_yearly_events((2015, 2019))(results, None).values) == [2.0, 1.0, 0.0]
+    assert list(share_events_rising(2015, 2019, 1.5)(results, None).values) == [1.0, 0.0, 1.0]
+    assert list(share_centre_rising(2015, 2019)(results, None).values) == [1.0, 0.0, 0.0]
+    assert median_centre_share(2019)(results, None).values == pytest.approx([2 / 3, 1.0, 0.0])
+    mass = share_mass_attack("deaths_state", "2019-01-01", "2019-12-31", 20)
+    assert list(mass(results, None).values) == [1.0, 0.0, 0.0]  # run 1's 19 is in 2015
+
+
+def test_strength_on_a_date_is_the_last_weekly_value_up_to_it():
+    from sim.validate.measures import median_strength_on
+
+    weeks = pd.DataFrame(
+        {
+            "run_id": [0, 0, 0, 1, 1],
+            "date": pd.to_datetime(
+                ["2022-08-07", "2022-08-14", "2022-08-21", "2022-08-07", "2022-08-14"]
+            ),
+            "strength_jihadists": [100, 200, 300, 50, 60],
+        }
+    )
+    results = Results(pd.DataFrame({"run_id": [0, 1]}), pd.DataFrame(), weeks)
+    sample = median_strength_on("jihadists", "2022-08-15")(results, None)
+    assert list(sample.values) == [200.0, 60.0]
+
+
 def test_a_share_s_interval_is_wilson_s_score_interval():
     # Newcombe (1998), Statistics in Medicine 17:857-872, table II, method 3 (score, no
     # continuity correction), to four decimals.
@@ -152,7 +206,18 @@ def test_every_criterion_names_a_fact_of_the_record_and_a_scenario_of_the_librar
         # A criterion tests something the model produced, not only what the scenarios take
         # as given (a date they set, a strength they deploy).
         assert set(RECORD.loc[list(criterion.record), "use"]) - {"input"}, criterion.id
-    assert {c.fact for c in CRITERIA} == {"C1", "C2", "C3", "C4", "C5", "C6"}
+    assert {c.fact for c in CRITERIA} == {
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+        "C5",
+        "C6",
+        "C7",
+        "C10",
+        "C11",
+        "C12",
+    }
 
 
 def test_every_fact_of_the_record_has_a_source_a_date_and_a_use():

@@ -269,11 +269,19 @@ def validate(
         list[str] | None,
         typer.Option("--scenario", help="Validate only this historical scenario (repeatable)"),
     ] = None,
+    criteria: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Evaluate only this criterion, e.g. C10a (repeatable); runs only "
+            "the scenarios the chosen criteria test",
+        ),
+    ] = None,
 ) -> None:
     """Run the historical scenarios as ensembles and test them against the documented record."""
     from sim.cli.validate import validate_command
 
-    validate_command(runs, out_dir, seed, workers, only, out, fail_input, fail)
+    validate_command(runs, out_dir, seed, workers, only, criteria, out, fail_input, fail)
 
 
 @app.command()

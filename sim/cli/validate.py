@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sim.cli.console import count_problems
 from sim.scenario import ScenarioError
+from sim.validate.criteria import CRITERIA
 from sim.validate.engine import HISTORICAL, run_validation
 from sim.validate.report import write_report
 
@@ -34,6 +35,7 @@ def validate_command(
     seed: int,
     workers: int,
     only: list[str] | None,
+    criteria: list[str] | None,
     console: Console,
     fail_input: Callable[[list[str]], None],
     fail: Callable[[str], None],
@@ -46,9 +48,19 @@ def validate_command(
                 f"--scenario: unknown historical scenario {name!r}; expected one of "
                 f"{', '.join(HISTORICAL)}"
             )
+    known = [c.id for c in CRITERIA]
+    for cid in criteria or []:
+        if cid not in known:
+            problems.append(
+                f"--only: unknown criterion {cid!r}; expected one of {', '.join(known)}"
+            )
     if problems:
         fail_input(problems)
     names = [n for n in HISTORICAL if not only or n in only]
+    if criteria:
+        names = [n for n in names if any(c.scenario == n for c in CRITERIA if c.id in criteria)]
+        if not names:
+            fail_input([f"--only: none of {', '.join(criteria)} is tested on the scenarios chosen"])
     started = time.perf_counter()
     try:
         with Progress(
@@ -64,7 +76,9 @@ def validate_command(
             def tick(name: str, n: int) -> None:
                 bar.update(task, advance=n, description=name)
 
-            validation = run_validation(runs, seed, workers, names, progress=tick)
+            validation = run_validation(
+                runs, seed, workers, names, progress=tick, only=criteria or None
+            )
     except ScenarioError as exc:
         fail_input(exc.problems)
         return

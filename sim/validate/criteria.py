@@ -10,6 +10,7 @@ the model reads this module or the record.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,18 @@ from sim.scenario import Scenario
 from sim.tables import Results
 from sim.validate.measures import (
     abuse_recruitment_ratio,
+    median_centre_share,
     median_days_to_kidal,
     median_days_to_lose_all,
     median_deaths,
     median_fighting_at_capture,
     median_losses_with_desertion,
+    median_strength_on,
+    median_yearly_events,
+    share_centre_rising,
+    share_events_rising,
     share_kidal_taken,
+    share_mass_attack,
     share_north_lost_together,
     share_retaken_within,
     share_timeline_kept,
@@ -56,6 +63,12 @@ RECORD = load_record()
 def stated(key: str) -> str:
     """A fact as its source states it: a number, a range, or words."""
     return str(RECORD.at[key, "stated"])
+
+
+def stated_high(key: str) -> float:
+    """The high end of a fact stated as a range ("12 to 34"): its last number."""
+    numbers = re.findall(r"\d[\d,]*", stated(key).split("(")[0])
+    return float(numbers[-1].replace(",", ""))
 
 
 def recorded(key: str) -> float:
@@ -92,7 +105,8 @@ class Criterion:
         measure: the per-run values behind the ensemble's statistic (a ``Sample``), from its
             tables.
         low, high: the statistic passes when ``low <= value <= high`` (either may be None).
-        unit: how to print the value: ``share``, ``days``, ``men`` or ``ratio``.
+        unit: how to print the value: ``share``, ``days``, ``men``, ``events``, ``fraction`` (a
+            median of shares) or ``ratio``.
         record: the keys of the record's rows the criterion tests the ensemble against.
 
     """
@@ -149,6 +163,36 @@ P_C6 = (
     f"{recorded_day('france_leaves_2022').year}, UN {recorded_day('un_leaves_2023').year}, "
     f"Wagner {recorded_day('wagner_leaves_2025').year})"
 )
+
+P_C7 = (
+    "2019: jihadists mass against isolated army posts (Dioura, Boulkessi and Mondoro, "
+    "Indelimane, Tabankort), killing 20-50 soldiers at a time"
+)
+P_C10 = (
+    "2015-2020: the violence rises to hundreds of events a year and moves from the north into "
+    "the centre (Mopti, Segou)"
+)
+P_C11 = (
+    f"2013-2022: MINUSMA, the deadliest UN mission, loses more than "
+    f"{recorded('minusma_hostile_deaths_2013_2022'):.0f} in hostile acts"
+)
+P_C12 = "The jihadists number in the thousands (JNIM and Islamic State Sahel, Sahel-wide)"
+
+CENTRE_SHARE_2018 = recorded("centre_share_islamist_events_2018")
+STRENGTH_2022 = (
+    recorded("jnim_strength_2022") + recorded("isgs_strength_2022"),
+    stated_high("jnim_strength_2022") + stated_high("isgs_strength_2022"),
+)
+"""The jihadists' numbers in 2022, low and high: JNIM's and Islamic State Sahel's ranges added
+(the record's ``stated``), both counted across the Sahel, of which Mali is a part. A criterion
+passes from a third of the low sum (Mali's part of a Sahel-wide count) to the high sum."""
+
+STRENGTH_2024 = (
+    round(recorded("jnim_strength_2024") / 3, -2),
+    stated_high("jnim_strength_2024") + stated_high("isgs_strength_2022"),
+)
+"""The jihadists' numbers in mid-2024 for a criterion: a third of JNIM's low (Sahel-wide) to
+JNIM's high plus Islamic State Sahel's high of 2022 (no later count of it was found)."""
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
@@ -353,6 +397,160 @@ CRITERIA: tuple[Criterion, ...] = (
         share_kidal_taken(KIDAL_OFFENSIVE_2023, "2024-03-31"),
         low=0.6,
         record=("kidal_taken_2023",),
+    ),
+    Criterion(
+        "C7a",
+        "C7",
+        "barkhane_2014",
+        P_C7,
+        "share of runs with an engagement in 2019 that kills 20 or more state soldiers >= 0.6 "
+        f"(record: Dioura {stated('dioura_2019')}, Boulkessi and Mondoro "
+        f"{stated('boulkessi_mondoro_2019')}, Indelimane {stated('indelimane_2019')}, Tabankort "
+        f"{stated('tabankort_2019')})",
+        share_mass_attack("deaths_state", "2019-01-01", "2019-12-31", 20),
+        low=0.6,
+        record=("dioura_2019", "boulkessi_mondoro_2019", "indelimane_2019", "tabankort_2019"),
+    ),
+    Criterion(
+        "C7b",
+        "C7",
+        "barkhane_2014",
+        P_C7,
+        f"median state soldiers killed {iso('state_deaths_q4_2019')} to "
+        f"{iso('state_deaths_q4_2019', 'end')}: 60-600 (record: {stated('state_deaths_q4_2019')})",
+        median_deaths(
+            "deaths_state", iso("state_deaths_q4_2019"), iso("state_deaths_q4_2019", "end")
+        ),
+        low=60,
+        high=600,
+        unit="men",
+        record=("state_deaths_q4_2019",),
+    ),
+    Criterion(
+        "C10a",
+        "C10",
+        "barkhane_2014",
+        P_C10,
+        "median violent events a year 2017-2019 (battles, ambushes, IEDs, abuses): 200-1,500 "
+        f"(record: ACLED 2017, {recorded('acled_violent_events_2017'):.0f} violent of 474)",
+        median_yearly_events((2017, 2018, 2019)),
+        low=200,
+        high=1500,
+        unit="events",
+        record=("acled_violent_events_2017",),
+    ),
+    Criterion(
+        "C10b",
+        "C10",
+        "barkhane_2014",
+        P_C10,
+        "share of runs: violent events in 2019 at least 1.5 times those of 2016 >= 0.6 (record: "
+        "UCDP battle deaths 96 to 603)",
+        share_events_rising(2016, 2019, 1.5),
+        low=0.6,
+        record=("violence_rises_2016_2019",),
+    ),
+    Criterion(
+        "C10c",
+        "C10",
+        "barkhane_2014",
+        P_C10,
+        "share of runs: the centre's share of the violent events higher in 2019 than in 2015 "
+        ">= 0.6",
+        share_centre_rising(2015, 2019),
+        low=0.6,
+        record=("centre_islamist_events_2018", "centre_share_islamist_events_2018"),
+    ),
+    Criterion(
+        "C10d",
+        "C10",
+        "barkhane_2014",
+        P_C10,
+        "median centre's share of the violent events in 2019: 0.40-0.85 (record: "
+        f"~{CENTRE_SHARE_2018:.2f} of Islamist events 2018; Mopti >85% of deadly attacks on "
+        "civilians late 2019, >60% of deaths 2020)",
+        median_centre_share(2019),
+        low=0.4,
+        high=0.85,
+        unit="fraction",
+        record=(
+            "centre_share_islamist_events_2018",
+            "centre_share_deadly_civilian_attacks_q4_2019",
+            "mopti_share_fatalities_2020",
+        ),
+    ),
+    Criterion(
+        "C11a",
+        "C11",
+        "barkhane_2014",
+        P_C11,
+        f"median UN (MINUSMA) deaths {iso('barkhane_begins_2014')} to "
+        f"{iso('france_leaves_2022')}: 90-400 (record: more than "
+        f"{recorded('minusma_hostile_deaths_2013_2022'):.0f} killed in hostile acts, 2013 to "
+        f"{iso('minusma_hostile_deaths_2013_2022', 'end')[:7]})",
+        median_deaths("deaths_foreign_un", iso("barkhane_begins_2014"), iso("france_leaves_2022")),
+        low=90,
+        high=400,
+        unit="men",
+        record=("minusma_hostile_deaths_2013_2022",),
+    ),
+    Criterion(
+        "C12a",
+        "C12",
+        "barkhane_2014",
+        P_C12,
+        f"median jihadist fighters on {iso('france_leaves_2022')}: "
+        f"{STRENGTH_2022[0] / 3:,.0f}-{STRENGTH_2022[1]:,.0f} (record 2022, Sahel-wide: JNIM "
+        f"{stated('jnim_strength_2022').split(' (')[0]}, IS Sahel {stated('isgs_strength_2022')})",
+        median_strength_on("jihadists", iso("france_leaves_2022")),
+        low=STRENGTH_2022[0] / 3,
+        high=STRENGTH_2022[1],
+        unit="men",
+        record=("jnim_strength_2022", "isgs_strength_2022"),
+    ),
+    Criterion(
+        "C10h",
+        "C10",
+        "history_2012_2025",
+        P_C10,
+        "(whole arc) median violent events a year 2017-2019: 200-1,500",
+        median_yearly_events((2017, 2018, 2019)),
+        low=200,
+        high=1500,
+        unit="events",
+        record=("acled_violent_events_2017",),
+    ),
+    Criterion(
+        "C11h",
+        "C11",
+        "history_2012_2025",
+        P_C11,
+        f"(whole arc) median UN (MINUSMA) deaths {iso('minusma_hostile_deaths_2013_2022')} to "
+        f"{iso('minusma_hostile_deaths_2013_2022', 'end')}: 90-400",
+        median_deaths(
+            "deaths_foreign_un",
+            iso("minusma_hostile_deaths_2013_2022"),
+            iso("minusma_hostile_deaths_2013_2022", "end"),
+        ),
+        low=90,
+        high=400,
+        unit="men",
+        record=("minusma_hostile_deaths_2013_2022",),
+    ),
+    Criterion(
+        "C12h",
+        "C12",
+        "history_2012_2025",
+        P_C12,
+        f"(whole arc) median jihadist fighters on 2024-06-30: {STRENGTH_2024[0]:,.0f}-"
+        f"{STRENGTH_2024[1]:,.0f} (record: JNIM {stated('jnim_strength_2024')} in 2024, UN "
+        "Monitoring Team, Sahel-wide; IS Sahel up to "
+        f"{stated_high('isgs_strength_2022'):,.0f} in 2022)",
+        median_strength_on("jihadists", "2024-06-30"),
+        low=STRENGTH_2024[0],
+        high=STRENGTH_2024[1],
+        unit="men",
+        record=("jnim_strength_2024", "isgs_strength_2022"),
     ),
 )
 """Every criterion of ``malisim validate``, in the order of the report."""

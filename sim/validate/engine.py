@@ -79,7 +79,7 @@ class CriterionResult:
             return f"{value:.0%}"
         if unit == "days":
             return f"{value:.0f}"
-        if unit == "ratio":
+        if unit in ("ratio", "fraction"):
             return f"{value:.2f}"
         return f"{value:.1f}"
 
@@ -138,6 +138,7 @@ def run_validation(
     scenarios: Iterable[str] | None = None,
     library: Path | None = None,
     progress: Callable[[str, int], None] | None = None,
+    only: Iterable[str] | None = None,
 ) -> Validation:
     """Run each historical scenario's ensemble and evaluate every criterion on it.
 
@@ -148,6 +149,7 @@ def run_validation(
         scenarios: names of the library to validate (default: all of ``HISTORICAL``).
         library: the folder of scenario files (default: the repository's ``scenarios/``).
         progress: called with (scenario name, runs just finished).
+        only: criterion ids to evaluate (default: all); only the scenarios they test are run.
 
     Returns:
         The criteria's results, with each scenario's tables and run time.
@@ -157,7 +159,10 @@ def run_validation(
 
     """
     library = library or library_dir()
+    chosen = [c for c in CRITERIA if only is None or c.id in set(only)]
     names = list(scenarios) if scenarios else list(HISTORICAL)
+    if only is not None:
+        names = [n for n in names if any(c.scenario == n for c in chosen)]
     validation = Validation(criteria=[])
     for name in names:
         scenario = load_scenario(library / f"{name}.toml")
@@ -172,7 +177,7 @@ def run_validation(
         results.runs.attrs["seed"] = seed
         validation.results[name] = results
         validation.scenarios[name] = scenario
-        for criterion in CRITERIA:
+        for criterion in chosen:
             if criterion.scenario == name:
                 sample = criterion.measure(results, scenario)
                 low, high = sample.interval()

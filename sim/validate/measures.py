@@ -6,6 +6,7 @@ Holder changes, first loss and capture dates, deaths between dates.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -324,5 +325,128 @@ def share_timeline_kept(forces: tuple[str, ...], present_at_end: tuple[str, ...]
         for force in present_at_end:
             ok &= runs[f"present_end_foreign_{force}"].astype(bool)
         return share(ok)
+
+    return measure
+
+
+# --- levels of the violence, its geography and the insurgents' numbers ------------------------
+
+VIOLENT = ("battle", "ambush", "ied", "violence_against_civilians")
+"""The events counted as acts of violence (ACLED's battles, remote violence and violence
+against civilians; not captures and abandonments of towns)."""
+
+
+def zone_regions(zone: str) -> tuple[str, ...]:
+    """The regions of a reporting zone, as the project's region map groups them."""
+    from sim.geography import DATA_DIR
+
+    shapes = json.loads((DATA_DIR / "regions.json").read_text())
+    return tuple(shapes["zones"][zone])
+
+
+def yearly_violent_events(results: Results, years: Iterable[int]) -> pd.DataFrame:
+    """Per run (rows) and year (columns): the number of violent events, zero where none."""
+    years = list(years)
+    index = pd.Index(run_ids(results), name="run_id")
+    events = results.events
+    if events.empty:
+        return pd.DataFrame(0.0, index=index, columns=years)
+    violent = events[events["event_type"].isin(VIOLENT)]
+    year = pd.to_datetime(violent["date"]).dt.year
+    counts = violent.groupby([violent["run_id"], year]).size().unstack(fill_value=0)
+    return counts.reindex(index=index, columns=years, fill_value=0).astype(float)
+
+
+def centre_share_of_violence(results: Results, year: int) -> pd.Series:
+    """Per run: the share of a year's violent events in the centre (NaN: no event that year)."""
+    index = pd.Index(run_ids(results), name="run_id")
+    events = results.events
+    if events.empty:
+        return pd.Series(np.nan, index=index)
+    violent = events[
+        events["event_type"].isin(VIOLENT) & (pd.to_datetime(events["date"]).dt.year == year)
+    ]
+    centre = violent["region"].isin(zone_regions("centre"))
+    return centre.groupby(violent["run_id"]).mean().reindex(index).astype(float)
+
+
+def median_yearly_events(years: tuple[int, ...]) -> Callable:
+    """Median over runs of the violent events a year (each run's mean over ``years``)."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        return median(yearly_violent_events(results, years).mean(axis=1))
+
+    return measure
+
+
+def share_events_rising(first: int, last: int, factor: float) -> Callable:
+    """Share of runs whose violent events in ``last`` are ``factor`` times those of ``first``.
+
+    At least that many: the record's violence rose several-fold through the late 2010s.
+    """
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        counts = yearly_violent_events(results, (first, last))
+        return share(counts[last] >= factor * counts[first])
+
+    return measure
+
+
+def share_centre_rising(first: int, last: int) -> Callable:
+    """Share of runs in which the centre's share of the violence is higher in ``last``.
+
+    A run without violence in either year does not show a rise.
+    """
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        before = centre_share_of_violence(results, first)
+        after = centre_share_of_violence(results, last)
+        return share((after > before).fillna(False))
+
+    return measure
+
+
+def median_centre_share(year: int) -> Callable:
+    """Median over runs of the centre's share of a year's violent events (no event: 0)."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        return median(centre_share_of_violence(results, year).fillna(0.0))
+
+    return measure
+
+
+def median_strength_on(actor: str, date: str) -> Callable:
+    """Median over runs of an actor's fighters in the week holding ``date`` (the weekly table).
+
+    The last weekly row on or before the date; a run whose table ends earlier gives its last.
+    """
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        ts = results.timeseries
+        column = f"strength_{actor}"
+        if ts.empty or column not in ts:
+            return median([])
+        upto = ts[pd.to_datetime(ts["date"]).dt.date <= day(date)]
+        values = upto.groupby("run_id")[column].last().reindex(run_ids(results))
+        return median(values.fillna(0.0))
+
+    return measure
+
+
+def share_mass_attack(column: str, start: str, end: str, at_least: float) -> Callable:
+    """Share of runs with at least one engagement killing ``at_least`` of ``column`` between dates.
+
+    The record's attacks on army posts of 2019 each killed twenty soldiers or more in one
+    engagement; this measures whether the model's insurgents mass like that.
+    """
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        events = results.events
+        if events.empty or column not in events:
+            return share([False] * len(results.runs))
+        dates = pd.to_datetime(events["date"]).dt.date
+        hits = events[(dates >= day(start)) & (dates <= day(end)) & (events[column] >= at_least)]
+        struck = set(int(r) for r in hits["run_id"])
+        return share(r in struck for r in run_ids(results))
 
     return measure
