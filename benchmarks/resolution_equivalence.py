@@ -103,11 +103,12 @@ OUTCOMES: dict[str, tuple[str, str, float]] = {
 """The main outcomes and each one's margin, fixed before the first run."""
 
 ORDER_DAY = dt.date(2023, 10, 2)
-VIOLENT = ("battle", "ambush", "ied", "violence_against_civilians")
 
 
 def outcome_table(results, scenario) -> pd.DataFrame:
     """One row a run, one column an outcome of ``OUTCOMES``."""
+    from sim.validate.measures import VIOLENT
+
     runs = results.runs.set_index("run_id")
     events = results.events
     horizon = (scenario.scenario.end - ORDER_DAY).days + 1

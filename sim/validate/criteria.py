@@ -194,6 +194,15 @@ STRENGTH_2024 = (
 """The jihadists' numbers in mid-2024 for a criterion: a third of JNIM's low (Sahel-wide) to
 JNIM's high plus Islamic State Sahel's high of 2022 (no later count of it was found)."""
 
+EVENTS_2017_2019 = {
+    "measure": median_yearly_events((2017, 2018, 2019)),
+    "low": 200,
+    "high": 1500,
+    "unit": "events",
+    "record": ("acled_violent_events_2017",),
+}
+"""C10a's test, which C10h repeats on the whole arc."""
+
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "C1a",
@@ -433,11 +442,7 @@ CRITERIA: tuple[Criterion, ...] = (
         P_C10,
         "median violent events a year 2017-2019 (battles, ambushes, IEDs, abuses): 200-1,500 "
         f"(record: ACLED 2017, {recorded('acled_violent_events_2017'):.0f} violent of 474)",
-        median_yearly_events((2017, 2018, 2019)),
-        low=200,
-        high=1500,
-        unit="events",
-        record=("acled_violent_events_2017",),
+        **EVENTS_2017_2019,
     ),
     Criterion(
         "C10b",
@@ -514,11 +519,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "history_2012_2025",
         P_C10,
         "(whole arc) median violent events a year 2017-2019: 200-1,500",
-        median_yearly_events((2017, 2018, 2019)),
-        low=200,
-        high=1500,
-        unit="events",
-        record=("acled_violent_events_2017",),
+        **EVENTS_2017_2019,
     ),
     Criterion(
         "C11h",

@@ -15,6 +15,7 @@ import pandas as pd
 from sim.ensemble import run_ensemble
 from sim.scenario import FACTIONS, Scenario
 from sim.tables import Results
+from sim.validate.hindcast import VIOLENCE
 from sim.validate.statistics import Sample, median, ratio, share
 
 CAPITALS_2012 = ("kidal", "gao", "timbuktu")
@@ -331,9 +332,9 @@ def share_timeline_kept(forces: tuple[str, ...], present_at_end: tuple[str, ...]
 
 # --- levels of the violence, its geography and the insurgents' numbers ------------------------
 
-VIOLENT = ("battle", "ambush", "ied", "violence_against_civilians")
+VIOLENT = VIOLENCE
 """The events counted as acts of violence (ACLED's battles, remote violence and violence
-against civilians; not captures and abandonments of towns)."""
+against civilians; not captures and abandonments of towns), as the hindcasts count them."""
 
 
 def zone_regions(zone: str) -> tuple[str, ...]:
