@@ -17,7 +17,8 @@ again and update the documents where that test says they differ::
     .venv/bin/python benchmarks/doc_examples.py --only run,compare      # some of them
     .venv/bin/python benchmarks/doc_examples.py --only sweep --figures  # and the README's heatmap
 
-The sweep of 300 one-year runs is the long one (about 10-20 minutes on 2 cores).
+The long ones are the sweep of 300 one-year runs and the 100 runs of the 2012-2025 arc that
+``score`` scores (``--arc-runs`` fewer).
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ MALISIM = str(Path(sys.executable).with_name("malisim"))
 class Example:
     """One example: its commands' transcript and its figures, written when it is done."""
 
-    def __init__(self, name: str, workers: int) -> None:
+    def __init__(self, name: str, workers: int, arc_runs: int = 100) -> None:
         self.name = name
         self.workers = workers
+        self.arc_runs = arc_runs
         self.lines: list[str] = []
         self.figures: dict[str, Any] = {}
 
@@ -205,12 +207,23 @@ def extend_example(ex: Example) -> None:
     ex.malisim("sweep", "grid.toml", "--out", "out", "--replicates", "3")
 
 
+def score_example(ex: Example) -> None:
+    """The arc's hindcasts of the held-out years, scored (docs/CALIBRATION.md)."""
+    runs = str(ex.arc_runs)
+    ex.malisim("run", "scenarios/history_2012_2025.toml", "--runs", runs, "--seed", "1",
+               "--workers", str(ex.workers))  # fmt: skip
+    ex.malisim("score", "results/history_2012_2025")
+    shutil.copy(WORK / "results" / "history_2012_2025" / "score" / "score.md", OUT / "score.md")
+    ex.figures["runs"] = ex.arc_runs
+
+
 EXAMPLES: dict[str, Callable[..., None]] = {
     "run": run_example,
     "compare": compare_example,
     "sweep": sweep_example,
     "sensitivity": sensitivity_example,
     "extend": extend_example,
+    "score": score_example,
 }
 
 
@@ -222,6 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--figures", action="store_true", help="also redraw the README's heatmap from the sweep"
     )
+    parser.add_argument("--arc-runs", type=int, default=100, help="runs of the arc to score")
     args = parser.parse_args(argv)
     names = [n for n in args.only.split(",") if n] or list(EXAMPLES)
     unknown = sorted(set(names) - set(EXAMPLES))
@@ -231,8 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     for link in ("scenarios", "calibration"):
         if not (WORK / link).exists():
             (WORK / link).symlink_to(ROOT / link)
+    OUT.mkdir(parents=True, exist_ok=True)
     for name in names:
-        example = Example(name, args.workers)
+        example = Example(name, args.workers, args.arc_runs)
         if name == "sweep":
             sweep_example(example, args.figures)
         else:

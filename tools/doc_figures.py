@@ -19,8 +19,9 @@ in words instead (``under a fifth<!-- figure: FILE#KEY | < 0.2 -->``). Sources:
 - ``ANY FILE#~REGEX``: the first group of a regular expression in the file's text;
 - ``fact:NAME``: a count of the project's own things, computed from the tree (``FACTS`` below).
 
-Options after ``|``: ``%`` (the value is a share, printed in percent), ``*K`` or ``/K`` (scale),
-or a comparison (``< K``, ``<= K``, ``> K``, ``>= K``) for a figure in words.
+Options after ``|``: ``%`` (the value is a share, printed in percent), ``*K`` or ``/K`` (scale
+by a constant, or by another value of the same file: ``/@simulations``), or a comparison
+(``< K``, ``<= K``, ``> K``, ``>= K``) for a figure in words.
 
 A terminal transcript or a table is backed as a whole: ``<!-- output: FILE -->`` on the line
 before a code block or a Markdown table means that every line of it (except ``...``) is a line
@@ -173,7 +174,10 @@ def check_figure(before: str, source: str, options: str) -> str | None:
         if option == "%":
             value *= 100
         elif option[0] in "*/" and len(option) > 1:
-            value = value * float(option[1:]) if option[0] == "*" else value / float(option[1:])
+            # a constant, or @KEY: another value of the same file (seconds / @simulations)
+            by = option[1:]
+            by = source_value(source.split("#")[0] + "#" + by[1:]) if by[0] == "@" else float(by)
+            value = value * by if option[0] == "*" else value / by
     comparison = re.fullmatch(r"(<=|>=|<|>)\s*([-+\d.]+)", options.replace("%", "").strip())
     if comparison:
         if not COMPARE[comparison.group(1)](value, float(comparison.group(2))):
