@@ -90,7 +90,7 @@ def prose(text: str) -> list[tuple[int, str]]:
             code = True  # an indented code block starts after a blank line
         elif line.strip():
             code = False
-        blank = not line.strip()
+        blank = not line.strip() or bool(re.fullmatch(r"\s*<!--.*-->\s*", line))
         if not fenced and not code:
             out.append((n, line))
     return out
