@@ -6,12 +6,16 @@ Two measures at the scenario's resolution (kidal_2023: 0.25 degrees, the default
    (server + websocket + browser), with ``malisim viz`` and Debian's headless Chromium.
 
     .venv/bin/python benchmarks/app_redraw.py [--steps 20] [--screenshot results/figures/app.png]
+
+Writes ``benchmarks/results/app_redraw.json`` (every time, the medians, the load average before),
+which docs/APP.md quotes; ``--out`` writes elsewhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import signal
 import socket
@@ -26,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tests.test_app import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 
-def in_process(steps: int) -> list[float]:
+def in_process(steps: int) -> dict[str, list[float]]:
     from sim.app.single import (
         draw_charts,
         draw_map,
@@ -38,13 +42,19 @@ def in_process(steps: int) -> list[float]:
     model = initial_model(model_params(launch_scenario()))
     for _ in range(30):  # a month in, so the charts have a history
         model.step()
-    times = []
+    times: dict[str, list[float]] = {"step": [], "map": [], "charts": [], "total": []}
     for _ in range(steps):
         start = time.perf_counter()
         model.step()
-        for fig in (draw_map(model, model.control_today), draw_charts(model)):
-            fig.savefig(io.BytesIO(), format="png", dpi=90)
-        times.append(time.perf_counter() - start)
+        stepped = time.perf_counter()
+        draw_map(model, model.control_today).savefig(io.BytesIO(), format="png", dpi=90)
+        mapped = time.perf_counter()
+        draw_charts(model).savefig(io.BytesIO(), format="png", dpi=90)
+        done = time.perf_counter()
+        times["step"].append(stepped - start)
+        times["map"].append(mapped - stepped)
+        times["charts"].append(done - mapped)
+        times["total"].append(done - start)
     return times
 
 
@@ -113,10 +123,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--screenshot", type=Path, default=None)
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "app_redraw.json"
+    )
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    report("step + draw map and charts to PNG (in process)", in_process(args.steps))
-    report("click Step -> new date and charts in Chromium", in_browser(args.steps, args.screenshot))
+    load = os.getloadavg()[0]
+    print(f"load average before: {load:.1f} on {os.cpu_count()} cores")
+    parts = in_process(args.steps)
+    report("step + draw map and charts to PNG (in process)", parts["total"])
+    browser = in_browser(args.steps, args.screenshot)
+    report("click Step -> new date and charts in Chromium", browser)
+    summary = {
+        "scenario": "kidal_2023",
+        "steps": args.steps,
+        "load_average_before": round(load, 2),
+        "cores": os.cpu_count(),
+        "seconds": {**parts, "browser": browser},
+        "median_seconds": {
+            k: statistics.median(v) for k, v in {**parts, "browser": browser}.items()
+        },
+        "max_browser_seconds": max(browser),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

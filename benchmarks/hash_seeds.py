@@ -9,7 +9,8 @@ in ``make test``; this check, slower, covers every scenario and counterfactual o
 
 Runs each scenario in two child processes under two hash seeds and compares SHA-256 digests of
 every table (``tests/golden/make_golden.py``'s digest). Writes
-``results/benchmarks/hash_seeds.json`` and exits 1 when any scenario differs.
+``benchmarks/results/hash_seeds.json`` (committed: docs/RELIABILITY.md quotes it) and exits 1
+when any scenario differs.
 """
 
 from __future__ import annotations
@@ -63,9 +64,16 @@ def main() -> int:
     ]
     first, second = (json.loads(p.communicate()[0]) for p in procs)
     differ = sorted(k for k in first if first[k] != second.get(k))
-    report = {"hash_seeds": HASH_SEEDS, "runs": len(first), "differ": differ}
-    out = ROOT / "results" / "benchmarks" / "hash_seeds.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    import sim
+
+    report = {
+        "model_version": sim.__version__,
+        "hash_seeds": HASH_SEEDS,
+        "scenarios": len({k.split("#")[0] for k in first}),
+        "runs": len(first),
+        "differ": differ,
+    }
+    out = ROOT / "benchmarks" / "results" / "hash_seeds.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"{len(first)} runs under hash seeds {' and '.join(HASH_SEEDS)}: ", end="")
     print("identical" if not differ else f"{len(differ)} differ: {', '.join(differ)}")

@@ -5,8 +5,12 @@ control each year (median and 90% interval over 40 runs), and the yearly count o
 
     .venv/bin/python benchmarks/insurgency_years.py [--scenario scenarios/barkhane_2014.toml]
         [--runs 40] [--seed 1] [--workers 2] [--name NAME]
+    .venv/bin/python benchmarks/insurgency_years.py --table benchmarks/results/insurgency_X.json
 
-Writes ``results/benchmarks/insurgency_<name>.json`` and prints a Markdown table.
+Writes ``benchmarks/results/insurgency_<name>.json`` (``<name>``: the scenario and the model
+version, e.g. ``barkhane_2014_model_0.5.0``) and the same figures as a Markdown table in
+``.md`` beside it, which docs/CALIBRATION.md quotes; ``--table`` writes the table of a JSON
+written before.
 """
 
 from __future__ import annotations
@@ -37,6 +41,40 @@ def summarise(frame: pd.DataFrame) -> dict[int, list[float]]:
     }
 
 
+LABELS = {
+    "strength_jihadists": "jihadists",
+    "pop_share_jihadists": "population they control",
+    "events": "events",
+    "deaths": "deaths",
+    "pop_share_jihadists_rural": "rural population they control",
+    "pop_share_contested": "population contested",
+    "events_share_below_16N": "events south of 16 N",
+}
+
+
+def markdown(summary: dict) -> str:
+    """The year-by-year table of a summary: median [5%, 95%] over runs, shares in percent."""
+    table = {k: v for k, v in summary.items() if k in LABELS}
+    years = sorted({int(y) for by_year in table.values() for y in by_year})
+    lines = [
+        f"{summary['scenario']}, {summary['runs']} runs: median [5%, 95%]",
+        "",
+        "| year | " + " | ".join(LABELS[k] for k in table) + " |",
+        "|---|" + "---|" * len(table),
+    ]
+    for year in years:
+        cells = []
+        for key, by_year in table.items():
+            if str(year) not in by_year and year not in by_year:
+                cells.append("")
+                continue
+            mid, lo, hi = by_year.get(str(year), by_year.get(year))
+            scale, unit = (100, "%") if "share" in key else (1, "")
+            cells.append(f"{mid * scale:.0f}{unit} [{lo * scale:.0f}, {hi * scale:.0f}]")
+        lines.append(f"| {year} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     """Run the ensemble and print its year-by-year table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -45,8 +83,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--name", default=None)
+    parser.add_argument("--table", type=Path, help="write the table of this JSON, run nothing")
     args = parser.parse_args()
+    if args.table:
+        text = markdown(json.loads(args.table.read_text()))
+        args.table.with_suffix(".md").write_text(text)
+        print(text, end="")
+        return 0
     sys.path.insert(0, str(ROOT))
+    import sim
     from sim.ensemble import run_ensemble
     from sim.scenario import load_scenario
 
@@ -70,24 +115,12 @@ def main() -> int:
         zone = events["lat"] < 16.0  # the centre and south below ~16 N: Mopti, Segou
         share = fights.assign(centre=zone).groupby(["run_id", "year"])["centre"].mean().unstack()
         table["events_share_below_16N"] = summarise(share)
-    name = args.name or Path(args.scenario).stem
-    out = ROOT / "results" / "benchmarks" / f"insurgency_{name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"scenario": args.scenario, "runs": args.runs, **table}, indent=1))
-    years = sorted(table["events"])
-    print(f"{args.scenario}, {args.runs} runs: median [5%, 95%]")
-    print("| year | " + " | ".join(table) + " |")
-    print("|---|" + "---|" * len(table))
-    for year in years:
-        cells = []
-        for key, by_year in table.items():
-            if year not in by_year:
-                cells.append("")
-                continue
-            mid, lo, hi = by_year[year]
-            fmt = "{:.2f}" if "share" in key else "{:.0f}"
-            cells.append(f"{fmt.format(mid)} [{fmt.format(lo)}, {fmt.format(hi)}]")
-        print(f"| {year} | " + " | ".join(cells) + " |")
+    name = args.name or f"{Path(args.scenario).stem}_model_{sim.__version__}"
+    out = ROOT / "benchmarks" / "results" / f"insurgency_{name}.json"
+    summary = {"scenario": args.scenario, "runs": args.runs, **table}
+    out.write_text(json.dumps(summary, indent=1))
+    out.with_suffix(".md").write_text(markdown(summary))
+    print(markdown(summary), end="")
     return 0
 
 

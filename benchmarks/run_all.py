@@ -11,8 +11,9 @@ noisy machine:
 4. the sweep parent's peak memory for 100 and 2,000 runs (``benchmarks/sweep_memory.py``);
 5. a cProfile of one run, with the top functions.
 
-Writes ``results/benchmarks/summary.json`` (and ``profile.txt``) and prints a table. ``--quick``
-takes fewer repetitions and smaller ensembles (a smoke run, not figures to quote).
+Writes ``benchmarks/results/performance/summary.json`` (and ``profile.txt``), the committed
+figures docs/PERFORMANCE.md quotes, and prints a table. ``--quick`` takes fewer repetitions and
+smaller ensembles (a smoke run, not figures to quote) and writes ``results/benchmarks/``.
 """
 
 from __future__ import annotations
@@ -280,10 +281,14 @@ def print_table(summary: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Measure everything, write ``results/benchmarks/summary.json``, print the table."""
+    """Measure everything, write ``summary.json`` into the output folder, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
-    parser.add_argument("--out", default=str(ROOT / "results" / "benchmarks"))
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="folder (default benchmarks/results/performance/, or results/benchmarks/ if --quick)",
+    )
     parser.add_argument(
         "--only", default="", help="comma list of: whole,forces,days,grid,ensemble,memory,profile"
     )
@@ -294,7 +299,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     def want(name: str) -> bool:
         return not only or name in only
 
-    out = Path(args.out)
+    default = ROOT / ("results/benchmarks" if quick else "benchmarks/results/performance")
+    out = Path(args.out) if args.out else default
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {}
     if only and (out / "summary.json").exists():

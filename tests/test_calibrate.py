@@ -8,6 +8,7 @@ model's parameters turn out to be.
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -299,6 +300,21 @@ def test_a_folder_of_another_calibration_is_refused(finished, tmp_path):
     result = calibrate(str(write_problem(tmp_path, text)), "--out", str(finished))
     assert result.exit_code == 2
     assert "changed since" in result.output
+
+
+def test_a_calibration_refuses_to_resume_into_a_folder_of_another_model_version(finished, tmp_path):
+    out = tmp_path / "older"
+    shutil.copytree(finished, out)
+    (out / "manifest.json").unlink()  # unfinished: a resume would run into it
+    record = json.loads((out / "calibration.json").read_text())
+    record["model_version"] = "0.0.1"
+    (out / "calibration.json").write_text(json.dumps(record))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result = calibrate(str(finished.parent / "tiny.toml"), "--out", str(out))
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "model version 0.0.1" in lines[0], result.output
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before, "nothing written"
 
 
 def test_the_library_calibration_files_pass_malisim_check_and_cite_every_value():

@@ -152,3 +152,14 @@ def test_an_unknown_holder_gets_the_closest_one_in_one_line(synthetic_folder):
         "error: --outcome: outcome 'holder_kidal=jihadist': holder_kidal holds one of state, "
         "separatists, jihadists, contested; did you mean jihadists?"
     ]
+
+
+def test_the_prim_example_in_the_docs_is_what_prim_prints_on_these_runs():
+    from sim.analysis.discovery import discovery_report
+
+    runs, event = box_runs()
+    runs["withdrew_foreign_wagner"] = event.astype(bool)
+    _, lines = discovery_report(runs, "patron_withdraws", PARAMETERS, method="prim")
+    doc = (ROOT / "docs" / "ANALYSIS.md").read_text().splitlines()
+    for line in lines:
+        assert "    " + line in doc, f"docs/ANALYSIS.md's PRIM example lacks {line!r}"

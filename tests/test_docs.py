@@ -1,5 +1,6 @@
 """The documentation names every scenario field the schema accepts."""
 
+import re
 from pathlib import Path
 
 from sim.scenario import SECTIONS
@@ -75,3 +76,26 @@ def test_the_odd_names_each_process_of_the_schedule_and_its_module_in_order():
         assert schedule.index(name) > at, f"docs/ODD.md names {name} out of the schedule's order"
         at = schedule.index(name)
         assert (ROOT / "sim" / "war" / f"{module}.py").exists()
+
+
+def _names(text: str) -> set[str]:
+    return {name.strip() for name in re.split(r",|\band\b", text) if name.strip()}
+
+
+def test_the_docs_list_exactly_the_towns_the_runs_table_records():
+    import csv
+
+    from sim.analysis.outcomes import reported_towns
+
+    reported = set(reported_towns())
+    with (ROOT / "sim" / "data" / "towns.csv").open(encoding="utf-8") as handle:
+        capitals = {r["id"] for r in csv.DictReader(handle) if r["kind"] == "regional_capital"}
+    outputs = (ROOT / "docs" / "OUTPUTS.md").read_text()
+    listed = re.search(r"`holder_<town>` for ([a-z, ]+):", " ".join(outputs.split()))
+    assert _names(listed.group(1)) == reported, "docs/OUTPUTS.md"
+    analysis = " ".join((ROOT / "docs" / "ANALYSIS.md").read_text().split())
+    listed = re.search(
+        r"\(`holder_<town>`: ([a-z, ]+); of the regional capitals, not ([a-z, ]+),", analysis
+    )
+    assert _names(listed.group(1)) == reported, "docs/ANALYSIS.md, map_control"
+    assert _names(listed.group(2)) == capitals - reported, "docs/ANALYSIS.md, map_control"

@@ -83,3 +83,27 @@ def test_the_lock_file_pins_every_dependency_the_project_names():
     for requirement in named:
         name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0]
         assert re.sub(r"[-_.]+", "-", name).lower() in pinned, f"{name} is not pinned"
+
+
+def test_every_dependency_a_run_needs_is_bounded_below_its_next_major_version():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for text in [*project["dependencies"], *project["optional-dependencies"]["dask"]]:
+        requirement = Requirement(text)
+        uppers = [s for s in requirement.specifier if s.operator in ("<", "<=", "~=", "==")]
+        assert uppers, f"{requirement.name} has no upper bound in pyproject.toml"
+
+
+def test_no_test_measures_a_duration():
+    """Speed is measured in benchmarks/ only: tests read a clock just to bound a wait."""
+    clocks = re.compile(r"\b(perf_counter|process_time|time\.time|thread_time)\(|timeit")
+    offenders = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if clocks.search(line) and path.name != "test_housekeeping.py"
+    ]
+    assert not offenders, "\n".join(offenders)

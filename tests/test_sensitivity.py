@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from processes import dying_malisim
 from SALib.test_functions import Ishigami
 
 from sim.analysis.sensitivity import Problem, indices_of_function, plot_indices
@@ -164,24 +165,22 @@ def test_a_sensitivity_analysis_is_a_sweep_whose_runs_are_in_its_folder(morris):
 
 def test_a_killed_sensitivity_analysis_resumes_to_the_same_indices(sweep_file, morris, tmp_path):
     out = tmp_path / "killed"
+    options = (*MORRIS, "--out", str(out))
     proc = subprocess.Popen(
-        sensitivity_cmd(sweep_file, *MORRIS, "--out", str(out)),
+        dying_malisim("after", 2, "sensitivity", sweep_file, *options),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
         cwd=ROOT,
     )
     try:
-        deadline = time.monotonic() + 300
-        while len(list((out / "runs.parquet").glob("part-*.parquet"))) < 2:
-            assert proc.poll() is None, "the analysis ended before it could be killed"
-            assert time.monotonic() < deadline, "no runs landed"
-            time.sleep(0.02)
+        assert proc.wait(timeout=300) == -signal.SIGKILL, "the analysis ended before its kill"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    landed = len(list((out / "runs.parquet").glob("part-*.parquet")))
+            proc.wait(timeout=30)
+    assert len(list((out / "runs.parquet").glob("part-*.parquet"))) == 2
+    landed = len(pd.read_parquet(out / "runs.parquet"))
     assert not (out / "morris_indices.csv").exists()
     done = subprocess.run(
         sensitivity_cmd(sweep_file, *MORRIS, "--out", str(out)),

@@ -16,7 +16,18 @@ import pytest
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
 CORE = ("sim.model", "sim.agents", "sim.war", "sim.combat", "sim.politics", "sim.society")
-LAYERS = ("sim.cli", "sim.analysis", "sim.validate", "sim.sweep", "sim.app", "sim.lock")
+LAYERS = (
+    "sim.cli",
+    "sim.analysis",
+    "sim.validate",
+    "sim.calibrate",
+    "sim.sweep",
+    "sim.ensemble",
+    "sim.app",
+    "sim.io",
+    "sim.lock",
+)
+"""Everything around the core: running, storing, analysing, showing (README.md, "Layout")."""
 
 
 def modules() -> dict[str, Path]:

@@ -7,6 +7,7 @@ Every sweep here runs a tiny version of kidal_2023 (1-degree cells, one month) t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -14,15 +15,16 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from processes import read_line, start_lock_holder
+from processes import dying_malisim, read_line, start_lock_holder
 
 from sim.scenario import ScenarioError, load_scenario, to_toml
-from sim.sweep import load_sweep, read_sweep, sweep_run_seed
+from sim.sweep import load_sweep, read_sweep
 from sim.tables import TABLES, Results
 
 pytestmark = pytest.mark.xdist_group("sweep")
@@ -99,16 +101,6 @@ def start_sweep(command: list[str]) -> subprocess.Popen:
         start_new_session=True,
         cwd=ROOT,
     )
-
-
-def kill_once_parts_land(proc: subprocess.Popen, out: Path, after_parts: int = 1) -> None:
-    """SIGKILL the sweep's own process once ``after_parts`` parts landed and it still runs."""
-    wait_for(
-        lambda: parts(out) >= after_parts or proc.poll() is not None, 180, f"{after_parts} parts"
-    )
-    assert proc.poll() is None, "the sweep finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -193,7 +185,12 @@ def test_every_point_and_replicate_runs_once_with_seeds_from_point_and_replicate
     # SeedSequence([sweep seed, point, replicate]) (docs/SWEEPS.md), pinned by value.
     seeds = runs.set_index(["point", "replicate"])["seed"]
     assert [seeds[(0, r)] for r in range(4)] == [1926383459, 3350277387, 4151502722, 368040416]
-    assert runs["seed"].tolist() == [sweep_run_seed(11, p, r) for r in range(4) for p in range(4)]
+    documented = [
+        int(np.random.SeedSequence([11, p, r]).generate_state(1, np.uint32)[0])
+        for r in range(4)
+        for p in range(4)
+    ]
+    assert runs["seed"].tolist() == documented  # the formula, not the code's own function
     grid = runs.groupby("point")[["foreign.wagner.commitment", "foreign.wagner.risk_tolerance"]]
     assert grid.nunique().eq(1).all().all()  # one parameter set per point
     assert sorted(map(tuple, grid.first().to_numpy())) == [
@@ -276,33 +273,48 @@ def test_a_dask_worker_killed_mid_task_loses_no_run(workdir, reference, cluster)
 # --- crashes and resuming -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("after_parts", [1, 5], ids=["early", "midway"])
-def test_a_sweep_killed_with_sigkill_and_rerun_ends_with_the_same_tables(
-    workdir, reference, after_parts
-):
-    out = workdir / f"killed_{after_parts}"
-    command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "1")
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        cwd=ROOT,
-    )
+@contextlib.contextmanager
+def sweep_killed_at(command: list[str], when: str, part: int) -> Iterator[None]:
+    """Run ``command`` (a sweep) until it SIGKILLs itself ``when`` its ``part``-th part lands;
+    its pool's workers, if any, outlive it until the block ends."""
+    proc = start_sweep(dying_malisim(when, part, *command[1:]))
     try:
-        wait_for(lambda: parts(out) >= after_parts, 120, f"{after_parts} parts")
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        assert proc.wait(timeout=300) == -signal.SIGKILL, "the sweep ended before its kill"
+        yield
     finally:
         kill_group(proc)
+        try:  # the orphaned workers, in its session
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def resumes_to_the_reference(command: list[str], out: Path, reference: Results, parts: int):
+    """The killed sweep kept exactly its whole parts; run again, it ends with the reference."""
     landed = len(read_sweep(out).runs)
+    assert len(list((out / "runs.parquet").glob("part-*.parquet"))) == parts
     assert 0 < landed < RUNS, "the kill should land mid-sweep"
     assert not (out / "manifest.json").exists()
-
     result = run_cli(command)
     assert result.returncode == 0, result.stderr
     assert f"resumed: {landed} were done" in " ".join(result.stdout.split())
     assert_same_tables(out, reference)
+    assert not list(out.rglob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("when", "part"), [("after", 1), ("after", 5), ("torn", 3)], ids=["early", "midway", "torn"]
+)
+def test_a_sweep_killed_with_sigkill_and_rerun_ends_with_the_same_tables(
+    workdir, reference, when, part
+):
+    """Killed after a part, or inside one (its events landed, its runs not): nothing lost or
+    repeated once it runs again."""
+    out = workdir / f"killed_{when}_{part}"
+    command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "1")
+    with sweep_killed_at(command, when, part):
+        whole = part if when == "after" else part - 1
+        resumes_to_the_reference(command, out, reference, whole)
 
 
 def test_a_sweep_on_a_process_pool_killed_with_sigkill_resumes_to_the_same_tables(
@@ -311,18 +323,8 @@ def test_a_sweep_on_a_process_pool_killed_with_sigkill_resumes_to_the_same_table
     """Its pool's workers outlive it, but only the sweep's process ever held the folder."""
     out = workdir / "killed_pool"
     command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--workers", "2")
-    proc = start_sweep(command)
-    try:
-        kill_once_parts_land(proc, out)
-        landed = len(read_sweep(out).runs)
-        assert 0 < landed < RUNS
-        # resumed at once, with the orphaned pool workers still alive: they hold no lock
-        result = run_cli(command)
-    finally:
-        kill_group(proc)
-    assert result.returncode == 0, result.stderr
-    assert f"resumed: {landed} were done" in " ".join(result.stdout.split())
-    assert_same_tables(out, reference)
+    with sweep_killed_at(command, "after", 2):  # resumed while its orphaned workers live
+        resumes_to_the_reference(command, out, reference, 2)
 
 
 def test_a_sweep_on_dask_killed_with_sigkill_resumes_to_the_same_tables(
@@ -330,17 +332,8 @@ def test_a_sweep_on_dask_killed_with_sigkill_resumes_to_the_same_tables(
 ):
     out = workdir / "killed_dask_client"
     command = sweep_cmd(workdir / "tiny_sweep.toml", out, "--scheduler", cluster)
-    proc = start_sweep(command)
-    try:
-        kill_once_parts_land(proc, out)
-    finally:
-        kill_group(proc)
-    landed = len(read_sweep(out).runs)
-    assert 0 < landed < RUNS
-    result = run_cli(command)
-    assert result.returncode == 0, result.stderr
-    assert f"resumed: {landed} were done" in " ".join(result.stdout.split())
-    assert_same_tables(out, reference)
+    with sweep_killed_at(command, "after", 2):
+        resumes_to_the_reference(command, out, reference, 2)
 
 
 def test_a_crash_between_a_parts_writes_is_repaired_on_resume(workdir, reference):
