@@ -219,7 +219,7 @@ def check(
                 from sim.calibrate import load_calibration
 
                 load_calibration(path)
-            elif "lenses" in data:
+            elif "lenses" in data or {"western", "bamako", "patron"} & set(data):
                 from sim.lenses import load_lens_file
 
                 load_lens_file(path)
