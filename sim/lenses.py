@@ -14,10 +14,10 @@ The patron's lens judges each foreign force by its own patron (``lens_patron_for
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,37 @@ each day) would otherwise turn one death into hundreds a year."""
 
 
 # --- the terms ------------------------------------------------------------------------------------
+class Columns:
+    """The runs-table columns a term reads, as float arrays: of a table, or of one row.
+
+    The model scores its own row (a dict) and ``malisim lenses`` a stored table with the same
+    arithmetic on arrays, element by element, so that both give the same numbers to the bit.
+    """
+
+    def __init__(self, data: pd.DataFrame | Mapping[str, Any]):
+        self.frame = data if isinstance(data, pd.DataFrame) else None
+        self.row = None if self.frame is not None else data
+        self.names = list(data.columns if self.frame is not None else data)
+        self.size = len(data) if self.frame is not None else 1
+
+    def numbers(self, name: str) -> np.ndarray:
+        """A column as floats (true/false as 1/0, missing as NaN)."""
+        if self.frame is not None:
+            return self.frame[name].to_numpy(dtype=float, na_value=np.nan)
+        value = self.row[name]
+        return np.array([np.nan if value is None else float(value)])
+
+    def mapped(self, name: str, table: Mapping[str, float]) -> np.ndarray:
+        """A column of names (a force's kind) mapped to numbers by ``table`` (else NaN)."""
+        if self.frame is not None:
+            return self.frame[name].map(table).to_numpy(dtype=float, na_value=np.nan)
+        return np.array([table.get(self.row[name], np.nan)])
+
+    def zeros(self) -> np.ndarray:
+        """An array of zeros, one a run."""
+        return np.zeros(self.size)
+
+
 @dataclass(frozen=True)
 class Term:
     """One thing a judge values, read from the runs table.
@@ -49,7 +80,7 @@ class Term:
         meaning: what the value is, with its unit.
         reads: the runs-table columns it reads (``<id>``: each foreign force).
         by: ``forces`` when the file weighs each force by id, ``kinds`` by its kind, else "".
-        value: the term's value per run: ``value(runs, forces, weights, fid)`` (``fid``: the
+        value: the term's value per run: ``value(columns, forces, weights, fid)`` (``fid``: the
             force judged, for a patron's term; ``weights``: the file's ``forces`` or ``kinds``).
 
     """
@@ -59,55 +90,55 @@ class Term:
     sense: Literal["good", "harm"]
     meaning: str
     reads: tuple[str, ...]
-    value: Callable[..., pd.Series]
+    value: Callable[..., np.ndarray]
     by: Literal["", "forces", "kinds"] = ""
 
 
-def _column(name: str) -> Callable[..., pd.Series]:
-    return lambda runs, forces, weights, fid: runs[name].astype(float)
+def _column(name: str) -> Callable[..., np.ndarray]:
+    return lambda cols, forces, weights, fid: cols.numbers(name)
 
 
-def _force_column(pattern: str) -> Callable[..., pd.Series]:
-    return lambda runs, forces, weights, fid: runs[pattern.format(id=fid)].astype(float)
+def _force_column(pattern: str) -> Callable[..., np.ndarray]:
+    return lambda cols, forces, weights, fid: cols.numbers(pattern.format(id=fid))
 
 
-def _per_year(runs: pd.DataFrame, values: pd.Series) -> pd.Series:
-    return values / runs["period_years"].astype(float).clip(lower=MIN_YEARS)
+def _per_year(cols: Columns, values: np.ndarray) -> np.ndarray:
+    return values / np.maximum(cols.numbers("period_years"), MIN_YEARS)
 
 
-def _civilians_by_state_side(runs, forces, weights, fid) -> pd.Series:
-    total = runs["civilians_killed_by_state"].astype(float)
+def _civilians_by_state_side(cols, forces, weights, fid) -> np.ndarray:
+    total = cols.numbers("civilians_killed_by_state")
     for force in forces:
-        total = total + runs[f"civilians_killed_by_{force}"].astype(float).fillna(0.0)
-    return _per_year(runs, total)
+        total = total + np.nan_to_num(cols.numbers(f"civilians_killed_by_{force}"))
+    return _per_year(cols, total)
 
 
-def _weighted_over_forces(pattern: str, per_year: bool) -> Callable[..., pd.Series]:
-    def value(runs, forces, weights, fid) -> pd.Series:
-        total = pd.Series(0.0, index=runs.index)
+def _weighted_over_forces(pattern: str, per_year: bool) -> Callable[..., np.ndarray]:
+    def value(cols, forces, weights, fid) -> np.ndarray:
+        total = cols.zeros()
         for force in forces:
             if weights.get(force, 0.0):
-                column = runs[pattern.format(id=force)].astype(float).fillna(0.0)
+                column = np.nan_to_num(cols.numbers(pattern.format(id=force)))
                 total = total + weights[force] * column
-        return _per_year(runs, total) if per_year else total
+        return _per_year(cols, total) if per_year else total
 
     return value
 
 
-def _cost_of_dead(runs, forces, weights, fid) -> pd.Series:
-    per_death = runs[f"foreign.{fid}.kind"].map(weights).astype(float).fillna(0.0)
-    return _per_year(runs, per_death * runs[f"deaths_foreign_{fid}"].astype(float))
+def _cost_of_dead(cols, forces, weights, fid) -> np.ndarray:
+    per_death = np.nan_to_num(cols.mapped(f"foreign.{fid}.kind", weights))
+    return _per_year(cols, per_death * cols.numbers(f"deaths_foreign_{fid}"))
 
 
-def _withdrew(runs, forces, weights, fid) -> pd.Series:
-    return runs[f"withdrew_foreign_{fid}"].fillna(False).astype(float)
+def _withdrew(cols, forces, weights, fid) -> np.ndarray:
+    return np.nan_to_num(cols.numbers(f"withdrew_foreign_{fid}"))
 
 
-def _stayed_through_disaster(runs, forces, weights, fid) -> pd.Series:
+def _stayed_through_disaster(cols, forces, weights, fid) -> np.ndarray:
     # The same disaster the patron's decision and the outcome mass_casualty_defeat mean.
-    worst = runs[f"max_engagement_deaths_foreign_{fid}"].astype(float)
-    disaster = worst >= runs["politics.mass_casualty_threshold"].astype(float)
-    return (disaster & ~runs[f"withdrew_foreign_{fid}"].fillna(False).astype(bool)).astype(float)
+    worst = cols.numbers(f"max_engagement_deaths_foreign_{fid}")
+    disaster = worst >= cols.numbers("politics.mass_casualty_threshold")
+    return (disaster & (_withdrew(cols, forces, weights, fid) == 0)).astype(float)
 
 
 TERMS: tuple[Term, ...] = (
@@ -142,7 +173,7 @@ TERMS: tuple[Term, ...] = (
         "harm",
         "acts of violence against civilians by the state's side, a year",
         ("abuse_events", "period_years"),
-        lambda runs, forces, weights, fid: _per_year(runs, runs["abuse_events"].astype(float)),
+        lambda cols, forces, weights, fid: _per_year(cols, cols.numbers("abuse_events")),
     ),
     Term(
         "western",
@@ -298,15 +329,17 @@ TERMS_BY_LENS: dict[str, dict[str, Term]] = {
 }
 
 
-def satisfaction(sense: str, value: pd.Series, scale: float) -> pd.Series:
+def satisfaction(sense: str, value: np.ndarray, scale: float) -> np.ndarray:
     """A term's satisfaction, 0-1: ``min(1, value / scale)`` or ``0.5 ** (value / scale)``.
 
-    The first for a good, the second for a harm; a negative value counts as none.
+    The first for a good, the second for a harm; a negative value counts as none. The power
+    is Python's, one value at a time: numpy's vectorised power may round the last bit
+    differently for an array than for one value, and a row must score as its table does.
     """
-    value = value.clip(lower=0.0)
+    value = np.maximum(value, 0.0)
     if sense == "good":
-        return (value / scale).clip(upper=1.0)
-    return np.power(0.5, value / scale)
+        return np.minimum(value / scale, 1.0)
+    return np.array([0.5 ** (v / scale) for v in value.tolist()])
 
 
 # --- the lens file --------------------------------------------------------------------------------
@@ -395,10 +428,10 @@ def default_lenses() -> LensFile:
 
 
 # --- scores ---------------------------------------------------------------------------------------
-def foreign_ids(runs: pd.DataFrame) -> list[str]:
+def foreign_ids(columns: list[str]) -> list[str]:
     """The foreign forces of a runs table, in its column order."""
     prefix = "present_share_foreign_"
-    return [c.removeprefix(prefix) for c in runs.columns if c.startswith(prefix)]
+    return [c.removeprefix(prefix) for c in columns if c.startswith(prefix)]
 
 
 def needed_columns(lenses: LensFile, forces: list[str]) -> list[str]:
@@ -417,50 +450,67 @@ def needed_columns(lenses: LensFile, forces: list[str]) -> list[str]:
 
 
 def _lens_score(
-    runs: pd.DataFrame, lenses: LensFile, lens: str, forces: list[str], fid: str | None
-) -> pd.Series:
-    total = pd.Series(0.0, index=runs.index)
+    cols: Columns, lenses: LensFile, lens: str, forces: list[str], fid: str | None
+) -> np.ndarray:
+    total = cols.zeros()
     weights = 0.0
     for name, entry in lenses.terms(lens).items():
         if entry.weight <= 0:
             continue
         term = TERMS_BY_LENS[lens][name]
         table = getattr(entry, term.by) if term.by else {}
-        value = term.value(runs, forces, table, fid)
+        value = term.value(cols, forces, table, fid)
         total = total + entry.weight * satisfaction(term.sense, value, entry.scale)
         weights += entry.weight
     return total / weights
 
 
-def score_lenses(runs: pd.DataFrame, lenses: LensFile | None = None) -> pd.DataFrame:
-    """Each run's lens scores, scored with a lens file (default: the model's own).
+def lens_scores(
+    runs: pd.DataFrame | Mapping[str, Any], lenses: LensFile | None = None
+) -> dict[str, np.ndarray]:
+    """Each run's lens scores, by column name, as arrays (one value for a row).
 
     The columns are ``lens_western``, ``lens_bamako``, ``lens_patron`` and
     ``lens_patron_foreign_<id>`` for each foreign force (NaN where it was never present).
     ``lens_patron`` is the patron's lens of the force with the most man-days (its share of the
-    period present times the most men it had); NaN without a foreign force. The same
-    function scores a run's row as the model writes it and a stored table (``malisim lenses``).
+    period present times the most men it had); NaN without a foreign force.
 
     Raises:
         KeyError: a column a weighed term reads is not in ``runs`` (``needed_columns``).
 
     """
     lenses = lenses or default_lenses()
-    forces = foreign_ids(runs)
-    missing = [c for c in needed_columns(lenses, forces) if c not in runs.columns]
+    cols = Columns(runs)
+    forces = foreign_ids(cols.names)
+    missing = [c for c in needed_columns(lenses, forces) if c not in cols.names]
     if missing:
         raise KeyError(f"the runs table lacks {', '.join(missing)}")
-    out = pd.DataFrame(index=runs.index)
-    out["lens_western"] = _lens_score(runs, lenses, "western", forces, None)
-    out["lens_bamako"] = _lens_score(runs, lenses, "bamako", forces, None)
-    out["lens_patron"] = np.nan
-    best = pd.Series(-1.0, index=runs.index)
+    out = {
+        "lens_western": _lens_score(cols, lenses, "western", forces, None),
+        "lens_bamako": _lens_score(cols, lenses, "bamako", forces, None),
+        "lens_patron": np.full(cols.size, np.nan),
+    }
+    best = np.full(cols.size, -1.0)
     for fid in forces:
-        present = runs[f"present_share_foreign_{fid}"].astype(float).fillna(0.0)
-        score = _lens_score(runs, lenses, "patron", forces, fid).where(present > 0)
+        present = np.nan_to_num(cols.numbers(f"present_share_foreign_{fid}"))
+        score = np.where(present > 0, _lens_score(cols, lenses, "patron", forces, fid), np.nan)
         out[f"lens_patron_foreign_{fid}"] = score
-        man_days = present * runs[f"peak_strength_foreign_{fid}"].astype(float).clip(lower=1.0)
+        man_days = present * np.maximum(cols.numbers(f"peak_strength_foreign_{fid}"), 1.0)
         main = (man_days > best) & (present > 0)
-        out.loc[main, "lens_patron"] = score[main]
-        best = best.where(~main, man_days)
+        out["lens_patron"] = np.where(main, score, out["lens_patron"])
+        best = np.where(main, man_days, best)
     return out
+
+
+def score_lenses(runs: pd.DataFrame, lenses: LensFile | None = None) -> pd.DataFrame:
+    """Each run's lens scores (``lens_scores``) as a table with the runs' index.
+
+    Scored with a lens file (default: the model's own); the same arithmetic scores a run's row
+    as the model writes it, so the model's default file reproduces a runs table's columns.
+    """
+    return pd.DataFrame(lens_scores(runs, lenses), index=runs.index)
+
+
+def score_row(row: Mapping[str, Any], lenses: LensFile | None = None) -> dict[str, float]:
+    """One run's lens scores from its runs-table row (a dict), as numbers."""
+    return {name: float(values[0]) for name, values in lens_scores(row, lenses).items()}

@@ -94,28 +94,16 @@ def print_summary(
     The table names a design by its values under a header of the swept parameters' names, so
     that it fits a terminal; the lines below name each design in full.
     """
-    from rich.table import Table
-
     from sim.analysis.lenses import describe_pair, preferred_designs
     from sim.analysis.outcomes import LENS_NAMES
 
     lenses = list(dict.fromkeys(summary["lens"]))
-    table = Table(
-        title=f"{runs} runs scored with {weights}: median (95% interval) by design",
-        caption=f"design: {', '.join(keys)}",
-    )
-    table.add_column(", ".join(k.rsplit(".", 1)[-1] for k in keys))
-    table.add_column("runs", justify="right")
-    for lens in lenses:
-        table.add_column(lens_name(lens, LENS_NAMES), justify="right", no_wrap=True)
-    for _, rows in summary.groupby("design", sort=False):
-        cells = {r.lens: f"{r.median:.2f} ({r.low:.2f}-{r.high:.2f})" for r in rows.itertuples()}
-        first = rows.iloc[0]
-        design = ", ".join(
-            f"{first[k]:.3g}" if isinstance(first[k], float) else str(first[k]) for k in keys
-        )
-        table.add_row(design, str(rows["runs"].max()), *(cells.get(lens, "") for lens in lenses))
-    console.print(table)
+    main = [lens for lens in lenses if not lens.startswith("lens_patron_foreign_")]
+    title = f"{runs} runs scored with {weights}: median (95% interval) by design"
+    console.print(design_table(summary, keys, main, title))
+    if len(lenses) > len(main):  # several foreign forces: each judged by its own patron
+        title = "each foreign force judged by its own patron: median (95% interval)"
+        console.print(design_table(summary, keys, lenses[len(main) :], title))
     if summary["design"].nunique() < 2:
         return
     console.print("Each judge's preferred design (highest median):", markup=False)
@@ -139,6 +127,27 @@ def print_summary(
     )
     for _, row in pairs.head(SHOWN_PAIRS).iterrows():
         console.print(f"  {describe_pair(row)}", markup=False)
+
+
+def design_table(summary, keys: list[str], lenses: list[str], title: str):
+    """A rich table: one row a design (its values), one column a lens (median and interval)."""
+    from rich.table import Table
+
+    from sim.analysis.outcomes import LENS_NAMES
+
+    table = Table(title=title, caption=f"design: {', '.join(keys)}")
+    table.add_column(", ".join(k.rsplit(".", 1)[-1] for k in keys), min_width=10)
+    table.add_column("runs", justify="right", min_width=4)
+    for lens in lenses:
+        table.add_column(lens_name(lens, LENS_NAMES), justify="right", no_wrap=True)
+    for _, rows in summary.groupby("design", sort=False):
+        cells = {r.lens: f"{r.median:.2f} ({r.low:.2f}-{r.high:.2f})" for r in rows.itertuples()}
+        first = rows.iloc[0]
+        design = ", ".join(
+            f"{first[k]:.3g}" if isinstance(first[k], float) else str(first[k]) for k in keys
+        )
+        table.add_row(design, str(rows["runs"].max()), *(cells.get(lens, "") for lens in lenses))
+    return table
 
 
 def lens_name(column: str, names: dict[str, str]) -> str:

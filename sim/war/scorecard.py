@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from sim import lenses as lens_formulas
+from sim.lenses import score_row
 from sim.scenario import flatten_parameters
 from sim.war import towns
 from sim.war.control import CONTROL_CLASSES, control_shares
@@ -34,12 +32,6 @@ def runs_row(model: MaliConflictModel) -> dict[str, Any]:
 def lenses(model: MaliConflictModel, shares: dict[str, dict[str, float]]) -> dict[str, float]:
     """The lens scores of the run so far (the web app's daily view)."""
     return score_row(outcome_row(model, shares))
-
-
-def score_row(row: dict[str, Any]) -> dict[str, float]:
-    """A row's lens scores, from its own columns, with the model's lens file."""
-    scores = lens_formulas.score_lenses(pd.DataFrame([row]))
-    return {name: float(value) for name, value in scores.iloc[0].items()}
 
 
 def outcome_row(model: MaliConflictModel, shares: dict[str, dict[str, float]]) -> dict[str, Any]:
