@@ -168,9 +168,8 @@ def test_two_lenses_that_rank_two_designs_in_opposite_settled_orders_are_found()
         {"A": (0.8, 0.2, 0.5), "B": (0.2, 0.8, 0.5), "D": (0.9, 0.9, 0.9)}, spread=0.02
     )
     pairs = opposed_pairs(design_summary(table, ["scenario"]))
-    found = set(
-        zip(pairs["lens_a"], pairs["lens_b"], pairs["preferred_by_a"], pairs["preferred_by_b"])
-    )
+    columns = ["lens_a", "lens_b", "preferred_by_a", "preferred_by_b"]
+    found = set(pairs[columns].itertuples(index=False, name=None))
     assert found == {("lens_western", "lens_bamako", "A", "B")}
     best = preferred_designs(design_summary(table, ["scenario"])).set_index("lens")["design"]
     assert best.to_dict() == {"lens_western": "D", "lens_bamako": "D", "lens_patron": "D"}
