@@ -766,3 +766,163 @@ def test_malisim_sweep_refuses_broken_sweeps_and_writes_nothing(case, tmp_path):
     assert all(line.startswith(f"error: {tmp_path}/") for line in lines)  # each names a file
     assert case.says in result.stderr
     assert not out.exists()
+
+
+# --- broken lens files (``malisim lenses --weights``, ``malisim check``) ------------------------
+
+GOOD_LENSES = """\
+[lenses]
+description = "a small good lens file"
+
+[western.jihadist_centre]
+weight = 3
+scale = 0.2
+
+[western.own_dead]
+weight = 1
+scale = 10
+forces = { france = 1.0 }
+
+[bamako.population]
+weight = 1
+scale = 1
+
+[patron.cost_of_dead]
+weight = 2
+scale = 25
+kinds = { contractor = 0.2, expeditionary = 1.0 }
+"""
+
+
+def lens_edit(old: str, new: str) -> str:
+    """The good lens file with ``old`` replaced by ``new``."""
+    assert old in GOOD_LENSES, f"corpus out of date: {old!r} not in the lens file"
+    return GOOD_LENSES.replace(old, new, 1)
+
+
+LENS_CORPUS = [
+    Case("lens: missing file", None, [], "no such file"),
+    Case("lens: syntax error", lens_edit("[bamako.population]", "[bamako.population"), [], "line"),
+    Case(
+        "lens: no [lenses] table",
+        GOOD_LENSES.replace('[lenses]\ndescription = "a small good lens file"\n', ""),
+        ["lenses"],
+        "required field is missing",
+    ),
+    Case(
+        "lens: unknown term",
+        lens_edit("[western.jihadist_centre]", "[western.jihadists_centre]"),
+        ["western.jihadists_centre"],
+        "unknown term; expected one of jihadist_centre",
+    ),
+    Case(
+        "lens: misspelled weight",
+        lens_edit("[bamako.population]\nweight", "[bamako.population]\nwieght"),
+        ["bamako.population.weight", "bamako.population.wieght"],
+        "unknown field",
+    ),
+    Case(
+        "lens: negative weight",
+        lens_edit("weight = 3", "weight = -3"),
+        ["western.jihadist_centre.weight"],
+        "greater than or equal to 0",
+    ),
+    Case(
+        "lens: zero scale",
+        lens_edit("scale = 0.2", "scale = 0"),
+        ["western.jihadist_centre.scale"],
+        "greater than 0",
+    ),
+    Case(
+        "lens: NaN weight",
+        lens_edit("weight = 2", "weight = nan"),
+        ["patron.cost_of_dead.weight"],
+        "finite number",
+    ),
+    Case(
+        "lens: true for a weight",
+        lens_edit("weight = 3", "weight = true"),
+        ["western.jihadist_centre.weight"],
+        "expected a number, not true/false",
+    ),
+    Case(
+        "lens: per-kind weights missing",
+        lens_edit("kinds = { contractor = 0.2, expeditionary = 1.0 }\n", ""),
+        ["patron.cost_of_dead.kinds"],
+        "required for this term",
+    ),
+    Case(
+        "lens: unknown kind",
+        lens_edit("contractor = 0.2", "army = 0.2"),
+        ["patron.cost_of_dead.kinds.army"],
+        "'contractor', 'expeditionary' or 'peacekeeping'",
+    ),
+    Case(
+        "lens: per-force weights on a term that takes none",
+        lens_edit("weight = 1\nscale = 1\n", "weight = 1\nscale = 1\nforces = { un = 1.0 }\n"),
+        ["bamako.population.forces"],
+        "takes no per-force weights",
+    ),
+    Case(
+        "lens: a negative force weight",
+        lens_edit("france = 1.0", "france = -1.0"),
+        ["western.own_dead.forces.france"],
+        "greater than or equal to 0",
+    ),
+    Case(
+        "lens: every weight of a lens is 0",
+        lens_edit("[bamako.population]\nweight = 1", "[bamako.population]\nweight = 0"),
+        ["bamako"],
+        "every weight is 0",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def small_results(tmp_path_factory) -> Path:
+    """A real run folder of the small scenario (one run) for the lens command to score."""
+    folder = tmp_path_factory.mktemp("lens_results")
+    path = folder / "small.toml"
+    path.write_text(SMALL_TOML)
+    done = CliRunner().invoke(app, ["run", str(path), "--runs", "1", "--out", str(folder / "r")])
+    assert done.exit_code == 0, done.stderr
+    return folder / "r"
+
+
+def test_the_lens_corpus_is_distinct():
+    assert len({c.id for c in LENS_CORPUS}) == len(LENS_CORPUS)
+    assert len({repr(c.content) for c in LENS_CORPUS}) == len(LENS_CORPUS)
+
+
+@pytest.mark.parametrize("case", LENS_CORPUS, ids=[c.id for c in LENS_CORPUS])
+def test_malisim_lenses_refuses_a_broken_lens_file_and_writes_nothing(
+    case, small_results, tmp_path
+):
+    path = materialise(case, tmp_path)
+    before = sorted(p.name for p in small_results.iterdir())
+    result = CliRunner().invoke(app, ["lenses", str(small_results), "--weights", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert_refused(case, path, result.exit_code, result.stdout, result.stderr)
+    assert sorted(p.name for p in small_results.iterdir()) == before, "nothing may be written"
+
+
+def test_malisim_check_lists_the_problems_of_every_broken_lens_file(tmp_path):
+    cases = [c for c in LENS_CORPUS if c.content is not None]
+    paths = [materialise(case, tmp_path) for case in cases]
+    result = CliRunner().invoke(app, ["check", *map(str, paths)])
+    assert result.exit_code == 2
+    assert result.stdout.strip() == "", "no broken lens file may pass the check"
+    for case, path in zip(cases, paths, strict=True):
+        mine = "\n".join(
+            line for line in result.stderr.splitlines() if line.startswith(f"error: {path}: ")
+        )
+        assert_refused(case, path, 2, "", mine)
+
+
+def test_the_good_lens_file_and_the_model_s_own_pass_the_check(tmp_path):
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD_LENSES)
+    result = CliRunner().invoke(app, ["check", str(path), "lenses/default.toml"])
+    assert result.exit_code == 0, result.stderr

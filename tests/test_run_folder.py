@@ -116,7 +116,7 @@ def test_the_summary_says_a_force_left_on_schedule_not_that_it_stayed(tmp_path):
 def test_the_summary_gives_each_median_its_interval_and_says_what_a_lens_measures(small, tmp_path):
     done = malisim("run", small, "--runs", 5, "--out", tmp_path / "res")
     assert "median (95% interval)" in done.stdout
-    assert "Western lens: few abuses, jihadists contained" in done.stdout
+    assert "Western lens: jihadists contained, few civilians harmed" in done.stdout
     row = next(line for line in done.stdout.splitlines() if "civilians killed" in line)
     median, interval = row.split("│")[2].split("(")
     low, high = (float(v) for v in interval.rstrip(") ").split("-"))

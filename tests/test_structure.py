@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
-CORE = ("sim.model", "sim.agents", "sim.war", "sim.combat", "sim.politics", "sim.society")
+CORE = (
+    "sim.model",
+    "sim.agents",
+    "sim.war",
+    "sim.combat",
+    "sim.politics",
+    "sim.society",
+    "sim.lenses",
+)
 LAYERS = (
     "sim.cli",
     "sim.analysis",

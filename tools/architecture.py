@@ -25,7 +25,11 @@ GROUPS = (
     ("model", ("sim.model",), "model.py: set-up and the schedule"),
     ("agents", ("sim.agents",), "agents.py: units that act"),
     ("war", ("sim.war",), "war/: one module a process"),
-    ("formulas", ("sim.combat", "sim.politics", "sim.society"), "combat, politics, society"),
+    (
+        "formulas",
+        ("sim.combat", "sim.politics", "sim.society", "sim.lenses"),
+        "combat, politics, society, lenses",
+    ),
     ("geography", ("sim.geography",), "geography.py: the grid of Mali"),
     ("scenario", ("sim.scenario",), "scenario/: the file schema"),
     ("tables", ("sim.tables",), "tables.py: the three tables"),

@@ -12,7 +12,8 @@ Kinds of figure (see docs/ANALYSIS.md for how to read each):
 * ``timeseries``: median and 5-95% band of control shares, weekly deaths and popularity;
 * ``map``: who holds the main towns at the end (share of runs), and where violence happened
   (drawn by ``sim.analysis.maps``);
-* ``lenses``: each run as a point in the plane of two lenses of success.
+* ``lenses``: each run as a point in the plane of two lenses of success; on a sweep, also which
+  design each judge prefers and where two judges rank designs in opposite orders.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from sim.analysis.outcomes import (
 )
 from sim.analysis.results import swept_parameters
 from sim.analysis.style import (
+    PALETTE,
     POPULARITY_COLOUR,
     actor_colour,
     actor_label,
@@ -390,6 +392,88 @@ def plot_lenses(runs: pd.DataFrame, by: str | None = None) -> Figure:
     return fig
 
 
+def plot_lens_preferences(runs: pd.DataFrame, swept: list[str]) -> Figure:
+    """Which design each judge prefers, and where two judges rank designs in opposite orders.
+
+    Top row, one panel a lens: its median score over the sweep's first two axes, the best
+    design boxed. Bottom row, one panel a pair of lenses: each design's rank by one lens
+    against its rank by the other (on the diagonal they agree; Spearman's rho above), with a
+    line joining each pair of designs the two rank in opposite orders with 95% intervals
+    of the median that do not overlap (``sim.analysis.lenses.opposed_pairs``).
+    """
+    from matplotlib.patches import Rectangle
+    from matplotlib.ticker import MaxNLocator
+
+    from sim.analysis.lenses import (
+        MAIN_LENSES,
+        design_keys,
+        design_summary,
+        opposed_pairs,
+        rank_table,
+        spearman,
+    )
+
+    x, y = swept[0], swept[1]
+    summary = design_summary(runs, design_keys(runs, swept))
+    summary = summary[summary["lens"].isin(MAIN_LENSES)]
+    ranks = rank_table(summary)
+    pairs = opposed_pairs(summary)
+    lenses = [lens for lens in MAIN_LENSES if lens in set(summary["lens"])]
+    fig, axes = plt.subplots(2, 3, figsize=(16, 10), layout="constrained")
+    for ax, lens in zip(axes[0], lenses, strict=False):
+        table = heatmap_table(runs, x, y, lens)
+        values = table.to_numpy()
+        image = ax.imshow(values, origin="lower", cmap="cividis", aspect="auto")
+        mid = (np.nanmin(values) + np.nanmax(values)) / 2
+        for i, j in np.ndindex(values.shape):
+            if np.isfinite(values[i, j]):
+                colour = "white" if values[i, j] < mid else "black"
+                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", color=colour)
+        best = np.unravel_index(np.nanargmax(values), values.shape)
+        box = Rectangle((best[1] - 0.5, best[0] - 0.5), 1, 1, fill=False, lw=3)
+        box.set_edgecolor(PALETTE["vermillion"])
+        ax.add_patch(box)
+        ax.set_xticks(range(table.shape[1]), [f"{v:.3g}" for v in table.columns])
+        ax.set_yticks(range(table.shape[0]), [f"{v:.3g}" for v in table.index])
+        ax.set_xlabel(parameter_label(x))
+        ax.set_ylabel(parameter_label(y))
+        ax.set_title(f"{LENS_NAMES[lens]} lens: median score (best boxed)", fontsize=10)
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    for ax in axes[0][len(lenses) :]:
+        ax.set_axis_off()
+    combos = [(a, b) for i, a in enumerate(lenses) for b in lenses[i + 1 :]]
+    for ax, (a, b) in zip(axes[1], combos, strict=False):
+        ax.scatter(ranks[a], ranks[b], s=40, color="grey", edgecolor="black", zorder=3)
+        n = len(ranks)
+        ax.plot([1, n], [1, n], color="grey", ls="--", lw=1)
+        mine = pairs[(pairs["lens_a"] == a) & (pairs["lens_b"] == b)]
+        for row in mine.itertuples():
+            p, q = row.preferred_by_a, row.preferred_by_b
+            ax.plot(
+                [ranks.at[p, a], ranks.at[q, a]],
+                [ranks.at[p, b], ranks.at[q, b]],
+                color=PALETTE["vermillion"],
+                lw=1.2,
+                alpha=0.7,
+                zorder=2,
+            )
+        ax.set_xlabel(f"rank of the design by the {LENS_NAMES[a]} lens (1: best)")
+        ax.set_ylabel(f"rank by the {LENS_NAMES[b]} lens")
+        ax.invert_xaxis()
+        ax.invert_yaxis()
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        rho = spearman(ranks, a, b)
+        ax.set_title(
+            f"Spearman's rho {rho:.2f}; lines: {len(mine)} pairs in settled opposite order",
+            fontsize=10,
+        )
+    for ax in axes[1][len(combos) :]:
+        ax.set_axis_off()
+    title_figure(fig, "Which design each judge prefers", n_runs=len(runs))
+    return fig
+
+
 # --- the command ----------------------------------------------------------------------------------
 KINDS = ("dist", "heatmap", "timeseries", "map", "lenses")
 
@@ -457,4 +541,6 @@ def make_figures(
         save(plot_violence_map(results.events, len(runs)), "map_violence")
     if "lenses" in kinds:
         save(plot_lenses(runs, by=by), "lenses")
+        if len(results.swept) >= 2:
+            save(plot_lens_preferences(runs, results.swept), "lens_preferences")
     return written

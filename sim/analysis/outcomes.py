@@ -67,11 +67,11 @@ class OutcomeFamily:
 
 LENS_NAMES = {"lens_western": "Western", "lens_bamako": "Bamako", "lens_patron": "patron"}
 LENS_MEANINGS = {
-    "lens_western": "few abuses, jihadists contained",
-    "lens_bamako": "people and towns held, regime liked",
-    "lens_patron": "stayed, needed, gained ground, few losses",
+    "lens_western": "jihadists contained, few civilians harmed, few own dead",
+    "lens_bamako": "regime liked, people, land and towns held, sovereign",
+    "lens_patron": "client kept, still there, few costly dead, reputation",
 }
-"""What each lens rewards, in a few words (the formulas: ``sim.politics``, docs/ODD.md)."""
+"""What each lens rewards, in a few words (the formulas: ``sim.lenses``, docs/ODD.md)."""
 
 FAMILIES: tuple[OutcomeFamily, ...] = (
     OutcomeFamily("deaths_<faction>", "men", "{who} killed", "events"),
@@ -90,6 +90,13 @@ FAMILIES: tuple[OutcomeFamily, ...] = (
     OutcomeFamily("withdrawal_date_foreign_<id>", "date", "the day {who} withdrew", "runs"),
     OutcomeFamily("present_end_foreign_<id>", "0/1", "{who} is in the country", "timeseries"),
     OutcomeFamily("reinforcements_foreign_<id>", "men", "men sent to {who} after arrival"),
+    OutcomeFamily("present_share_foreign_<id>", "share 0-1", "share of the period {who} was there"),
+    OutcomeFamily(
+        "dependence_mean_foreign_<id>",
+        "share 0-1",
+        "share of the state side's men {who} gave, mean over its days there",
+    ),
+    OutcomeFamily("peak_strength_foreign_<id>", "men", "most men {who} had in the country"),
     OutcomeFamily("strength_end_<faction>", "men", "men in the field: {who}", "timeseries"),
     OutcomeFamily("strength_end_foreign_<id>", "men", "men in Mali: {who}", "timeseries"),
     OutcomeFamily(
@@ -114,10 +121,21 @@ FAMILIES: tuple[OutcomeFamily, ...] = (
         "abuse_events", "events", "acts of violence against civilians by the state's side", "events"
     ),
     OutcomeFamily("desertions_state", "men", "state soldiers who deserted"),
+    OutcomeFamily("period_years", "years", "length of the period simulated"),
+    OutcomeFamily("coups", "coups", "coups in Bamako during the period"),
+    OutcomeFamily(
+        "state_legitimacy_end", "0-1", "the state's legitimacy among the people (mean per head)"
+    ),
+    OutcomeFamily(
+        "town_value_share_state",
+        "share 0-1",
+        "share of the strategic value of the regional capitals and Kidal the state holds",
+    ),
     *(
         OutcomeFamily(lens, "score 0-1", f"{LENS_NAMES[lens]} lens: {LENS_MEANINGS[lens]}")
         for lens in ("lens_western", "lens_bamako", "lens_patron")
     ),
+    OutcomeFamily("lens_patron_foreign_<id>", "score 0-1", "lens of the patron of {who}"),
 )
 """Every runs-table outcome, in the order ``malisim outcomes`` lists them."""
 

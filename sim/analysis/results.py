@@ -67,6 +67,39 @@ def load_results(folder: str | Path) -> Results:
     )
 
 
+def load_runs(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """Only the runs table of a run or sweep folder, and the parameters it sweeps.
+
+    For what needs no events (re-scoring the lenses): a large sweep's events stay on disk.
+
+    Raises:
+        ResultsError: the folder is missing or holds no runs table.
+
+    """
+    import pyarrow.dataset as pads
+
+    folder = Path(folder)
+    path = folder / "runs.parquet"
+    if not folder.is_dir():
+        raise ResultsError([f"{folder}: no such results folder"])
+    if not path.exists():
+        raise ResultsError(
+            [f"{path}: missing (expected a results folder from malisim run or sweep)"]
+        )
+    parts = sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]
+    if not parts:
+        raise ResultsError([f"{path}: no part files (a sweep that has not started?)"])
+    try:
+        runs = pads.dataset([str(p) for p in parts], format="parquet").to_table().to_pandas()
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise ResultsError([f"{path}: not a readable Parquet table ({exc})"]) from None
+    if "run_id" in runs.columns:
+        runs = runs.sort_values("run_id", kind="stable").reset_index(drop=True)
+    if runs.empty:
+        raise ResultsError([f"{path}: the runs table is empty"])
+    return runs, swept_parameters(runs)
+
+
 def _read_sweep_tables(folder: Path) -> tuple[pd.DataFrame, ...] | None:
     """The three tables of a sweep folder, or None when the folder is not a sweep's."""
     try:

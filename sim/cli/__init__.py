@@ -202,9 +202,9 @@ def calibrate(
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Scenario, sweep or calibration files")],
+    files: Annotated[list[Path], typer.Argument(help="Scenario, sweep, calibration or lens files")],
 ) -> None:
-    """Validate scenario (or sweep, or calibration) files without running them."""
+    """Validate scenario (or sweep, calibration or lens) files without running them."""
     from sim.scenario import load_scenario, read_toml
 
     problems: list[str] = []
@@ -219,6 +219,10 @@ def check(
                 from sim.calibrate import load_calibration
 
                 load_calibration(path)
+            elif "lenses" in data or {"western", "bamako", "patron"} & set(data):
+                from sim.lenses import load_lens_file
+
+                load_lens_file(path)
             else:
                 load_scenario(path)
             out.print(f"ok: {path}")
@@ -299,6 +303,29 @@ def score(
     from sim.cli.score import score_command
 
     score_command(results_dir, record, out_dir, out, fail_input)
+
+
+@app.command()
+def lenses(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder (malisim run or sweep)")],
+    weights: Annotated[
+        Path | None,
+        typer.Option("--weights", help="Lens file (default lenses/default.toml, the model's)"),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Scores table (default RESULTS_DIR/lenses_<weights name>.parquet)"
+        ),
+    ] = None,
+) -> None:
+    """Score every run of a results folder again with a lens file; who prefers which design."""
+    from sim.cli.lenses import lenses_command
+
+    try:
+        lenses_command(results_dir, weights, out_file, out, fail_input)
+    except OSError as exc:
+        fail(f"cannot write the scores: {exc.strerror or exc} ({exc.filename or out_file})")
 
 
 @app.command()

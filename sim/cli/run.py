@@ -31,7 +31,7 @@ from sim.tables import Results
 if TYPE_CHECKING:
     from sim.calibrate.posterior import PosteriorDraws
 
-STALE = ("figures", "report*.html")
+STALE = ("figures", "report*.html", "lenses_*")
 """What a results folder holds that is drawn from its tables: removed when the tables change."""
 
 

@@ -21,5 +21,5 @@ that owns one piece of state; pure formulas stay in ``sim.combat``, ``sim.politi
 - ``regime``: the regime's popularity in Bamako (``Regime``).
 - ``control``: who controls each cell.
 - ``record``: the run log (events and weekly rows).
-- ``scorecard``: the runs-table row and the three lenses.
+- ``scorecard``: the runs-table row, scored by the three lenses (``sim.lenses``).
 """
