@@ -49,7 +49,7 @@ def apply_scheduled_events(model: MaliConflictModel) -> None:
         elif event.type == "coup":
             coup(model, event.value)
         elif event.type == "offensive":
-            operations.launch_offensive(model, event.actor, event.target, event.allies)
+            operations.launch_offensive(model, event.actor, event.target, event.allies, event.value)
         elif event.type == "relations":
             model.relations.set_stance(event.between, event.stance)
         elif event.type == "arrive":
