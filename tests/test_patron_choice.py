@@ -77,3 +77,32 @@ def test_more_risk_buys_enemy_losses_ground_and_costs_own_men_and_civilians():
     assert mean(high, "deaths_foreign_wagner") > 2 * mean(low, "deaths_foreign_wagner")
     assert mean(high, "pop_share_state") > mean(low, "pop_share_state")
     assert mean(high, "civilians_killed_by_wagner") > mean(low, "civilians_killed_by_wagner")
+
+
+def test_a_reorganised_force_passes_its_men_to_its_successor_and_is_not_a_withdrawal(tmp_path):
+    from sim import run_ensemble
+
+    text = MECHANISMS.read_text() + (
+        '\n[foreign.corps]\nkind = "contractor"\nstrength = 1800\nceiling = 2500\n'
+        'commitment = 0.9\nrisk_tolerance = 0.3\nbases = ["gao", "sevare"]\n'
+        '\n[[events]]\ndate = 2023-11-15\ntype = "reorganise"\nactor = "wagner"\n'
+        'value = "corps"\nnote = "test"\n'
+    )
+    path = tmp_path / "reorganised.toml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    model = MaliConflictModel(scenario, rng=4)
+    while model.date <= scenario.events[-1].date:
+        assert model.strength("corps") == 0  # not there before its day
+        model.step()
+    assert model.patrons.reorganised_date["wagner"] == scenario.events[-1].date
+    assert model.strength("wagner") == 0 and not model.patrons.present["wagner"]
+    assert model.strength("corps") == 1800  # Wagner's men, topped up to the successor's strength
+    assert model.patrons.withdrawal_date["wagner"] is None
+    assert not any(model.check_ledger().values())
+    dated = [e for e in model.log.events if e["event_type"] == "reorganisation"]
+    assert [(e["actor1"], e["actor2"]) for e in dated] == [("wagner", "corps")]
+    runs = run_ensemble(scenario, runs=2, seed=1).runs
+    assert not runs.withdrew_foreign_wagner.any()
+    assert runs.reorganised_foreign_wagner.notna().all()
+    assert runs.reorganised_foreign_corps.isna().all()

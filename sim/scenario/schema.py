@@ -479,7 +479,7 @@ class Relations(StrictModel):
     )
 
 
-EventType = Literal["coup", "offensive", "relations", "arrive", "depart", "set"]
+EventType = Literal["coup", "offensive", "relations", "arrive", "depart", "set", "reorganise"]
 
 
 class Event(StrictModel):
@@ -509,7 +509,8 @@ class Event(StrictModel):
         description=(
             "For a set event: the new value (a list for a list parameter, e.g. zones); for an "
             "arrive event, the men; for an offensive, the most men its columns commit (each unit "
-            "the same share of what it can spare; none: all it can spare)"
+            "the same share of what it can spare; none: all it can spare); for a reorganise "
+            "event, the foreign force its men become"
         ),
     )
     note: str = ""
@@ -523,6 +524,7 @@ class Event(StrictModel):
             "arrive": ("actor",),
             "depart": ("actor",),
             "set": ("parameter", "value"),
+            "reorganise": ("actor", "value"),
         }[self.type]
         missing = [name for name in need if getattr(self, name) is None]
         if missing:
@@ -539,6 +541,11 @@ class Event(StrictModel):
                     f"an {kind} event's value is men, expected a whole number >= 0 "
                     f"(got {self.value!r})"
                 )
+        if self.type == "reorganise" and not isinstance(self.value, str):
+            raise ValueError(
+                f"a reorganise event's value is the id of the force its men become "
+                f"(got {self.value!r})"
+            )
         if self.type == "relations" and sorted(self.between) not in (
             ["jihadists", "separatists"],
             ["separatists", "state"],

@@ -1,7 +1,9 @@
 """Foreign patrons: their forces' arrivals, departures and base closures, and their decisions.
 
 A force arrives on its date (or at the start) at its bases, leaves on a scheduled date, hands
-over bases one by one (MINUSMA, 2023), or is withdrawn by its patron's decision. Every
+over bases one by one (MINUSMA, 2023), is withdrawn by its patron's decision, or is
+re-organised under another name (its men pass to the successor force: Wagner into Africa
+Corps). Every
 ``decision_interval_days`` each patron weighs what it gains against what it pays
 (``sim.politics``): its stake (its client's dependence on it, the concessions it holds, the
 reputation it has sunk) against the political cost at home of its recent dead, which depends on
@@ -34,6 +36,7 @@ class ForeignPresence:
     Attributes:
         present: force id -> in Mali today.
         withdrawal_date: force id -> the day its patron withdrew it by decision, or None.
+        reorganised_date: force id -> the day its men became another force's, or None.
         peak_strength: force id -> most men it had in the field.
         present_days: force id -> days in Mali.
         dependence_sum: force id -> sum over its days of the client's dependence on it.
@@ -49,6 +52,7 @@ class ForeignPresence:
         self.dependence_sum = dict.fromkeys(foreign_ids, 0.0)
         self.recent_losses: dict[str, list[tuple[int, int, bool]]] = {f: [] for f in foreign_ids}
         self.adapting_until = dict.fromkeys(foreign_ids, -1)
+        self.reorganised_date: dict[str, dt.date | None] = dict.fromkeys(foreign_ids, None)
 
     def book_losses(
         self, model: MaliConflictModel, fid: str, deaths: int, xy: tuple[int, int]
@@ -139,6 +143,42 @@ def depart(model: MaliConflictModel, fid: str, decided: bool) -> None:
     patrons.present[fid] = False
     if decided:
         patrons.withdrawal_date[fid] = model.date
+
+
+def reorganise(model: MaliConflictModel, fid: str, successor: str) -> None:
+    """A patron re-organises its force under another name (Wagner into Africa Corps, 2025).
+
+    Every man of the force passes, where he stands, to the successor force, whose table gives
+    the doctrine from that day (its commitment, risk, kind, bases), and whose ``strength`` the
+    patron tops it up to (as reinforcements at its bases); the force is neither
+    withdrawn nor departed (``withdrew_foreign_<id>`` stays false), and the day is the runs
+    table's ``reorganised_foreign_<id>`` and a ``reorganisation`` event. A force that is not
+    in Mali that day hands over nothing.
+    """
+    patrons = model.patrons
+    if not patrons.present[fid]:
+        return
+    units = model.units_of(fid)
+    for unit in units:
+        heir = model.spawn(successor, unit.strength, unit.xy, unit.posture, "start")
+        for new in heir:
+            new.morale = unit.morale
+            new.objective, new.destination = unit.objective, unit.destination
+        model.ledger[fid]["departures"] += unit.strength
+        unit.remove()
+    patrons.present[fid] = False
+    patrons.present[successor] = True
+    patrons.reorganised_date[fid] = model.date
+    top_up = model.config.foreign[successor].strength - model.strength(successor)
+    if top_up > 0:  # the patron brings the new force up to its strength
+        arrive(model, successor, men=top_up)
+    patrons.peak_strength[successor] = max(
+        patrons.peak_strength[successor], model.strength(successor)
+    )
+    base = model.towns[model.config.foreign[fid].bases[0]]
+    model.log.event(
+        model.date, base.lat, base.lon, base.region, base.id, "reorganisation", fid, successor
+    )
 
 
 def close_base(model: MaliConflictModel, fid: str, tid: str) -> None:

@@ -40,6 +40,7 @@ def runs_row(model: MaliConflictModel) -> dict[str, Any]:
         row[f"max_engagement_deaths_foreign_{fid}"] = log.max_engagement_deaths[fid]
         row[f"withdrew_foreign_{fid}"] = patrons.withdrawal_date[fid] is not None
         row[f"withdrawal_date_foreign_{fid}"] = patrons.withdrawal_date[fid]
+        row[f"reorganised_foreign_{fid}"] = patrons.reorganised_date[fid]
         row[f"present_end_foreign_{fid}"] = patrons.present[fid]
         row[f"reinforcements_foreign_{fid}"] = ledger[fid]["reinforcements"]
     for tid in model.towns.reported:
