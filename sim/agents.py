@@ -19,7 +19,7 @@ import numpy as np
 from mesa.discrete_space import CellAgent
 
 from sim.geography import cells_apart, cells_apart_each
-from sim.war import casualties, towns
+from sim.war import casualties, patrons, towns
 from sim.war.posture import MOVING, Posture
 
 if TYPE_CHECKING:
@@ -130,21 +130,26 @@ class Unit(CellAgent):
         if self.posture in MOVING:
             return 1.0
         config = self.model.config
-        if self.actor in config.foreign:
-            return 0.05 + 0.95 * config.foreign[self.actor].risk_tolerance
+        if self.foreign:
+            return 0.05 + 0.95 * patrons.risk(self.model, self.actor)
         return config.combat.patrol_exposure_state
 
     def protection(self, against: str) -> float:
         """Armour, route clearance and air cover against an insurgent side's attack.
 
-        A low-risk Western force is well protected; the army only by partners' aircraft at war
-        with the attacker.
+        A low-risk Western force is well protected; the army by partners' aircraft at war with
+        the attacker, and by the escorts and quick-reaction forces of a partner that operates
+        where it is (``Presence.escort``: more, the more risk that partner accepts).
         """
-        config = self.model.config
+        model = self.model
+        config = model.config
         if self.actor in config.foreign:
             force = config.foreign[self.actor]
-            return 0.4 * force.air_support + 0.5 * (1.0 - force.risk_tolerance)
-        return 0.2 * float(self.model.presence.air_against[against][self.xy])
+            return 0.4 * force.air_support + 0.5 * (1.0 - patrons.risk(model, self.actor))
+        presence = model.presence
+        return 0.2 * float(presence.air_against[against][self.xy]) + float(
+            presence.escort[against][self.xy]
+        )
 
     def patrol_size(self) -> int:
         """Men a garrison sends out on one patrol: one of its actor's units."""
@@ -343,11 +348,14 @@ class Unit(CellAgent):
             insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
             if insurgents <= 0:
                 return
-            active = (
-                1.0
-                if self.posture == Posture.OFFENSIVE
-                else model.config.combat.patrol_exposure_state
-            )
+            # On operations all its men; in garrison, those out on patrol (a partner's, by the
+            # risk it accepts): where its doctrine allows abuse, risk brings more of it.
+            if self.posture == Posture.OFFENSIVE:
+                active = 1.0
+            elif self.foreign:
+                active = 0.05 + 0.95 * patrons.risk(model, self.actor)
+            else:
+                active = model.config.combat.patrol_exposure_state
             rate = propensity * active * min(1.0, insurgents / 500.0)
             if model.rng.random() < 1.0 - math.exp(-rate * size):
                 deaths = int(min(people * 0.05, 1 + model.rng.lognormal(1.3, 1.2)))

@@ -91,7 +91,10 @@ def ambush(
     """
     caught = rng.random() < catastrophe_chance
     mean = catastrophe_share if caught else ordinary_share
-    concentration = 6.0 if caught else 3.0
+    # An ordinary ambush is tight around its mean (a Beta of concentration 3 put one ordinary
+    # ambush in a hundred above half the column: disasters at the gates of Gao); the disasters
+    # come from the catastrophe's chance, which says where they happen.
+    concentration = 6.0 if caught else 20.0
     share = rng.beta(max(mean * concentration, 1e-3), max((1.0 - mean) * concentration, 1e-3))
     # The men an ambush can hit are bounded by who sprang it: a band of 50 cannot kill 500.
     reach = min(column_strength, max(10, 3 * ambusher_strength))

@@ -95,8 +95,9 @@ class MaliConflictModel(mesa.Model):
         self.state_capture_dates: dict[str, dt.date] = {}
         self.events_on = calendar.schedule(cfg)
         self.deploy()
+        successors = {e.value for e in cfg.events if e.type == "reorganise"}
         for fid, force in cfg.foreign.items():
-            if force.arrive is None or force.arrive <= self.date:
+            if fid not in successors and (force.arrive is None or force.arrive <= self.date):
                 patrons.arrive(self, fid, initial=True)
         self.presence.refresh()
         for side, layer in insurgency.start_governance(self).items():

@@ -378,6 +378,29 @@ CORPUS: list[Case] = [
         "whole number >= 0",
     ),
     Case(
+        "reorganisation into an unknown force",
+        add(
+            '[[events]]\ndate = 2023-10-05\ntype = "reorganise"\nactor = "wagner"\nvalue = "corps"'
+        ),
+        ["events.1.value"],
+        "unknown foreign force",
+    ),
+    Case(
+        "reorganisation without the force it becomes",
+        add('[[events]]\ndate = 2023-10-05\ntype = "reorganise"\nactor = "wagner"'),
+        ["events.1"],
+        "needs value",
+    ),
+    Case(
+        "offensive with a word for its men",
+        add(
+            '[[events]]\ndate = 2023-10-05\ntype = "offensive"\nactor = "state"\n'
+            'target = "kidal"\nvalue = "many"'
+        ),
+        ["events.1"],
+        "whole number >= 0",
+    ),
+    Case(
         "name that climbs out of results/",
         edit('name = "small"', 'name = "../../etc"'),
         ["scenario.name"],

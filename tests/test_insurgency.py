@@ -65,6 +65,7 @@ def test_insurgents_can_control_the_countryside_without_a_town():
     model.governance["jihadists"][x, y] = 1.0
     model.presence.reach["state"][x, y] = 0.0
     model.presence.reach["jihadists"][x, y] = 0.0
+    model.presence.patrols[x, y] = 0.0  # no partner patrols there either
     layer = control.assess(model)
     assert control.CONTROL_CLASSES[layer[x, y]] == "jihadists"
 

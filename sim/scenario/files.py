@@ -27,7 +27,7 @@ from sim.scenario.overrides import (
     parse_overrides,
     set_event_problems,
 )
-from sim.scenario.schema import FACTIONS, Scenario
+from sim.scenario.schema import FACTIONS, Event, Scenario
 from sim.scenario.strict import ScenarioError, validation_problems
 
 
@@ -74,7 +74,9 @@ def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list
                     f"unknown actor {event.actor!r}; expected one of {sorted(actors)}",
                 )
             )
-        if event.type in ("arrive", "depart") and event.actor in FACTIONS:
+        if event.type == "reorganise":
+            problems += reorganise_problems(scenario, event, where)
+        if event.type in ("arrive", "depart", "reorganise") and event.actor in FACTIONS:
             problems.append(
                 (f"{where}.actor", f"{event.type} needs a foreign force, not {event.actor!r}")
             )
@@ -108,6 +110,29 @@ def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list
                 for _, msg in set_event_problems(scenario, event.parameter, event.value)
             ]
     return problems
+
+
+def reorganise_problems(scenario: Scenario, event: Event, where: str) -> list[tuple[str, str]]:
+    """A re-organisation names another foreign force, one that does not arrive by itself."""
+    new = event.value
+    if new not in scenario.foreign:
+        return [
+            (
+                f"{where}.value",
+                f"unknown foreign force {new!r}; expected one of {sorted(scenario.foreign)}",
+            )
+        ]
+    if new == event.actor:
+        return [(f"{where}.value", f"{new!r} is the force itself")]
+    if scenario.foreign[new].arrive is not None:
+        return [
+            (
+                f"foreign.{new}.arrive",
+                f"{new} comes by the re-organisation of "
+                f"{event.actor} on {event.date}: it takes no arrive date",
+            )
+        ]
+    return []
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -220,11 +245,17 @@ def drop_force(data: dict[str, Any], force: str) -> None:
 
     A counterfactual without a force (``without = ["wagner"]``) is its base with everything
     that names the force taken out: its arrival and departure events, the ``set`` events on its
-    parameters, and its name in an offensive's allies (the offensive itself stays).
+    parameters, its name in an offensive's allies (the offensive itself stays), and the force it
+    would have been re-organised into.
     """
     data["foreign"].pop(force)
     prefix = f"foreign.{force}."
     kept = []
+    successors = [
+        e.get("value")
+        for e in data.get("events", [])
+        if e.get("type") == "reorganise" and e.get("actor") == force
+    ]
     for event in data.get("events", []):
         if event.get("actor") == force or str(event.get("parameter", "")).startswith(prefix):
             continue
@@ -232,6 +263,9 @@ def drop_force(data: dict[str, Any], force: str) -> None:
             event = {**event, "allies": [a for a in event["allies"] if a != force]}
         kept.append(event)
     data["events"] = kept
+    for successor in successors:  # the force it would have become goes with it
+        if successor in data["foreign"]:
+            drop_force(data, successor)
 
 
 def _merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:

@@ -164,6 +164,13 @@ class ForeignForce(StrictModel):
     )
     unit_size: int = Field(250, ge=10, le=5000, description="Men in a column")
     bases: list[str] = Field(min_length=1, description="Towns where the force is based")
+    concessions: Share = Field(
+        0.0,
+        description=(
+            "What the patron gains from the client beyond its survival (mining concessions, "
+            "bases), 0-1: a stake that keeps it there"
+        ),
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ForeignForce:
@@ -233,6 +240,26 @@ class Politics(StrictModel):
     )
     drawdown_share: float = Field(
         0.2, ge=0, le=1, description="Share of strength sent home when drawing down"
+    )
+    home_cost: dict[Literal["contractor", "expeditionary", "peacekeeping"], float] = Field(
+        default_factory=lambda: {"contractor": 0.3, "expeditionary": 1.0, "peacekeeping": 0.6},
+        description=(
+            "Political cost at home of a force's dead, by kind, relative to an army's (a "
+            "contractor's dead are deniable)"
+        ),
+    )
+    review_drift: Share = Field(
+        0.3,
+        description=(
+            "Chance scale of a quiet review's change: reinforce a client in need, trim a "
+            "presence it no longer needs"
+        ),
+    )
+    adaptation_days: int = Field(
+        120, ge=0, le=3650, description="Days a force fights more cautiously after a disaster"
+    )
+    adaptation_cut: Share = Field(
+        0.5, description="Multiplier on a force's risk tolerance while it adapts"
     )
 
 
@@ -419,6 +446,22 @@ class Combat(StrictModel):
     raid_interval_days: int = Field(
         14, ge=1, le=365, description="Days between a foreign force's raids on insurgents"
     )
+    support_scale_km: float = Field(
+        100.0,
+        gt=0,
+        le=2000,
+        description=(
+            "e-folding distance from the nearest friendly garrison over which a caught "
+            "column's chance of a catastrophe rises to its full value"
+        ),
+    )
+    escort_protection: Share = Field(
+        0.3,
+        description=(
+            "Protection a partner at full risk tolerance gives the state's units within its "
+            "operating range (escorts, quick reaction)"
+        ),
+    )
 
     @field_validator("terrain_defence")
     @classmethod
@@ -443,7 +486,7 @@ class Relations(StrictModel):
     )
 
 
-EventType = Literal["coup", "offensive", "relations", "arrive", "depart", "set"]
+EventType = Literal["coup", "offensive", "relations", "arrive", "depart", "set", "reorganise"]
 
 
 class Event(StrictModel):
@@ -469,7 +512,13 @@ class Event(StrictModel):
     stance: Stance | None = Field(None, description="For a relations event: their new stance")
     parameter: str | None = Field(None, description="For a set event: dotted name")
     value: float | int | bool | str | list[str] | None = Field(
-        None, description="For a set event: the new value (a list for a list parameter, e.g. zones)"
+        None,
+        description=(
+            "For a set event: the new value (a list for a list parameter, e.g. zones); for an "
+            "arrive event, the men; for an offensive, the most men its columns commit (each unit "
+            "the same share of what it can spare; none: all it can spare); for a reorganise "
+            "event, the foreign force its men become"
+        ),
     )
     note: str = ""
 
@@ -482,6 +531,7 @@ class Event(StrictModel):
             "arrive": ("actor",),
             "depart": ("actor",),
             "set": ("parameter", "value"),
+            "reorganise": ("actor", "value"),
         }[self.type]
         missing = [name for name in need if getattr(self, name) is None]
         if missing:
@@ -492,9 +542,16 @@ class Event(StrictModel):
                 f"a coup's value is the junta's popularity, expected 0-1 (got {self.value!r})"
             )
         whole = isinstance(self.value, int) and not isinstance(self.value, bool)
-        if self.type == "arrive" and self.value is not None and not (whole and self.value >= 0):
+        for kind in ("arrive", "offensive"):
+            if self.type == kind and self.value is not None and not (whole and self.value >= 0):
+                raise ValueError(
+                    f"an {kind} event's value is men, expected a whole number >= 0 "
+                    f"(got {self.value!r})"
+                )
+        if self.type == "reorganise" and not isinstance(self.value, str):
             raise ValueError(
-                f"an arrive event's value is men, expected a whole number >= 0 (got {self.value!r})"
+                f"a reorganise event's value is the id of the force its men become "
+                f"(got {self.value!r})"
             )
         if self.type == "relations" and sorted(self.between) not in (
             ["jihadists", "separatists"],

@@ -1,4 +1,4 @@
-"""The scenario's dated events: coups, orders, arrivals, departures, alliances, parameters.
+"""The scenario's dated events: coups, orders, arrivals, departures, alliances, re-organisations.
 
 Events are sourced inputs of the scenario file (``[[events]]``) plus each foreign force's
 ``arrive`` and ``depart`` dates; they happen at the start of their day, before anyone moves.
@@ -49,7 +49,7 @@ def apply_scheduled_events(model: MaliConflictModel) -> None:
         elif event.type == "coup":
             coup(model, event.value)
         elif event.type == "offensive":
-            operations.launch_offensive(model, event.actor, event.target, event.allies)
+            operations.launch_offensive(model, event.actor, event.target, event.allies, event.value)
         elif event.type == "relations":
             model.relations.set_stance(event.between, event.stance)
         elif event.type == "arrive":
@@ -60,6 +60,8 @@ def apply_scheduled_events(model: MaliConflictModel) -> None:
             patrons.depart(model, event.actor, decided=False)
         elif event.type == "set":
             set_parameter(model, event.parameter, event.value)
+        elif event.type == "reorganise":
+            patrons.reorganise(model, event.actor, event.value)
 
 
 def coup(model: MaliConflictModel, popularity: Any = None) -> None:

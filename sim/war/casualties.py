@@ -103,7 +103,7 @@ def record_engagement(
     mass = model.config.politics.mass_casualty_threshold
     for fid in model.foreign_ids:
         if deaths.get(fid):
-            model.patrons.book_losses(model, fid, deaths[fid])
+            model.patrons.book_losses(model, fid, deaths[fid], xy)
     if deaths.get("state", 0) >= mass:
         model.regime.defeat()
 

@@ -1,10 +1,12 @@
 """Who controls each cell: fighters nearby, the nearest town's hold, and shadow governance.
 
 A side controls a cell when its score is at least 1.5 times the runner-up's; otherwise the cell
-is contested. A town's holder weighs ``town_influence_men`` at the town, fading with distance;
-an insurgent side's governance of the cell (``sim.war.insurgency``) weighs up to
-``insurgency.governance_men``: insurgents can control the countryside without a town.
-The control layer is what the population and area shares of the tables and maps report.
+is contested. A side's score is its fighters within reach (for the state, with its partners'
+patrols over their operating range, ``Presence.patrols``). A town's holder weighs
+``town_influence_men`` at the town, fading with distance; an insurgent side's governance of
+the cell (``sim.war.insurgency``) weighs up to ``insurgency.governance_men``: insurgents can
+control the countryside without a town. The control layer is what the population and area
+shares of the tables and maps report.
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ def assess(model: MaliConflictModel) -> np.ndarray:
     weight = model.config.combat.town_influence_men * model.towns.hold
     reach = model.presence.reach
     governed = model.config.insurgency.governance_men
+    patrols = model.presence.patrols  # a partner's patrols hold ground for the state
     scores = np.stack(
         [
             reach[s]
+            + (patrols if s == "state" else 0.0)
             + np.where(cell_holder == i, weight, 0.0)
             + (governed * model.governance[s] if s in model.governance else 0.0)
             for i, s in enumerate(FACTIONS)
@@ -75,3 +79,11 @@ def control_shares(
         "pop_north": shares(control, model.zone_pop["north"]),
         "pop_centre": shares(control, model.zone_pop["centre"]),
     }
+
+
+def population_share(model: MaliConflictModel, side: str) -> float:
+    """The share of Mali's people a side controls, on the control layer as last updated."""
+    population = model.geo.population
+    total = float(population.sum())
+    code = CONTROL_CLASSES.index(side)
+    return float(population[model.control == code].sum()) / total if total > 0 else 0.0

@@ -4,7 +4,8 @@ Insurgents control and govern rural cells without holding towns (courts, protect
 herds, markets and traffic). Each insurgent side has a governance layer (0-1 per cell):
 
 - it grows where the side's men within reach outnumber the state's, over
-  ``insurgency.governance_growth_days``, and is undone where the state's men dominate, over
+  ``insurgency.governance_growth_days``, and is undone where the state's men (and its
+  partners' patrols, which reach further the more risk a partner accepts) dominate, over
   ``governance_decay_days``;
 - it spreads to neighbouring country (a diffusion, ``governance_spread_km2`` a day, times
   ``0.5 + grievance``): along the seams, faster where people are aggrieved;
@@ -48,7 +49,8 @@ def govern(model: MaliConflictModel) -> None:
     """A day of shadow governance: it grows, recedes and spreads (numpy on the layers)."""
     cfg = model.config.insurgency
     reach = model.presence.reach
-    state = reach["state"]
+    # The state's men within reach, and its partners' patrols over their operating range.
+    state = reach["state"] + model.presence.patrols
     # A 3x3 mean's pull is about (2/3) cell^2 times the Laplacian: this rate diffuses at the
     # coefficient given in km2 a day, whatever the cell (capped where a grid is very fine).
     spread = min(0.25, cfg.governance_spread_km2 * 1.5 / model.cell_km**2)

@@ -3,8 +3,10 @@
 The daily chance for a unit grows with the insurgent presence within ``reach_km``, with its
 exposure (a column on the move is fully exposed; a garrison only through its patrols, in
 proportion to its force's risk-taking), on roads, and near the border sanctuary. A column caught
-in an ambush far from support can lose a large share of its men in one engagement (the
-catastrophic tail of ``sim.combat.ambush``).
+in an ambush can lose a large share of its men in one engagement (the catastrophic tail of
+``sim.combat.ambush``), the likelier the further it is from the nearest garrison of its side
+(``combat.support_scale_km``), the more ambushers are massed against the men caught, and near
+the sanctuary: a garrison's patrol at its base is not wiped out, a column near the border is.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def strike_columns(model: MaliConflictModel) -> None:
     hazard_men = model.config.combat.hazard_men
     road = np.where(model.geo.road[xy[:, 0], xy[:, 1]], 1.0, 0.5)
     border = 1.0 + 2.0 * model.near_sanctuary[xy[:, 0], xy[:, 1]]
+    far = remoteness(model, xy[:, 0], xy[:, 1])
     for faction in ("jihadists", "separatists"):
         doctrine = model.config.factions[faction]
         if doctrine.ambush_rate == 0 and doctrine.ied_rate == 0:
@@ -46,6 +49,8 @@ def strike_columns(model: MaliConflictModel) -> None:
             continue
         hostile = np.array([model.relations.hostile(faction, u.actor) for u in units])
         pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
+        # A column far from help draws the insurgents to it: they mass to hunt it.
+        pressure *= 1.0 + 2.0 * far
         p_ambush = daily_chance(doctrine.ambush_rate * pressure, men, hazard_men)
         p_ied = daily_chance(doctrine.ied_rate * pressure, men, hazard_men)
         draws = model.rng.random((2, len(units)))
@@ -53,6 +58,11 @@ def strike_columns(model: MaliConflictModel) -> None:
             ambush(model, faction, units[i], float(present[i]))
         for i in np.flatnonzero(draws[1] < p_ied):
             ied(model, faction, units[i])
+
+
+def remoteness(model: MaliConflictModel, x, y):
+    """0 at a garrison of the state's side, toward 1 far from any (``combat.support_scale_km``)."""
+    return 1.0 - np.exp(-model.presence.support_km[x, y] / model.config.combat.support_scale_km)
 
 
 def daily_chance(rate, men, hazard_men: int):
@@ -83,9 +93,6 @@ def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float)
     cfg = model.config.combat
     x, y = target.xy
     protection = target.protection(against=faction)
-    catastrophe = (
-        cfg.ambush_catastrophe * (1.0 + 2.0 * model.near_sanctuary[x, y]) * (1.0 - protection)
-    )
     reach = model.presence.reach
     allies = [
         f
@@ -95,6 +102,17 @@ def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float)
     men = min(int(present), ambusher.strength + sum(reach[f][x, y] for f in allies))
     # A column on the move is caught whole; a garrison only loses the patrol that is out.
     exposed = target.strength if target.mobile else min(target.strength, target.patrol_size())
+    # A catastrophe needs distance from help (no relief column, no medevac in reach), ambushers
+    # massed against the men caught, and is likelier by the sanctuary; protection spares it.
+    far = remoteness(model, x, y)
+    massed = min(1.0, men / max(exposed, 1))
+    catastrophe = (
+        cfg.ambush_catastrophe
+        * (1.0 + 2.0 * model.near_sanctuary[x, y])
+        * far
+        * massed
+        * (1.0 - protection)
+    )
     losses = combat.ambush(
         exposed,
         max(int(men), 1),

@@ -16,7 +16,7 @@ import numpy as np
 from sim import combat
 from sim.geography import cells_apart, cells_apart_each
 from sim.scenario import FACTIONS
-from sim.war import casualties, insurgency, towns
+from sim.war import casualties, insurgency, patrons, towns
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -125,53 +125,61 @@ def send(unit: Unit, town: Town, detach: bool = False) -> Unit:
     return unit
 
 
-def launch_offensive(model: MaliConflictModel, actor: str, target: str, allies: list[str]) -> None:
+def launch_offensive(
+    model: MaliConflictModel,
+    actor: str,
+    target: str,
+    allies: list[str],
+    men: int | None = None,
+) -> None:
     """An offensive order (a scenario event): columns converge on a target town.
 
     The actor commits a share (its aggression; all for a foreign force) of what its units within
     its ``offensive_range_km`` can spare; each allied foreign force that is present joins with a
     share that grows with its risk tolerance (0.2 at none, 1.0 at full), from bases within its
-    operating range; an allied faction joins with its aggression.
+    operating range; an allied faction joins with its aggression. An order that names its men
+    (the event's ``value``) takes them from all these units, the actor's and its allies'
+    together: each unit the same share of what it can spare.
     """
     town = model.towns[target]
     if actor in FACTIONS:
         model.claims[target] = actor
     config = model.config
+    offered: list[tuple[int, int, Unit, int]] = []  # (distance, order offered, unit, spare men)
     for who in [actor, *allies]:
         if who in config.foreign:
             if not model.patrons.present[who]:
                 continue
-            force = config.foreign[who]
             # A patron's own ordered operation reaches as far as the state's would; joining the
             # client's offensive is routine work, bounded by its risk-taking.
             own = who == actor
-            share = 1.0 if own else 0.2 + 0.8 * force.risk_tolerance
+            share = 1.0 if own else 0.2 + 0.8 * patrons.risk(model, who)
             state_range = config.factions["state"].offensive_range_km / model.cell_km
-            reach = state_range if own else operating_range_cells(model, who)
+            reach = state_range if own else patrons.operating_range_cells(model, who)
         else:
             doctrine = config.factions[who]
             share, reach = doctrine.aggression, doctrine.offensive_range_km / model.cell_km
         for unit in model.units_of(who):
-            if (
-                unit.posture in (Posture.RETREAT, Posture.OFFENSIVE)  # committed elsewhere
-                or cells_apart(unit.xy, town.xy) > reach
-            ):
-                continue
+            apart = cells_apart(unit.xy, town.xy)
+            if unit.posture in (Posture.RETREAT, Posture.OFFENSIVE) or apart > reach:
+                continue  # committed elsewhere, or too far
             garrison = unit.posture == Posture.GARRISON
-            men = int(unit.strength * share) if garrison else unit.strength
-            if garrison and unit.strength - men < unit.garrison_need():
-                men = unit.surplus()
-            if men <= 0:
-                continue
-            column = unit.split(men) if men < unit.strength else unit
-            send(column, town)
-
-
-def operating_range_cells(model: MaliConflictModel, fid: str) -> float:
-    """How far from its bases a foreign force will go: grows fivefold with risk tolerance."""
-    force = model.config.foreign[fid]
-    km = model.config.combat.exposure_range_km * (1.0 + 4.0 * force.risk_tolerance)
-    return km / model.cell_km
+            spare = int(unit.strength * share) if garrison else unit.strength
+            if garrison and unit.strength - spare < unit.garrison_need():
+                spare = unit.surplus()
+            if spare > 0:
+                offered.append((apart, len(offered), unit, spare))
+    total = sum(item[3] for item in offered)
+    if men is not None and total > men:
+        # Each unit gives the same share of what it can spare, so every actor of the order is
+        # in the column (Wagner and FAMa together at Tinzaouatene).
+        share = men / total
+        offered = [(a, b, unit, int(spare * share)) for a, b, unit, spare in offered]
+    for _, _, unit, spare in offered:
+        if spare <= 0:
+            continue
+        column = unit.split(spare) if spare < unit.strength else unit
+        send(column, town)
 
 
 def foreign_raid(model: MaliConflictModel, fid: str) -> None:
@@ -191,10 +199,11 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
     mine = model.units_of(fid)
     if not mine:
         return
-    reach = operating_range_cells(model, fid)
-    ground = 0.1 + 0.9 * force.risk_tolerance
+    reach = patrons.operating_range_cells(model, fid)
+    risk = patrons.risk(model, fid)
+    ground = 0.1 + 0.9 * risk
     air = 1.0 + (config.combat.air_multiplier - 1.0) * force.air_support
-    odds = 1.0 + 3.0 * (1.0 - force.risk_tolerance)
+    odds = 1.0 + 3.0 * (1.0 - risk)
     best, best_power, base = None, 0.0, None
     for enemy in model.units:
         if not model.relations.hostile(fid, enemy.actor) or towns.protected(model, *enemy.xy):
@@ -219,7 +228,7 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
     x, y = best.xy
     # The target, caught by surprise, fights back at half its power; less again against a
     # cautious force that engages from stand-off range with armour and aircraft.
-    return_fire = 0.5 * (0.2 + 0.8 * force.risk_tolerance)
+    return_fire = 0.5 * (0.2 + 0.8 * risk)
     losses = combat.battle(
         raiders * (0.25 + base.morale) * air,
         return_fire * best.power(),

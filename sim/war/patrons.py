@@ -1,9 +1,20 @@
 """Foreign patrons: their forces' arrivals, departures and base closures, and their decisions.
 
 A force arrives on its date (or at the start) at its bases, leaves on a scheduled date, hands
-over bases one by one (MINUSMA, 2023), or is withdrawn by its patron's decision. Every
-``decision_interval_days`` each patron weighs its recent losses against its commitment and its
-client's dependence (``sim.politics``): reinforce, hold, draw down or withdraw.
+over bases one by one (MINUSMA, 2023), is withdrawn by its patron's decision, or is
+re-organised under another name (its men pass to the successor force: Wagner into Africa
+Corps). Every
+``decision_interval_days`` each patron weighs what it gains against what it pays
+(``sim.politics``): its stake (its client's dependence on it, the concessions it holds, the
+reputation it has sunk) against the political cost at home of its recent dead, which depends on
+the force's kind (a contractor's dead are deniable). Its commitment weighs the two: reinforce,
+hold, draw down or withdraw. A quiet review (no cost) still decides: a committed patron sends
+men to a client in need, an uncommitted one trims a presence its client no longer needs.
+
+After a mass-casualty defeat a force adapts: for ``politics.adaptation_days`` its risk
+tolerance is cut by ``adaptation_cut`` (fewer men on the ground, more from the air, shorter
+reach), an ``adaptation`` event in the run's events. ``risk`` is the force's risk tolerance as
+the operations read it today.
 """
 
 from __future__ import annotations
@@ -12,6 +23,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sim import politics
+from sim.war import control
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -24,6 +36,7 @@ class ForeignPresence:
     Attributes:
         present: force id -> in Mali today.
         withdrawal_date: force id -> the day its patron withdrew it by decision, or None.
+        reorganised_date: force id -> the day its men became another force's, or None.
         peak_strength: force id -> most men it had in the field.
         present_days: force id -> days in Mali.
         dependence_sum: force id -> sum over its days of the client's dependence on it.
@@ -38,17 +51,33 @@ class ForeignPresence:
         self.present_days = dict.fromkeys(foreign_ids, 0)
         self.dependence_sum = dict.fromkeys(foreign_ids, 0.0)
         self.recent_losses: dict[str, list[tuple[int, int, bool]]] = {f: [] for f in foreign_ids}
+        self.adapting_until = dict.fromkeys(foreign_ids, -1)
+        self.reorganised_date: dict[str, dt.date | None] = dict.fromkeys(foreign_ids, None)
 
-    def book_losses(self, model: MaliConflictModel, fid: str, deaths: int) -> None:
+    def book_losses(
+        self, model: MaliConflictModel, fid: str, deaths: int, xy: tuple[int, int]
+    ) -> None:
         """A force's dead in one engagement; a mass-casualty loss is bad news in Bamako too.
 
         A patron counts its own dead: the outcome ``mass_casualty_defeat`` and the
         counterfactuals after Tinzaouatene mean the force's own disaster.
         """
-        mass = deaths >= model.config.politics.mass_casualty_threshold
+        pol = model.config.politics
+        mass = deaths >= pol.mass_casualty_threshold
         self.recent_losses[fid].append((model.steps, deaths, mass))
         if mass:
             model.regime.defeat()
+            # The force adapts: more cautious for a while (a later disaster extends it).
+            self.adapting_until[fid] = model.steps + pol.adaptation_days
+            if pol.adaptation_days > 0 and pol.adaptation_cut < 1.0:
+                lat, lon = model.geo.cell_centre(*xy)
+                town = model.towns.nearest_to(xy).id
+                region = model.geo.region_name(*xy)
+                model.log.event(model.date, lat, lon, region, town, "adaptation", fid, "")
+
+    def adapting(self, model: MaliConflictModel, fid: str) -> bool:
+        """Whether a force is still fighting more cautiously after a disaster."""
+        return model.steps < self.adapting_until[fid]
 
     def book_day(self, model: MaliConflictModel) -> None:
         """A day in Mali for each present force: its days, the client's dependence, its peak."""
@@ -57,6 +86,20 @@ class ForeignPresence:
                 self.present_days[fid] += 1
                 self.dependence_sum[fid] += dependence(model, fid)
                 self.peak_strength[fid] = max(self.peak_strength[fid], model.strength(fid))
+
+
+def risk(model: MaliConflictModel, fid: str) -> float:
+    """A force's risk tolerance today: its doctrine's, cut while it adapts after a disaster."""
+    base = model.config.foreign[fid].risk_tolerance
+    if model.patrons.adapting(model, fid):
+        return base * model.config.politics.adaptation_cut
+    return base
+
+
+def operating_range_cells(model: MaliConflictModel, fid: str) -> float:
+    """How far from its bases a foreign force will go, in cells: fivefold with risk tolerance."""
+    km = model.config.combat.exposure_range_km * (1.0 + 4.0 * risk(model, fid))
+    return km / model.cell_km
 
 
 def dependence(model: MaliConflictModel, fid: str) -> float:
@@ -102,6 +145,42 @@ def depart(model: MaliConflictModel, fid: str, decided: bool) -> None:
         patrons.withdrawal_date[fid] = model.date
 
 
+def reorganise(model: MaliConflictModel, fid: str, successor: str) -> None:
+    """A patron re-organises its force under another name (Wagner into Africa Corps, 2025).
+
+    Every man of the force passes, where he stands, to the successor force, whose table gives
+    the doctrine from that day (its commitment, risk, kind, bases), and whose ``strength`` the
+    patron tops it up to (as reinforcements at its bases); the force is neither
+    withdrawn nor departed (``withdrew_foreign_<id>`` stays false), and the day is the runs
+    table's ``reorganised_foreign_<id>`` and a ``reorganisation`` event. A force that is not
+    in Mali that day hands over nothing.
+    """
+    patrons = model.patrons
+    if not patrons.present[fid]:
+        return
+    units = model.units_of(fid)
+    for unit in units:
+        heir = model.spawn(successor, unit.strength, unit.xy, unit.posture, "start")
+        for new in heir:
+            new.morale = unit.morale
+            new.objective, new.destination = unit.objective, unit.destination
+        model.ledger[fid]["departures"] += unit.strength
+        unit.remove()
+    patrons.present[fid] = False
+    patrons.present[successor] = True
+    patrons.reorganised_date[fid] = model.date
+    top_up = model.config.foreign[successor].strength - model.strength(successor)
+    if top_up > 0:  # the patron brings the new force up to its strength
+        arrive(model, successor, men=top_up)
+    patrons.peak_strength[successor] = max(
+        patrons.peak_strength[successor], model.strength(successor)
+    )
+    base = model.towns[model.config.foreign[fid].bases[0]]
+    model.log.event(
+        model.date, base.lat, base.lon, base.region, base.id, "reorganisation", fid, successor
+    )
+
+
 def close_base(model: MaliConflictModel, fid: str, tid: str) -> None:
     """A foreign force hands over one base and keeps the others (MINUSMA, August-December 2023).
 
@@ -122,9 +201,17 @@ def close_base(model: MaliConflictModel, fid: str, tid: str) -> None:
 
 
 def decide(model: MaliConflictModel) -> None:
-    """Each patron reviews its costs: reinforce, hold, draw down or withdraw (sim.politics)."""
+    """Each patron weighs its stake against its cost: reinforce, hold, draw down or withdraw.
+
+    The cost is its recent dead as a share of its force (plus a shock for a disaster), weighed
+    by what a death of this kind of force costs at home (``politics.home_cost``); the stake is
+    its client's dependence on it, its concessions, and the reputation it has sunk in its time
+    there (a year's presence and more counts in full); the client's need is the share of Mali's
+    people the state does not control. ``sim.politics.patron_decision`` decides.
+    """
     pol = model.config.politics
     patrons = model.patrons
+    need = 1.0 - control.population_share(model, "state")
     for fid in model.foreign_ids:
         if not patrons.present[fid]:
             continue
@@ -132,18 +219,26 @@ def decide(model: MaliConflictModel) -> None:
         window = [r for r in patrons.recent_losses[fid] if model.steps - r[0] < pol.memory_days]
         patrons.recent_losses[fid] = window
         strength = model.strength(fid)
-        pressure = politics.patron_pressure(
+        cost = politics.patron_cost(
             sum(r[1] for r in window),
             max(strength, 1),
             any(r[2] for r in window),
             pol.loss_sensitivity,
             pol.shock_sensitivity,
+            pol.home_cost[force.kind],
+        )
+        stake = politics.patron_stake(
+            dependence(model, fid), force.concessions, patrons.present_days[fid] / 365.0
         )
         decision = politics.patron_decision(
-            force.commitment, pressure, dependence(model, fid), model.rng
+            force.commitment, cost, stake, need, pol.review_drift, model.rng
         )
         if decision == "reinforce":
             reinforce(model, fid, strength)
+        elif decision == "trim":
+            # A quiet trim never takes the force below half its arrival strength.
+            if strength > force.strength // 2:
+                draw_down(model, fid, strength)
         elif decision == "draw_down":
             draw_down(model, fid, strength)
         elif decision == "withdraw":

@@ -1,7 +1,11 @@
-"""Each side's fighters per cell and within reach of each cell, and the partners' air cover.
+"""Each side's fighters per cell and within reach of each cell, and what partners add to them.
 
-Refreshed after the day's marches (numpy box sums over the grid): the battles, ambushes, abuses,
-recruitment and the control layer read it.
+Refreshed after the day's marches (numpy box sums and filters over the grid): the battles,
+ambushes, abuses, recruitment and the control layer read it. Beyond the men of each side it
+holds what a foreign partner's doctrine spreads over its operating range (which grows with its
+risk tolerance, ``patrons.operating_range_cells``): air cover, escorts for the state's units,
+and patrols that count toward the state's hold on the countryside; and how far each cell is from
+the nearest garrison of the state's side (support), which makes an ambush far from it deadlier.
 """
 
 from __future__ import annotations
@@ -12,16 +16,24 @@ import numpy as np
 from scipy import ndimage
 
 from sim.scenario import FACTIONS
+from sim.war import patrons
+from sim.war.posture import Posture
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
 
 class Presence:
-    """Fighters by side per cell (``men``) and within ``reach_km`` (``reach``); air cover.
+    """Fighters by side per cell (``men``) and within ``reach_km`` (``reach``); partners' reach.
 
     ``air_against[enemy]`` is the partners' air cover that strikes that enemy side;
-    ``air_cover`` the most of any partner's.
+    ``air_cover`` the most of any partner's. ``escort[enemy]`` is the protection partners at
+    war with that enemy give the state's units within their operating range
+    (``combat.escort_protection x risk``, the most of any partner). ``patrols`` counts a
+    partner's men out on patrol (its exposure) toward the state's presence over its operating
+    range, thinned by the range's radius over ``reach_km`` (patrols follow tracks, they do not
+    fill the box). ``support_km`` is each cell's distance to the nearest garrison of the state's
+    side.
 
     Args:
         model: the model whose units are counted.
@@ -34,6 +46,9 @@ class Presence:
         self.reach: dict[str, np.ndarray] = {}
         self.air_cover = np.zeros((model.geo.width, model.geo.height))
         self.air_against: dict[str, np.ndarray] = {}
+        self.escort: dict[str, np.ndarray] = {}
+        self.patrols = np.zeros((model.geo.width, model.geo.height))
+        self.support_km = np.zeros((model.geo.width, model.geo.height))
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -73,6 +88,44 @@ class Presence:
                 air = ndimage.maximum_filter(air, size=2 * model.air_cells + 1, mode="constant")
             self.air_against[enemy] = air
         self.air_cover = np.maximum(self.air_against["separatists"], self.air_against["jihadists"])
+        self.refresh_partners(units)
+        garrisons = np.ones(shape, dtype=bool)
+        for unit in units:
+            if unit.side == "state" and unit.posture == Posture.GARRISON:
+                garrisons[unit.xy] = False
+        if garrisons.all():
+            self.support_km = np.full(shape, np.inf)
+        else:
+            self.support_km = ndimage.distance_transform_edt(garrisons) * model.cell_km
+
+    def refresh_partners(self, units: list) -> None:
+        """Each partner's escorts and patrols over its operating range (risk sets both)."""
+        model = self.model
+        shape = (model.geo.width, model.geo.height)
+        combat = model.config.combat
+        hostile = model.relations.hostile
+        self.escort = {enemy: np.zeros(shape) for enemy in ("separatists", "jihadists")}
+        self.patrols = np.zeros(shape)
+        for fid in model.foreign_ids:
+            mine = [u for u in units if u.actor == fid]
+            if not mine:
+                continue
+            risk = patrons.risk(model, fid)
+            radius = max(1, int(round(patrons.operating_range_cells(model, fid))))
+            size = 2 * radius + 1
+            where = np.zeros(shape)
+            out = np.zeros(shape)
+            for unit in mine:
+                where[unit.xy] = 1.0
+                out[unit.xy] += unit.strength * unit.exposure()
+            covered = ndimage.maximum_filter(where, size=size, mode="constant") > 0
+            for enemy, layer in self.escort.items():
+                if hostile(fid, enemy):
+                    np.maximum(
+                        layer, np.where(covered, combat.escort_protection * risk, 0), out=layer
+                    )
+            box = ndimage.uniform_filter(out, size=size, mode="constant") * size * size
+            self.patrols += box * min(1.0, model.reach_cells / radius)
 
     def air_factor(self, side: str, x: int, y: int, against: str | None = None) -> float:
         """Effective-strength multiplier from a foreign partner's air support over a cell.

@@ -55,6 +55,7 @@ def outcome_row(model: MaliConflictModel, shares: dict[str, dict[str, float]]) -
         row[f"max_engagement_deaths_foreign_{fid}"] = log.max_engagement_deaths[fid]
         row[f"withdrew_foreign_{fid}"] = patrons.withdrawal_date[fid] is not None
         row[f"withdrawal_date_foreign_{fid}"] = patrons.withdrawal_date[fid]
+        row[f"reorganised_foreign_{fid}"] = patrons.reorganised_date[fid]
         row[f"present_end_foreign_{fid}"] = patrons.present[fid]
         row[f"reinforcements_foreign_{fid}"] = ledger[fid]["reinforcements"]
         row[f"present_share_foreign_{fid}"] = patrons.present_days[fid] / days

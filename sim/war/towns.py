@@ -159,9 +159,13 @@ def defence_power(model: MaliConflictModel, town: Town, against: str | None = No
         for u in model.grid[(town.x, town.y)].agents
         if u.side == town.holder and (against is None or hostile(u.actor, against))
     ]
-    # Men of the holder's side nearby count for a share: they would come to the town's aid.
+    # Men of the holder's side nearby count for a share: they would come to the town's aid; so
+    # do an allied side's (JNIM beside the CSP at Tinzaouatene, July 2024).
     presence = model.presence
     nearby = presence.reach[town.holder][town.x, town.y] - presence.men[town.holder][town.x, town.y]
+    for ally in FACTIONS:
+        if ally != town.holder and model.relations.allied(ally, town.holder):
+            nearby += presence.reach[ally][town.x, town.y]
     power = sum(u.power() for u in defenders) + RESPONSE_SHARE * nearby
     return (
         power
@@ -259,8 +263,10 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
     The threat is the hostile columns bound for the town and within ``reach_km`` of it (with
     their morale and air support): a column marching past to another objective is no reason to
     leave (the Kidal garrison stayed while the MNLA went for Aguelhok and Tessalit in 2012). The
-    defence is the garrison's power behind the town's walls and terrain. When the threat exceeds
-    the holder's ``abandon_ratio`` times the defence, the garrison falls back.
+    defence is the garrison's power behind the town's walls and terrain. An insurgent holder
+    discounts columns far from the state's nearest garrison (``exp(-support_km /
+    combat.support_scale_km)``): they are exposed, and it fights them on its ground. When the
+    threat exceeds the holder's ``abandon_ratio`` times the defence, the garrison falls back.
     """
     aimed: dict[str, dict[str, float]] = {}  # town id -> side -> men bound for it, close
     for unit in model.units:
@@ -295,6 +301,12 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
             if s not in morale:
                 morale[s] = mean_morale(model, s)
             threat += men * morale[s] * model.presence.air_factor(s, town.x, town.y, against=side)
+        if side != "state":
+            # Columns far from their own garrisons are exposed: insurgents stand and ambush
+            # them rather than leave (Tinzaouatene, July 2024), and leave a town the state can
+            # reach with support behind it (Kidal, November 2023).
+            support = model.presence.support_km[town.x, town.y]
+            threat *= np.exp(-support / model.config.combat.support_scale_km)
         defence = defence_power(
             model, town, against=next(iter(threats)) if len(threats) == 1 else None
         )

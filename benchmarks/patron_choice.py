@@ -1,0 +1,213 @@
+"""The patron's choice measured: what commitment and risk tolerance change, and the 2024 campaign.
+
+Issue 15 asks for the commitment x risk sweep's table of outcomes (medians and intervals), which
+design each lens prefers, the `north_2024` results on Tinzaouatene, and the what-ifs of the
+patron's choice side by side. This script makes all four from real runs:
+
+    .venv/bin/python benchmarks/patron_choice.py [--replicates 20] [--runs 40] [--workers 2]
+
+- the sweep `scenarios/sweeps/commitment_x_risk.toml` (its own replicates unless
+  ``--replicates`` says fewer) into ``results/commitment_x_risk/`` (resumed if there);
+- `north_2024` and the what-ifs of `scenarios/what_if/` on the 2024 campaign, ``--runs`` each
+  with seed 1, through the same runner as `malisim run`;
+
+and writes ``benchmarks/results/patron_choice.json`` and ``.md`` (the docs quote them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "results" / "patron_choice"
+COMMITMENT = "foreign.wagner.commitment"
+RISK = "foreign.wagner.risk_tolerance"
+SWEPT_OUTCOMES = {
+    "deaths_foreign_wagner": "Wagner's dead",
+    "deaths_insurgents": "insurgents killed",
+    "area_share_state": "area under the state",
+    "pop_share_state": "people under the state",
+    "civilians_killed_by_wagner": "civilians killed by Wagner",
+    "deaths_state": "army's dead",
+    "strength_end_foreign_wagner": "Wagner's men at the end",
+    "lens_western": "Western lens",
+    "lens_bamako": "Bamako lens",
+    "lens_patron": "patron lens",
+}
+WHAT_IFS = [
+    "scenarios/north_2024.toml",
+    "scenarios/what_if/army_in_contractors_place.toml",
+    "scenarios/what_if/cautious_contractor.toml",
+    "scenarios/what_if/low_risk_partner.toml",
+    "scenarios/what_if/patron_doubles_down.toml",
+    "scenarios/what_if/patron_withdraws.toml",
+]
+MASS = 50  # politics.mass_casualty_threshold's default: a mass-casualty defeat
+
+
+def quantiles(values: pd.Series) -> list[float]:
+    """Median and 5-95% of a column over runs."""
+    return [round(float(v), 3) for v in np.nanpercentile(values.astype(float), [50, 5, 95])]
+
+
+def with_insurgents(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs table with the insurgents' dead together (jihadists and separatists)."""
+    return runs.assign(deaths_insurgents=runs.deaths_jihadists + runs.deaths_separatists)
+
+
+def sweep_table(runs: pd.DataFrame) -> list[dict]:
+    """Per design (commitment, risk): each outcome's median and 5-95% over its replicates."""
+    runs = with_insurgents(runs)
+    rows = []
+    for (commitment, risk), group in runs.groupby([COMMITMENT, RISK]):
+        row = {"commitment": float(commitment), "risk_tolerance": float(risk), "runs": len(group)}
+        for column in SWEPT_OUTCOMES:
+            row[column] = quantiles(group[column])
+        row["withdrew_foreign_wagner"] = round(float(group.withdrew_foreign_wagner.mean()), 3)
+        rows.append(row)
+    return rows
+
+
+def preferred_designs(runs: pd.DataFrame) -> dict[str, dict]:
+    """Each lens's best design by median score."""
+    medians = runs.groupby([COMMITMENT, RISK])[["lens_western", "lens_bamako", "lens_patron"]]
+    medians = medians.median()
+    best = {}
+    for lens in medians.columns:
+        commitment, risk = medians[lens].idxmax()
+        best[lens] = {
+            "commitment": float(commitment),
+            "risk_tolerance": float(risk),
+            "median": round(float(medians[lens].max()), 3),
+        }
+    return best
+
+
+def campaign(results) -> dict:
+    """The 2024 campaign in one ensemble: Tinzaouatene, the force's disasters, its stay."""
+    runs, events = results.runs, results.events
+    wagner = events[events.deaths_foreign_wagner >= MASS]
+    worst = (
+        events[events.deaths_foreign_wagner > 0]
+        .sort_values("deaths_foreign_wagner", ascending=False)
+        .groupby("run_id")
+        .head(1)
+    )
+    return {
+        "runs": len(runs),
+        "tinzaouatene_held_by": {
+            k: round(v / len(runs), 3) for k, v in runs.holder_tinzaouatene.value_counts().items()
+        },
+        "state_took_tinzaouatene": round(
+            float(runs.tinzaouatene_state_capture_date.notna().mean()), 3
+        ),
+        "wagner_mass_casualty_runs": round(
+            float((runs.max_engagement_deaths_foreign_wagner >= MASS).mean()), 3
+        ),
+        "wagner_mass_casualty_places": wagner.town.value_counts().to_dict(),
+        "wagner_worst_loss_places": worst.town.value_counts().to_dict(),
+        "wagner_worst_loss_median": quantiles(runs.max_engagement_deaths_foreign_wagner),
+        "wagner_dead": quantiles(runs.deaths_foreign_wagner),
+        "wagner_withdrew": round(float(runs.withdrew_foreign_wagner.mean()), 3),
+        "adaptations_per_run": round(
+            float((events.event_type == "adaptation").sum()) / len(runs), 3
+        ),
+        "pop_share_state": quantiles(runs.pop_share_state),
+        "area_share_state": quantiles(runs.area_share_state),
+        "civilians_killed_by_wagner": quantiles(runs.civilians_killed_by_wagner),
+        "lens_western": quantiles(runs.lens_western),
+        "lens_bamako": quantiles(runs.lens_bamako),
+        "lens_patron": quantiles(runs.lens_patron),
+    }
+
+
+def markdown(report: dict) -> str:
+    """The tables the docs quote, in Markdown."""
+    lines = ["# The patron's choice (benchmarks/patron_choice.py)", ""]
+    lines += [f"Model {report['model_version']}; sweep `{report['sweep']}`.", ""]
+    cols = [
+        "deaths_foreign_wagner",
+        "deaths_insurgents",
+        "area_share_state",
+        "civilians_killed_by_wagner",
+        "strength_end_foreign_wagner",
+        "lens_western",
+        "lens_bamako",
+        "lens_patron",
+    ]
+    lines.append(
+        "| commitment | risk | " + " | ".join(SWEPT_OUTCOMES[c] for c in cols) + " | withdrew |"
+    )
+    lines.append("|---|---|" + "---|" * len(cols) + "---|")
+    for row in report["sweep_table"]:
+        cells = [f"{row[c][0]:g} ({row[c][1]:g}-{row[c][2]:g})" for c in cols]
+        lines.append(
+            f"| {row['commitment']:g} | {row['risk_tolerance']:g} | "
+            + " | ".join(cells)
+            + f" | {row['withdrew_foreign_wagner']:.0%} |"
+        )
+    lines += ["", "Median (5-95% of runs) per design.", "", "## Each lens's preferred design", ""]
+    for lens, best in report["preferred_designs"].items():
+        lines.append(
+            f"- {lens}: commitment {best['commitment']:g}, risk tolerance "
+            f"{best['risk_tolerance']:g} (median {best['median']:g})"
+        )
+    lines += ["", "## The 2024 campaign and its what-ifs", ""]
+    for name, camp in report["campaigns"].items():
+        held = ", ".join(f"{k} {v:.0%}" for k, v in camp["tinzaouatene_held_by"].items())
+        lines.append(
+            f"- `{name}` ({camp['runs']} runs): Tinzaouatene at the end: {held}; a Wagner "
+            f"mass-casualty defeat in {camp['wagner_mass_casualty_runs']:.0%} of runs; Wagner "
+            f"dead {camp['wagner_dead'][0]:g} ({camp['wagner_dead'][1]:g}-"
+            f"{camp['wagner_dead'][2]:g}); withdrew {camp['wagner_withdrew']:.0%}; people under "
+            f"the state {camp['pop_share_state'][0]:.2f}; Western {camp['lens_western'][0]:.2f}, "
+            f"Bamako {camp['lens_bamako'][0]:.2f}, patron {camp['lens_patron'][0]:.2f}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    """Run the sweep and the campaigns, write the JSON and Markdown summaries."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    import sim
+    from sim.ensemble import run_ensemble
+    from sim.scenario import load_scenario
+    from sim.sweep import load_sweep, read_sweep, run_sweep
+
+    sweep = load_sweep(
+        ROOT / "scenarios" / "sweeps" / "commitment_x_risk.toml", replicates=args.replicates
+    )
+    folder = ROOT / "results" / "commitment_x_risk"
+    run_sweep(sweep, folder, workers=args.workers)
+    runs = read_sweep(folder).runs
+    report = {
+        "model_version": sim.__version__,
+        "sweep": f"{sweep.settings.name}, {len(runs)} runs ({sweep.replicates} a design)",
+        "sweep_table": sweep_table(runs),
+        "preferred_designs": preferred_designs(runs),
+        "campaigns": {},
+    }
+    for path in WHAT_IFS:
+        scenario = load_scenario(ROOT / path)
+        results = run_ensemble(scenario, runs=args.runs, seed=1, workers=args.workers)
+        report["campaigns"][scenario.name] = campaign(results)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.with_suffix(".json").write_text(json.dumps(report, indent=1, default=str) + "\n")
+    OUT.with_suffix(".md").write_text(markdown(report))
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

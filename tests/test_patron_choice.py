@@ -1,0 +1,108 @@
+"""The patron's choice (issue 15): what risk buys, adaptation after a disaster, and where.
+
+Unit-level checks on a model of the mechanisms scenario (``tests/scenarios/mechanisms.toml``),
+and one small ensemble: more risk buys enemy losses and ground, and costs men and civilians.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import MECHANISMS, ensemble
+
+from sim import MaliConflictModel, load_scenario
+from sim.war import irregular, patrons
+from sim.war.posture import Posture
+
+pytestmark = pytest.mark.xdist_group("mechanisms")
+
+
+def model_at(*overrides: str) -> MaliConflictModel:
+    model = MaliConflictModel(load_scenario(MECHANISMS, list(overrides)), rng=3)
+    model.step()
+    return model
+
+
+def test_after_a_mass_casualty_defeat_the_force_lowers_its_risk_for_a_while():
+    model = model_at("foreign.wagner.risk_tolerance=0.8", "politics.adaptation_days=30")
+    gao = model.towns["gao"].xy
+    before_range = patrons.operating_range_cells(model, "wagner")
+    assert patrons.risk(model, "wagner") == pytest.approx(0.8)
+    model.patrons.book_losses(model, "wagner", 10, gao)  # an ordinary loss: no change
+    assert patrons.risk(model, "wagner") == pytest.approx(0.8)
+    model.patrons.book_losses(model, "wagner", 80, gao)  # a disaster (threshold 50)
+    assert patrons.risk(model, "wagner") == pytest.approx(0.4)
+    assert patrons.operating_range_cells(model, "wagner") < before_range
+    garrison = next(u for u in model.units_of("wagner") if u.posture == Posture.GARRISON)
+    assert garrison.exposure() == pytest.approx(0.05 + 0.95 * 0.4)
+    dated = [e for e in model.log.events if e["event_type"] == "adaptation"]
+    assert len(dated) == 1 and dated[0]["actor1"] == "wagner" and dated[0]["town"] == "gao"
+    for _ in range(30):
+        model.step()
+    assert patrons.risk(model, "wagner") == pytest.approx(0.8)
+
+
+def test_a_partner_that_accepts_more_risk_escorts_and_patrols_further():
+    cautious, bold = (
+        model_at("foreign.wagner.risk_tolerance=0.1"),
+        model_at("foreign.wagner.risk_tolerance=0.9"),
+    )
+    for model in (cautious, bold):
+        model.presence.refresh()
+    escort_cells = lambda m: int((m.presence.escort["jihadists"] > 0).sum())  # noqa: E731
+    assert escort_cells(bold) > 2 * escort_cells(cautious)
+    assert bold.presence.escort["jihadists"].max() > 2 * cautious.presence.escort["jihadists"].max()
+    assert (bold.presence.patrols > 0).sum() > (cautious.presence.patrols > 0).sum()
+    # A state unit at Timbuktu (a Wagner base) is better protected beside a bold partner.
+    state = lambda m: next(u for u in m.units_of("state") if u.xy == m.towns["timbuktu"].xy)  # noqa: E731
+    assert state(bold).protection("jihadists") > state(cautious).protection("jihadists")
+
+
+def test_a_column_is_remote_far_from_its_garrisons_and_not_at_them():
+    model = model_at()
+    model.presence.refresh()
+    gao = model.towns["gao"].xy
+    kidal = model.towns["kidal"].xy  # the separatists' town: no state garrison within 250 km
+    assert irregular.remoteness(model, np.array([gao[0]]), np.array([gao[1]]))[0] == 0.0
+    assert irregular.remoteness(model, np.array([kidal[0]]), np.array([kidal[1]]))[0] > 0.8
+
+
+def test_more_risk_buys_enemy_losses_ground_and_costs_own_men_and_civilians():
+    low = ensemble("foreign.wagner.risk_tolerance=0.1", "foreign.wagner.commitment=0.9")
+    high = ensemble("foreign.wagner.risk_tolerance=0.9", "foreign.wagner.commitment=0.9")
+    mean = lambda r, c: r.runs[c].mean()  # noqa: E731
+    assert mean(high, "deaths_jihadists") + mean(high, "deaths_separatists") > 1.2 * (
+        mean(low, "deaths_jihadists") + mean(low, "deaths_separatists")
+    )
+    assert mean(high, "deaths_foreign_wagner") > 2 * mean(low, "deaths_foreign_wagner")
+    assert mean(high, "pop_share_state") > mean(low, "pop_share_state")
+    assert mean(high, "civilians_killed_by_wagner") > mean(low, "civilians_killed_by_wagner")
+
+
+def test_a_reorganised_force_passes_its_men_to_its_successor_and_is_not_a_withdrawal(tmp_path):
+    from sim import run_ensemble
+
+    text = MECHANISMS.read_text() + (
+        '\n[foreign.corps]\nkind = "contractor"\nstrength = 1800\nceiling = 2500\n'
+        'commitment = 0.9\nrisk_tolerance = 0.3\nbases = ["gao", "sevare"]\n'
+        '\n[[events]]\ndate = 2023-11-15\ntype = "reorganise"\nactor = "wagner"\n'
+        'value = "corps"\nnote = "test"\n'
+    )
+    path = tmp_path / "reorganised.toml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    model = MaliConflictModel(scenario, rng=4)
+    while model.date <= scenario.events[-1].date:
+        assert model.strength("corps") == 0  # not there before its day
+        model.step()
+    assert model.patrons.reorganised_date["wagner"] == scenario.events[-1].date
+    assert model.strength("wagner") == 0 and not model.patrons.present["wagner"]
+    assert model.strength("corps") == 1800  # Wagner's men, topped up to the successor's strength
+    assert model.patrons.withdrawal_date["wagner"] is None
+    assert not any(model.check_ledger().values())
+    dated = [e for e in model.log.events if e["event_type"] == "reorganisation"]
+    assert [(e["actor1"], e["actor2"]) for e in dated] == [("wagner", "corps")]
+    runs = run_ensemble(scenario, runs=2, seed=1).runs
+    assert not runs.withdrew_foreign_wagner.any()
+    assert runs.reorganised_foreign_wagner.notna().all()
+    assert runs.reorganised_foreign_corps.isna().all()
