@@ -242,7 +242,7 @@ class Politics(StrictModel):
         0.2, ge=0, le=1, description="Share of strength sent home when drawing down"
     )
     home_cost: dict[Literal["contractor", "expeditionary", "peacekeeping"], float] = Field(
-        default_factory=lambda: {"contractor": 0.3, "expeditionary": 1.0, "peacekeeping": 0.6},
+        default_factory=lambda: {"contractor": 0.2, "expeditionary": 1.0, "peacekeeping": 0.5},
         description=(
             "Political cost at home of a force's dead, by kind, relative to an army's (a "
             "contractor's dead are deniable)"
