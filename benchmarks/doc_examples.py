@@ -142,12 +142,13 @@ def sweep_example(ex: Example, figures: bool) -> None:
         f"{c:.2g}": {f"{r:.2g}": share for (c2, r), share in shares.items() if c2 == c}
         for c in sorted({c for c, _ in shares.index})
     }
-    if figures:
-        ex.malisim("plot", folder, "--kind", "heatmap", "--outcome", "patron_withdraws")
-        shutil.copy(
-            WORK / folder / "figures" / "heatmap_patron_withdraws.png",
-            ROOT / "results" / "figures" / "heatmap_patron_withdraws.png",
-        )
+    if figures:  # the README's gallery (benchmarks/patron_choice.py makes the same figures)
+        outcomes = ("area_share_state", "strength_end_foreign_wagner")
+        ex.malisim("plot", folder, "--kind", "heatmap", *(f"--outcome={o}" for o in outcomes))
+        ex.malisim("plot", folder, "--kind", "lenses")
+        names = [f"heatmap_{o}.png" for o in outcomes] + ["lens_preferences.png", "lenses.png"]
+        for name in names:
+            shutil.copy(WORK / folder / "figures" / name, ROOT / "results" / "figures" / name)
 
 
 TINY_KIDAL = """\
