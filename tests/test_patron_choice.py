@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import MECHANISMS, ensemble
+from conftest import MECHANISMS, ROOT, ensemble
 
 from sim import MaliConflictModel, load_scenario
 from sim.war import irregular, patrons
@@ -106,3 +106,25 @@ def test_a_reorganised_force_passes_its_men_to_its_successor_and_is_not_a_withdr
     assert not runs.withdrew_foreign_wagner.any()
     assert runs.reorganised_foreign_wagner.notna().all()
     assert runs.reorganised_foreign_corps.isna().all()
+
+
+def test_the_danger_of_a_column_goes_where_it_goes_far_from_support_not_to_a_place():
+    # The same column (300 men caught by 600) at Tinzaouatene, where the 2024 disaster happened,
+    # and at Anderamboukane, another remote border town: both dangerous; at Gao, a garrison
+    # town, not at all. A garrison placed beside either target takes the danger away there
+    # only: it follows distance from support, not the place's name.
+    model = MaliConflictModel(load_scenario(ROOT / "scenarios" / "north_2024.toml"), rng=1)
+    model.step()
+
+    def chance(tid: str) -> float:
+        return irregular.catastrophe_chance(model, model.towns[tid].xy, 600, 300, 0.2)
+
+    remote = {tid: chance(tid) for tid in ("tinzaouatene", "anderamboukane")}
+    assert min(remote.values()) > 0.08 and chance("gao") == 0.0
+    model.spawn("state", 300, model.towns["anderamboukane"].xy, Posture.GARRISON, "start")
+    model.presence.refresh()
+    assert chance("anderamboukane") < 0.1 * remote["anderamboukane"]
+    assert chance("tinzaouatene") == pytest.approx(remote["tinzaouatene"])
+    # Fewer ambushers than men caught make a disaster less likely: concentration matters.
+    tinz = model.towns["tinzaouatene"].xy
+    assert irregular.catastrophe_chance(model, tinz, 100, 300, 0.2) < 0.5 * remote["tinzaouatene"]

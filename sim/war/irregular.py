@@ -65,6 +65,29 @@ def remoteness(model: MaliConflictModel, x, y):
     return 1.0 - np.exp(-model.presence.support_km[x, y] / model.config.combat.support_scale_km)
 
 
+def catastrophe_chance(
+    model: MaliConflictModel, xy: tuple[int, int], men: float, exposed: int, protection: float
+) -> float:
+    """The chance that an ambush on ``exposed`` men at a cell, by ``men``, is a catastrophe.
+
+    It needs distance from help (no relief column, no medevac in reach: ``remoteness``),
+    ambushers massed against the men caught, and is likelier by the sanctuary; protection
+    spares it. Nothing in it names a place: the danger goes wherever a column goes far from
+    support into massed enemies.
+    """
+    x, y = xy
+    far = float(remoteness(model, x, y))
+    massed = min(1.0, men / max(exposed, 1))
+    chance = (
+        model.config.combat.ambush_catastrophe
+        * (1.0 + 2.0 * model.near_sanctuary[x, y])
+        * far
+        * massed
+        * (1.0 - protection)
+    )
+    return min(float(chance), 1.0)
+
+
 def daily_chance(rate, men, hazard_men: int):
     """A unit's chance of being struck today, for a rate stated per ``hazard_men`` men.
 
@@ -102,21 +125,11 @@ def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float)
     men = min(int(present), ambusher.strength + sum(reach[f][x, y] for f in allies))
     # A column on the move is caught whole; a garrison only loses the patrol that is out.
     exposed = target.strength if target.mobile else min(target.strength, target.patrol_size())
-    # A catastrophe needs distance from help (no relief column, no medevac in reach), ambushers
-    # massed against the men caught, and is likelier by the sanctuary; protection spares it.
-    far = remoteness(model, x, y)
-    massed = min(1.0, men / max(exposed, 1))
-    catastrophe = (
-        cfg.ambush_catastrophe
-        * (1.0 + 2.0 * model.near_sanctuary[x, y])
-        * far
-        * massed
-        * (1.0 - protection)
-    )
+    catastrophe = catastrophe_chance(model, target.xy, men, exposed, protection)
     losses = combat.ambush(
         exposed,
         max(int(men), 1),
-        min(catastrophe, 1.0),
+        catastrophe,
         cfg.ambush_catastrophe_share,
         cfg.ambush_share * (1.0 - protection),
         model.rng,
