@@ -113,7 +113,9 @@ def compare_example(ex: Example) -> None:
                                        "B": other["pop_share_jihadists_centre"].median()},
     )  # fmt: skip
     table = pd.read_csv(WORK / folder / "compare.csv")
-    row = table[(table["outcome"] == "patron_withdraws") & (table["set"] == "low_risk_partner")]
+    row = table[
+        (table["outcome"] == "patron_withdraws") & (table["scenario"] == "low_risk_partner")
+    ]
     ex.figures["withdrawal_difference_interval_points"] = [
         100 * float(row["low"].iloc[0]),
         100 * float(row["high"].iloc[0]),

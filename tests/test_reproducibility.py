@@ -108,6 +108,12 @@ def test_malisim_run_writes_identical_tables_across_processes_workers_and_hash_s
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     assert manifest["run_seeds"] == [1926383459, 592467769, 621272063, 520846937]
     assert manifest["seed"] == 11 and manifest["workers"] == 2
+    # the model and the source that wrote them (docs/OUTPUTS.md)
+    import sim
+
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True)
+    assert manifest["model_version"] == sim.__version__
+    assert manifest["git_revision"] == (head.stdout.decode().strip() or None)
 
 
 @pytest.mark.slow

@@ -692,7 +692,8 @@ def test_results_record_the_model_version_and_revision_that_wrote_them(reference
 
     manifest = reference.manifest
     assert manifest["model_version"] == sim.__version__
-    assert "git_revision" in manifest
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True)
+    assert manifest["git_revision"] == (head.stdout.decode().strip() or None)
     assert json.loads((reference.folder / "sweep.json").read_text())["model_version"] == (
         sim.__version__
     )
