@@ -337,10 +337,16 @@ def test_two_designs_are_compared_side_by_side(page):
     design_a = page.inner_text("#ens-designs").strip()
     commitment = float(design_a.split("commitment ")[1][:4])
     lowered = f"{commitment - 0.20:.2f}"
-    slider = page.locator(".v-input", has_text="Foreign commitment").locator("[role=slider]")
-    slider.focus()
-    for _ in range(4):
+    field = page.locator(".v-input", has_text="Foreign commitment")
+    slider = field.locator("[role=slider]")
+    thumb = field.locator(".v-slider__thumb-label")
+    for step in range(1, 5):  # one key at a time, each waited for (see the slider test above)
+        slider.focus()
         slider.press("ArrowLeft")
+        page.wait_for_function(
+            "([el, want]) => el.innerText.trim() === want",
+            arg=[thumb.element_handle(), f"{commitment - 0.05 * step:g}"],
+        )
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function(
         f"{text_of('#ens-design')}.includes('commitment {lowered}')", timeout=120_000
@@ -355,7 +361,8 @@ def test_two_designs_are_compared_side_by_side(page):
     page.wait_for_timeout(1000)  # the figure is redrawn after the list of designs
     pixels = image_of(page.locator("#ens-distributions img").first)
     for colour in CATEGORY_COLOURS[:2]:  # A and B in the static figures' first two colours
-        assert colour_share(pixels, colour) > 0.001, colour
+        # At least the legend's patch and the outline: two close designs overlap, B over A.
+        assert colour_share(pixels, colour) > 0.0005, colour
     assert page.locator("#ens-map img").count() == 1
     page.get_by_role("button", name="Forget design A").click()
 

@@ -60,7 +60,7 @@ def test_show_names_every_parameter_that_set_takes(shown):
         parts = name.split(".")
         if len(parts) > 3 and parts[2] in ("deploy", "bands", "terrain_defence"):
             name = ".".join(parts[:3]) + ".<key>"
-        elif parts[0] == "combat" and len(parts) > 2:
+        elif parts[0] in ("combat", "politics") and len(parts) > 2:  # a table of values
             name = ".".join(parts[:2]) + ".<key>"
         assert name in shown, name
 

@@ -88,6 +88,9 @@ FAMILIES: tuple[OutcomeFamily, ...] = (
         "withdrew_foreign_<id>", "0/1", "{who} left by its patron's own decision", "runs"
     ),
     OutcomeFamily("withdrawal_date_foreign_<id>", "date", "the day {who} withdrew", "runs"),
+    OutcomeFamily(
+        "reorganised_foreign_<id>", "date", "the day {who}'s men passed to another force", "runs"
+    ),
     OutcomeFamily("present_end_foreign_<id>", "0/1", "{who} is in the country", "timeseries"),
     OutcomeFamily("reinforcements_foreign_<id>", "men", "men sent to {who} after arrival"),
     OutcomeFamily("present_share_foreign_<id>", "share 0-1", "share of the period {who} was there"),
