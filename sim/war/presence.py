@@ -107,7 +107,7 @@ class Presence:
         self.escort = {enemy: np.zeros(shape) for enemy in ("separatists", "jihadists")}
         self.patrols = np.zeros(shape)
         for fid in model.foreign_ids:
-            mine = [u for u in units if u.actor == fid]
+            mine = model.units_of(fid)  # the actor index, not a scan of every unit
             if not mine:
                 continue
             risk = patrons.risk(model, fid)
