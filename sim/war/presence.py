@@ -88,7 +88,7 @@ class Presence:
                 air = ndimage.maximum_filter(air, size=2 * model.air_cells + 1, mode="constant")
             self.air_against[enemy] = air
         self.air_cover = np.maximum(self.air_against["separatists"], self.air_against["jihadists"])
-        self.refresh_partners(units)
+        self.refresh_partners()
         garrisons = np.ones(shape, dtype=bool)
         for unit in units:
             if unit.side == "state" and unit.posture == Posture.GARRISON:
@@ -98,7 +98,7 @@ class Presence:
         else:
             self.support_km = ndimage.distance_transform_edt(garrisons) * model.cell_km
 
-    def refresh_partners(self, units: list) -> None:
+    def refresh_partners(self) -> None:
         """Each partner's escorts and patrols over its operating range (risk sets both)."""
         model = self.model
         shape = (model.geo.width, model.geo.height)
