@@ -89,6 +89,45 @@ def preferred_designs(runs: pd.DataFrame) -> dict[str, dict]:
     return best
 
 
+def judges_satisfied(runs: pd.DataFrame) -> dict[str, list[str]]:
+    """Where each judge is satisfied (its lens above one half), in words: scenario discovery.
+
+    The same report as ``malisim discover results/commitment_x_risk --outcome 'lens_X>0.5'``
+    (CART, depth 2), one list of lines per lens.
+    """
+    from sim.analysis.discovery import discovery_report
+
+    said = {}
+    for lens in ("lens_western", "lens_bamako", "lens_patron"):
+        _, lines = discovery_report(runs, f"{lens}>0.5", [COMMITMENT, RISK], method="cart")
+        said[lens] = lines
+    return said
+
+
+def tinzaouatene(results) -> dict:
+    """Where and when Wagner's men died near Tinzaouatene (criterion C9b's measure, wider)."""
+    events, runs = results.events, results.runs
+    lat, lon = 19.95, 2.93  # sim/data/towns.csv
+    km = np.hypot((events.lat - lat) * 110.6, (events.lon - lon) * 111.3 * np.cos(np.radians(lat)))
+    near = events[(km <= 150) & (events.date >= pd.Timestamp("2024-07-20").date())]
+    by_run = near.groupby("run_id").deaths_foreign_wagner.sum().reindex(runs.run_id, fill_value=0)
+    return {
+        "wagner_dead_within_150km_after_order": quantiles(by_run),
+        "share_runs_46_or_more_by_2024_09_30": round(
+            float(
+                (
+                    near[near.date <= pd.Timestamp("2024-09-30").date()]
+                    .groupby("run_id")
+                    .deaths_foreign_wagner.sum()
+                    .reindex(runs.run_id, fill_value=0)
+                    >= 46
+                ).mean()
+            ),
+            3,
+        ),
+    }
+
+
 def campaign(results) -> dict:
     """The 2024 campaign in one ensemble: Tinzaouatene, the force's disasters, its stay."""
     runs, events = results.runs, results.events
@@ -124,6 +163,7 @@ def campaign(results) -> dict:
         "lens_western": quantiles(runs.lens_western),
         "lens_bamako": quantiles(runs.lens_bamako),
         "lens_patron": quantiles(runs.lens_patron),
+        **tinzaouatene(results),
     }
 
 
@@ -158,7 +198,11 @@ def markdown(report: dict) -> str:
             f"- {lens}: commitment {best['commitment']:g}, risk tolerance "
             f"{best['risk_tolerance']:g} (median {best['median']:g})"
         )
-    lines += ["", "## The 2024 campaign and its what-ifs", ""]
+    lines += ["", "## Where each judge is satisfied (its lens above one half)", ""]
+    for lens, said in report["judges_satisfied"].items():
+        lines += [f"`malisim discover results/commitment_x_risk --outcome '{lens}>0.5'`:", ""]
+        lines += [f"    {line}" for line in said] + [""]
+    lines += ["## The 2024 campaign and its what-ifs", ""]
     for name, camp in report["campaigns"].items():
         held = ", ".join(f"{k} {v:.0%}" for k, v in camp["tinzaouatene_held_by"].items())
         lines.append(
@@ -167,7 +211,10 @@ def markdown(report: dict) -> str:
             f"dead {camp['wagner_dead'][0]:g} ({camp['wagner_dead'][1]:g}-"
             f"{camp['wagner_dead'][2]:g}); withdrew {camp['wagner_withdrew']:.0%}; people under "
             f"the state {camp['pop_share_state'][0]:.2f}; Western {camp['lens_western'][0]:.2f}, "
-            f"Bamako {camp['lens_bamako'][0]:.2f}, patron {camp['lens_patron'][0]:.2f}"
+            f"Bamako {camp['lens_bamako'][0]:.2f}, patron {camp['lens_patron'][0]:.2f}; "
+            f"Wagner dead within 150 km of Tinzaouatene after the order "
+            f"{camp['wagner_dead_within_150km_after_order'][0]:g}, 46 or more by 30 September "
+            f"in {camp['share_runs_46_or_more_by_2024_09_30']:.0%} of runs"
         )
     return "\n".join(lines) + "\n"
 
@@ -196,6 +243,7 @@ def main() -> int:
         "sweep": f"{sweep.settings.name}, {len(runs)} runs ({sweep.replicates} a design)",
         "sweep_table": sweep_table(runs),
         "preferred_designs": preferred_designs(runs),
+        "judges_satisfied": judges_satisfied(runs),
         "campaigns": {},
     }
     for path in WHAT_IFS:

@@ -40,6 +40,8 @@ class Unit(CellAgent):
         destination: the cell a column or a retreat is heading to, if any.
         halt_until: the model step before which the unit stays put (consolidating a capture).
         progress_km: distance travelled toward the next cell.
+        standing: whether a column stood today short of its objective, held back
+            (``held_back``): it camps, exposed through its patrols only.
 
     """
 
@@ -64,6 +66,7 @@ class Unit(CellAgent):
         self.destination: tuple[int, int] | None = None
         self.halt_until = 0
         self.progress_km = 0.0
+        self.standing = False
         self.cell = cell
         model.units_by_actor.setdefault(actor, {})[self] = None
 
@@ -124,10 +127,11 @@ class Unit(CellAgent):
     def exposure(self) -> float:
         """How exposed the unit is to ambushes and mines today (a column on the move, fully).
 
-        A garrison is exposed only through its patrols: a foreign force's in proportion to its
-        risk-taking, the state's at ``patrol_exposure_state``.
+        A garrison, and a column standing in its camp short of its objective (``standing``), is
+        exposed only through its patrols: a foreign force's in proportion to its risk-taking,
+        the state's at ``patrol_exposure_state``.
         """
-        if self.posture in MOVING:
+        if self.posture in MOVING and not self.standing:
             return 1.0
         config = self.model.config
         if self.foreign:
@@ -198,10 +202,15 @@ class Unit(CellAgent):
         self.progress_km += self.speed_km()
         x, y = self.xy
         tx, ty = self.destination
+        self.standing = False
         while (x, y) != (tx, ty):
             nx, ny = geo.next_step(x, y, tx, ty, may_leave)
-            if (nx, ny) == (x, y) or self.held_back(nx, ny):
-                break  # no way through, or not yet allowed closer: stay
+            if (nx, ny) == (x, y):
+                break  # no way through
+            if self.held_back(nx, ny):
+                self.standing = True  # not yet allowed closer: it camps where it is
+                self.progress_km = 0.0
+                break
             cost = float(geo.move_cost[nx, ny])
             if self.progress_km < cost:
                 break
@@ -220,17 +229,21 @@ class Unit(CellAgent):
         return combat.speed_road_km if self.model.geo.road[x, y] else combat.speed_offroad_km
 
     def held_back(self, x: int, y: int) -> bool:
-        """Whether a state-side column must stop short of (x, y).
+        """Whether a column must stop short of (x, y), within ``reach_km`` of its objective.
 
-        It must when its objective hosts peacekeepers and (x, y) is within ``reach_km`` of it
-        (close enough to threaten the town): the army advanced on Kidal only once MINUSMA had
-        handed over its camp (31 October 2023).
+        It must while its campaign prepares the assault on a defended town
+        (``sim.war.campaigns``), and a state-side column while its objective hosts
+        peacekeepers: the army advanced on Kidal only once MINUSMA had handed over its camp (31
+        October 2023).
         """
-        if self.side != "state" or self.posture != Posture.OFFENSIVE or self.objective is None:
+        if self.posture != Posture.OFFENSIVE or self.objective is None:
             return False
-        town = self.model.towns[self.objective]
-        near = cells_apart((x, y), town.xy) <= self.model.reach_cells
-        return near and towns.protected(self.model, town.x, town.y)
+        model = self.model
+        town = model.towns[self.objective]
+        if self.side == "state" and cells_apart((x, y), town.xy) <= model.reach_cells:
+            if towns.protected(model, town.x, town.y):
+                return True
+        return model.campaigns.holds_back(model, self, x, y)
 
     def arrive(self) -> None:
         """The unit reached its destination.

@@ -22,6 +22,7 @@ from sim.tables import Results
 from sim.war import (
     battles,
     calendar,
+    campaigns,
     civilians,
     control,
     insurgency,
@@ -57,7 +58,8 @@ class MaliConflictModel(mesa.Model):
         governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
         towns: the towns (``sim.war.towns.Towns``), by id and by cell.
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
-        relations, presence, patrons, recruitment, regime: the state the processes own.
+        relations, presence, patrons, recruitment, regime, campaigns: the state the processes
+            own.
         claims: town id -> the faction an offensive order sent against it.
         state_capture_dates: town id -> the first day the state took it.
         ledger: actor -> men at the start, recruited, sent as reinforcements, killed, gone home.
@@ -92,6 +94,7 @@ class MaliConflictModel(mesa.Model):
             for a in self.actors
         }
         self.claims: dict[str, str] = {}
+        self.campaigns = campaigns.Campaigns()
         self.state_capture_dates: dict[str, dt.date] = {}
         self.events_on = calendar.schedule(cfg)
         self.deploy()
@@ -111,6 +114,7 @@ class MaliConflictModel(mesa.Model):
         calendar.apply_scheduled_events(self)
         if (self.steps - 1) % self.config.scenario.plan_interval_days == 0:  # days 1, 1 + n...
             operations.plan(self)
+        self.campaigns.prepare(self)
         movement.march(self)
         self.presence.refresh()
         towns.abandon_indefensible_towns(self)

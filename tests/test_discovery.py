@@ -142,6 +142,25 @@ def test_who_holds_a_town_can_be_discovered_as_an_event(synthetic_folder):
     assert "100% of the box's runs" in lines[1]
 
 
+def test_a_judge_satisfied_is_a_score_against_a_bound_read_as_an_event(synthetic_folder):
+    runs = pd.read_parquet(synthetic_folder / "runs.parquet")
+    # Bamako is pleased (above one half) exactly in the planted box.
+    runs["lens_bamako"] = np.where(runs["withdrew_foreign_wagner"], 0.8, 0.3)
+    runs.to_parquet(synthetic_folder / "runs.parquet")
+    done = malisim("discover", synthetic_folder, "--outcome", "lens_bamako>0.5")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("over all 500 runs: lens_bamako > 0.5 in ")
+    assert "100% of the box's runs" in lines[1]
+    flipped = malisim("discover", synthetic_folder, "--outcome", "lens_bamako<=0.5")
+    assert flipped.returncode == 0, flipped.stderr
+    share = lambda text: int(re.search(r"in (\d+)% of runs", text)[1])  # noqa: E731
+    assert share(lines[0]) + share(flipped.stdout) == 100
+    unknown = malisim("discover", synthetic_folder, "--outcome", "lens_bamak>0.5")
+    assert unknown.returncode == 2
+    assert "lens_bamako" in unknown.stderr and len(unknown.stderr.strip().splitlines()) == 1
+
+
 def test_an_unknown_holder_gets_the_closest_one_in_one_line(synthetic_folder):
     runs = pd.read_parquet(synthetic_folder / "runs.parquet")
     runs["holder_kidal"] = "state"

@@ -22,6 +22,7 @@ def test_every_scenario_field_is_documented():
 SCHEDULE = (
     ("calendar", "apply_scheduled_events"),
     ("operations", "plan"),
+    ("campaigns", "Campaigns.prepare"),
     ("movement", "march"),
     ("presence", "Presence.refresh"),
     ("towns", "abandon_indefensible_towns"),

@@ -2,10 +2,12 @@
 
 An outcome is a column of ``runs.parquet`` (``deaths_civilians``, ``lens_bamako``...), a named
 event built from several columns (``patron_withdraws``: any foreign force left by its own
-decision), or a categorical column read as an event (``holder_kidal=state``: the state holds
-Kidal at the end). Each has a unit and a meaning (:data:`FAMILIES`), the label every figure and
-report prints. The three lenses of success (Western, Bamako, patron) are outcomes too; a run
-succeeds by a lens when its score is above one half.
+decision), a categorical column read as an event (``holder_kidal=state``: the state holds
+Kidal at the end), or a numeric column against a bound read as an event
+(``lens_bamako>0.5``: Bamako is satisfied with the run). Each has a unit and a meaning
+(:data:`FAMILIES`), the label every figure and report prints. The three lenses of success
+(Western, Bamako, patron) are outcomes too; a run succeeds by a lens when its score is above
+one half.
 
 Names follow one pattern: ``<measure>_<who>``, where who is a faction id (``state``,
 ``separatists``, ``jihadists``), ``civilians`` or ``foreign_<id>`` for a foreign force
@@ -227,10 +229,36 @@ def _who_label(family: OutcomeFamily, who: str) -> str:
     return actor_label(who)
 
 
+THRESHOLD = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|>|<)\s*(-?[\d.]+(?:e-?\d+)?)\s*$")
+"""``lens_bamako>=0.8``: a numeric outcome read as an event, 1 in the runs that meet the bound."""
+
+COMPARE = {
+    ">=": lambda v, x: v >= x,
+    "<=": lambda v, x: v <= x,
+    ">": lambda v, x: v > x,
+    "<": lambda v, x: v < x,
+}
+
+
+def threshold(name: str) -> tuple[str, str, float] | None:
+    """``(column, operator, bound)`` of a threshold event such as ``lens_western>=0.6``."""
+    m = THRESHOLD.match(name)
+    if m is None:
+        return None
+    try:
+        return m.group(1), m.group(2), float(m.group(3))
+    except ValueError:
+        return None
+
+
 def outcome_label(name: str) -> str:
     """Return a readable label with units for an outcome or column name."""
     if name in BINARY_OUTCOMES:
         return BINARY_OUTCOMES[name].label
+    bound = threshold(name)
+    if bound is not None:
+        column, op, value = bound
+        return f"{column} {op} {value:g}"
     if "=" in name:
         column, _, value = name.partition("=")
         m = re.fullmatch("holder_(.+)", column)
@@ -323,9 +351,15 @@ def outcome_values(runs: pd.DataFrame, name: str) -> pd.Series:
         KeyError: the name is no outcome of these runs (the message suggests the closest).
 
     """
-    _check_known_at_date(runs, name)
     if name in BINARY_OUTCOMES:
+        _check_known_at_date(runs, name)
         return BINARY_OUTCOMES[name].compute(runs)
+    bound = threshold(name)
+    if bound is not None:
+        column, op, value = bound
+        values = outcome_values(runs, column)
+        return COMPARE[op](values, value).astype(float).where(values.notna())
+    _check_known_at_date(runs, name)
     if "=" in name:
         return _category_event(runs, name)
     column = resolve_column(runs, name)
@@ -383,7 +417,7 @@ def _category_event(runs: pd.DataFrame, name: str) -> pd.Series:
 
 def is_binary(runs: pd.DataFrame, name: str) -> bool:
     """Whether an outcome is an event (0/1), to plot as a probability."""
-    if name in BINARY_OUTCOMES or "=" in name:
+    if name in BINARY_OUTCOMES or "=" in name or "<" in name or ">" in name:
         return True
     column = resolve_column(runs, name)
     return column is not None and pd.api.types.is_bool_dtype(runs[column])

@@ -422,6 +422,25 @@ class Combat(StrictModel):
         le=1000,
         description="Distance over which a unit's presence is felt (ambush, threat)",
     )
+    preparation_days: float = Field(
+        40.0,
+        ge=0,
+        le=365,
+        description=(
+            "Mean days an ordered offensive of no readiness prepares its assault on a defended "
+            "town, once in reach with the odds (risk tolerance or aggression shortens it)"
+        ),
+    )
+    abandon_days: float = Field(
+        10.0,
+        ge=0,
+        le=365,
+        description=(
+            "Days over which an overmatched garrison watching columns stand before it decides "
+            "to leave: its daily chance is 1 - exp(-(overmatch - 1) / abandon_days); 0 leaves "
+            "at once"
+        ),
+    )
     halt_days_after_capture: int = Field(
         14, ge=0, le=120, description="Days a column consolidates in a town it took"
     )

@@ -32,8 +32,10 @@ from sim.validate.measures import (
     share_centre_rising,
     share_events_rising,
     share_kidal_taken,
+    share_losses_near,
     share_mass_attack,
     share_north_lost_together,
+    share_not_held_at_end,
     share_retaken_within,
     share_timeline_kept,
     share_withdrew,
@@ -168,6 +170,12 @@ P_C7 = (
     "2019: jihadists mass against isolated army posts (Dioura, Boulkessi and Mondoro, "
     "Indelimane, Tabankort), killing 20-50 soldiers at a time"
 )
+P_C9 = (
+    "July 2024: a state + Wagner column pushed to the Algerian border is destroyed near "
+    "Tinzaouatene; the town is not taken"
+)
+TINZAOUATENE_ORDER_2024 = "2024-07-20"
+"""The day ``north_2024`` orders the column north (the record's column leaves on the 19th)."""
 P_C10 = (
     "2015-2020: the violence rises to hundreds of events a year and moves from the north into "
     "the centre (Mopti, Segou)"
@@ -434,6 +442,36 @@ CRITERIA: tuple[Criterion, ...] = (
         high=600,
         unit="men",
         record=("state_deaths_q4_2019",),
+    ),
+    Criterion(
+        "C9a",
+        "C9",
+        "north_2024",
+        P_C9,
+        "share of runs in which the state does not hold Tinzaouatene at the end (2024-12-31) "
+        f">= 0.5 (record: {stated('tinzaouatene_not_taken_2024')})",
+        share_not_held_at_end("tinzaouatene"),
+        low=0.5,
+        record=("tinzaouatene_not_taken_2024",),
+    ),
+    Criterion(
+        "C9b",
+        "C9",
+        "north_2024",
+        P_C9,
+        f"share of runs in which Wagner loses {recorded('tinzaouatene_russians_killed_2024'):.0f} "
+        f"men or more within 150 km of Tinzaouatene, {TINZAOUATENE_ORDER_2024} to 2024-09-30 "
+        f">= 0.25 (record: {stated('tinzaouatene_russians_killed_2024')} on 25-27 July)",
+        share_losses_near(
+            "deaths_foreign_wagner",
+            "tinzaouatene",
+            TINZAOUATENE_ORDER_2024,
+            "2024-09-30",
+            recorded("tinzaouatene_russians_killed_2024"),
+            150.0,
+        ),
+        low=0.25,
+        record=("tinzaouatene_russians_killed_2024",),
     ),
     Criterion(
         "C10a",

@@ -451,3 +451,38 @@ def share_mass_attack(column: str, start: str, end: str, at_least: float) -> Cal
         return share(r in struck for r in run_ids(results))
 
     return measure
+
+
+def share_not_held_at_end(town: str, holder: str = "state") -> Callable:
+    """Share of runs in which ``holder`` does not hold ``town`` at the scenario's end."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        column = f"holder_{town}"
+        if column not in results.runs:
+            return share([])
+        return share(results.runs[column] != holder)
+
+    return measure
+
+
+def share_losses_near(
+    column: str, town: str, start: str, end: str, at_least: float, within_km: float
+) -> Callable:
+    """Share of runs whose deaths in ``column`` near a town between two dates reach a count.
+
+    Near is within ``within_km`` of the town: the place of a disaster, not only its size.
+    """
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        events = results.events
+        if events.empty or column not in events:
+            return share([False] * len(results.runs))
+        lat, lon = town_coordinates(town)
+        km = np.hypot(
+            (events["lat"] - lat) * 110.6, (events["lon"] - lon) * 111.3 * np.cos(np.radians(lat))
+        )
+        near = events[km <= within_km]
+        deaths = deaths_between(near, column, day(start), day(end), run_ids(results))
+        return share(deaths >= at_least)
+
+    return measure

@@ -106,15 +106,24 @@ def nearest_unit(model: MaliConflictModel, actor: str, xy: tuple[int, int]) -> U
     return min(mine, key=lambda u: cells_apart(u.xy, xy))
 
 
-def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float) -> None:
-    """An ambush on a unit: a column is caught whole, a garrison loses its patrol."""
+def ambush(
+    model: MaliConflictModel,
+    faction: str,
+    target: Unit,
+    present: float,
+    at: tuple[int, int] | None = None,
+) -> None:
+    """An ambush on a unit: a column is caught whole, a garrison loses its patrol.
+
+    ``at`` is where it happens if not where the unit stands (a column met on its way).
+    """
     if not target.alive:
         return
-    ambusher = nearest_unit(model, faction, target.xy)
+    x, y = at if at is not None else target.xy
+    ambusher = nearest_unit(model, faction, (x, y))
     if ambusher is None:
         return
     cfg = model.config.combat
-    x, y = target.xy
     protection = target.protection(against=faction)
     reach = model.presence.reach
     allies = [
@@ -123,9 +132,11 @@ def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float)
         if f != faction and model.relations.allied(f, faction)
     ]
     men = min(int(present), ambusher.strength + sum(reach[f][x, y] for f in allies))
-    # A column on the move is caught whole; a garrison only loses the patrol that is out.
-    exposed = target.strength if target.mobile else min(target.strength, target.patrol_size())
-    catastrophe = catastrophe_chance(model, target.xy, men, exposed, protection)
+    # A column on the move is caught whole; a garrison, or a column in its camp, only loses
+    # the patrol that is out.
+    caught_whole = target.mobile and not target.standing
+    exposed = target.strength if caught_whole else min(target.strength, target.patrol_size())
+    catastrophe = catastrophe_chance(model, (x, y), men, exposed, protection)
     losses = combat.ambush(
         exposed,
         max(int(men), 1),

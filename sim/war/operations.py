@@ -138,12 +138,13 @@ def launch_offensive(
     its ``offensive_range_km`` can spare; each allied foreign force that is present joins with a
     share that grows with its risk tolerance (0.2 at none, 1.0 at full), from bases within its
     operating range; an allied faction joins with its aggression. An order that names its men
-    (the event's ``value``) takes them from all these units, the actor's and its allies'
-    together: each unit the same share of what it can spare.
+    (the event's ``value``) takes them from these units with the partners in the lead
+    (``named_column``).
     """
     town = model.towns[target]
     if actor in FACTIONS:
         model.claims[target] = actor
+    model.campaigns.order(model, actor, target, allies)
     config = model.config
     offered: list[tuple[int, int, Unit, int]] = []  # (distance, order offered, unit, spare men)
     for who in [actor, *allies]:
@@ -169,17 +170,44 @@ def launch_offensive(
                 spare = unit.surplus()
             if spare > 0:
                 offered.append((apart, len(offered), unit, spare))
-    total = sum(item[3] for item in offered)
-    if men is not None and total > men:
-        # Each unit gives the same share of what it can spare, so every actor of the order is
-        # in the column (Wagner and FAMa together at Tinzaouatene).
-        share = men / total
-        offered = [(a, b, unit, int(spare * share)) for a, b, unit, spare in offered]
+    if men is not None:
+        offered = named_column(model, offered, men)
     for _, _, unit, spare in offered:
         if spare <= 0:
             continue
         column = unit.split(spare) if spare < unit.strength else unit
         send(column, town)
+
+
+def named_column(
+    model: MaliConflictModel, offered: list[tuple[int, int, Unit, int]], men: int
+) -> list[tuple[int, int, Unit, int]]:
+    """The men an order that names its size takes from the units offered.
+
+    A partner that accepts risk leads the column: the foreign forces together provide up to
+    their (riskiest) risk tolerance's share of the men (Wagner led the FAMa-Wagner column
+    toward Tinzaouatene, July 2024, and lost most of its dead), the rest comes from the order's
+    factions; within each group every unit gives the same share of what it can spare.
+    """
+    foreign = model.config.foreign
+    partners = [item for item in offered if item[2].actor in foreign]
+    others = [item for item in offered if item[2].actor not in foreign]
+    lead = max((patrons.risk(model, item[2].actor) for item in partners), default=0.0)
+    partner_spare = sum(item[3] for item in partners)
+    from_partners = min(partner_spare, round(lead * men))
+    other_spare = sum(item[3] for item in others)
+    from_others = min(other_spare, men - from_partners)
+    if from_others < men - from_partners:  # the factions are short: the partners fill in
+        from_partners = min(partner_spare, men - from_others)
+
+    def take(group: list[tuple[int, int, Unit, int]], total: int, want: int):
+        share = want / total if total > want else 1.0
+        return [(a, b, unit, int(spare * share)) for a, b, unit, spare in group]
+
+    return sorted(
+        take(partners, partner_spare, from_partners) + take(others, other_spare, from_others),
+        key=lambda item: item[:2],
+    )
 
 
 def foreign_raid(model: MaliConflictModel, fid: str) -> None:

@@ -159,20 +159,31 @@ def defence_power(model: MaliConflictModel, town: Town, against: str | None = No
         for u in model.grid[(town.x, town.y)].agents
         if u.side == town.holder and (against is None or hostile(u.actor, against))
     ]
-    # Men of the holder's side nearby count for a share: they would come to the town's aid; so
-    # do an allied side's (JNIM beside the CSP at Tinzaouatene, July 2024).
     presence = model.presence
-    nearby = presence.reach[town.holder][town.x, town.y] - presence.men[town.holder][town.x, town.y]
-    for ally in FACTIONS:
-        if ally != town.holder and model.relations.allied(ally, town.holder):
-            nearby += presence.reach[ally][town.x, town.y]
-    power = sum(u.power() for u in defenders) + RESPONSE_SHARE * nearby
+    power = sum(u.power() for u in defenders) + relief(model, town)
     return (
         power
         * model.config.combat.town_defence
         * model.defence_layer[town.x, town.y]
         * presence.air_factor(town.holder, town.x, town.y, against=against)
     )
+
+
+def relief(model: MaliConflictModel, town: Town) -> float:
+    """The power that comes to a town's aid: ``RESPONSE_SHARE`` of its holder's men nearby.
+
+    Men of the holder's side within reach but outside the town count for a share, and so do an
+    allied side's (JNIM beside the CSP at Tinzaouatene, July 2024). The odds a raid or campaign
+    weighs, and the holder's choice to leave, count it; a battle counts only the men in the
+    town.
+    """
+    presence = model.presence
+    x, y = town.xy
+    nearby = presence.reach[town.holder][x, y] - presence.men[town.holder][x, y]
+    for ally in FACTIONS:
+        if ally != town.holder and model.relations.allied(ally, town.holder):
+            nearby += presence.reach[ally][x, y]
+    return RESPONSE_SHARE * float(nearby)
 
 
 def takes_towns(model: MaliConflictModel, actor: str) -> bool:
@@ -266,9 +277,12 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
     defence is the garrison's power behind the town's walls and terrain. An insurgent holder
     discounts columns far from the state's nearest garrison (``exp(-support_km /
     combat.support_scale_km)``): they are exposed, and it fights them on its ground. When the
-    threat exceeds the holder's ``abandon_ratio`` times the defence, the garrison falls back.
+    threat exceeds the holder's ``abandon_ratio`` times the defence, the garrison falls back: at
+    once before columns that keep coming, and before columns that stand in camp each day with a
+    chance that grows with the overmatch (``leaves``).
     """
     aimed: dict[str, dict[str, float]] = {}  # town id -> side -> men bound for it, close
+    coming: set[str] = set()  # towns a column within reach is still marching on
     for unit in model.units:
         if unit.posture != Posture.OFFENSIVE or unit.objective is None:
             continue
@@ -276,6 +290,8 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         if cells_apart(unit.xy, target.xy) <= model.reach_cells:
             men = aimed.setdefault(target.id, {})
             men[unit.side] = men.get(unit.side, 0.0) + unit.strength
+            if not unit.standing:
+                coming.add(target.id)
     if not aimed:
         return  # a quiet day
     relations = model.relations
@@ -311,7 +327,7 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
             model, town, against=next(iter(threats)) if len(threats) == 1 else None
         )
         ratio = model.config.factions[side].abandon_ratio if side in FACTIONS else 2.0
-        if threat > ratio * defence:
+        if leaves(model, threat / max(ratio * defence, 1e-9), at_once=town.id in coming):
             for unit in defenders:
                 unit.retreat()
                 # It slips away at once (the CSP left Kidal the night before the army came): a
@@ -328,6 +344,22 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
                 lead(defenders),
                 side,
             )
+
+
+def leaves(model: MaliConflictModel, overmatch: float, at_once: bool = False) -> bool:
+    """The defenders' choice: whether an overmatched garrison leaves today.
+
+    Overmatch is the threat over ``abandon_ratio`` times the defence; at or below 1 it stays.
+    Columns still marching on the town (``at_once``) leave it no time: it goes now. Columns that
+    stand in camp before it (a campaign preparing, ``sim.war.campaigns``) let it watch and
+    choose: it leaves each day with chance ``1 - exp(-(overmatch - 1) / combat.abandon_days)``,
+    so a crushing threat empties the town at once and a modest one after days, if the attacker
+    gives it that long. ``abandon_days`` 0 leaves at once in every case.
+    """
+    if overmatch <= 1.0:
+        return False
+    days = model.config.combat.abandon_days
+    return at_once or days <= 0 or model.rng.random() < 1.0 - np.exp(-(overmatch - 1.0) / days)
 
 
 def mean_morale(model: MaliConflictModel, side: str) -> float:
