@@ -62,7 +62,9 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    scenario = (ROOT / args.scenario).resolve()
+    # Each revision runs its own copy of the scenario: a file of this revision may use fields
+    # the other's schema does not know.
+    scenario = Path(args.scenario)
     with tempfile.TemporaryDirectory() as tmp:
         other = Path(tmp) / "other"
         subprocess.run(
@@ -74,8 +76,8 @@ def main() -> int:
         try:
             here, there = [], []
             for _ in range(args.pairs):
-                there.append(per_day(other, scenario, args.seed))
-                here.append(per_day(ROOT, scenario, args.seed))
+                there.append(per_day(other, other / scenario, args.seed))
+                here.append(per_day(ROOT, ROOT / scenario, args.seed))
         finally:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(other)], cwd=ROOT, check=False

@@ -89,18 +89,22 @@ def preferred_designs(runs: pd.DataFrame) -> dict[str, dict]:
     return best
 
 
-def judges_satisfied(runs: pd.DataFrame) -> dict[str, list[str]]:
-    """Where each judge is satisfied (its lens above one half), in words: scenario discovery.
+def judges_satisfied(runs: pd.DataFrame) -> dict[str, dict]:
+    """Where each judge is satisfied, in words: scenario discovery on the sweep.
 
-    The same report as ``malisim discover results/commitment_x_risk --outcome 'lens_X>0.5'``
-    (CART, depth 2), one list of lines per lens.
+    Every run of this sweep scores above one half by every lens, so "satisfied" is relative: a
+    run is among the best quarter of the outcomes that judge sees over the sweep (its score at
+    or above the lens's upper quartile over all runs, rounded down to 0.01). The lines are
+    ``malisim discover results/commitment_x_risk --outcome 'lens_X>=Q'`` (CART, depth 2).
     """
     from sim.analysis.discovery import discovery_report
 
     said = {}
     for lens in ("lens_western", "lens_bamako", "lens_patron"):
-        _, lines = discovery_report(runs, f"{lens}>0.5", [COMMITMENT, RISK], method="cart")
-        said[lens] = lines
+        bound = np.floor(float(runs[lens].quantile(0.75)) * 100) / 100
+        outcome = f"{lens}>={bound:.2f}"
+        _, lines = discovery_report(runs, outcome, [COMMITMENT, RISK], method="cart")
+        said[lens] = {"outcome": outcome, "lines": lines}
     return said
 
 
@@ -109,22 +113,16 @@ def tinzaouatene(results) -> dict:
     events, runs = results.events, results.runs
     lat, lon = 19.95, 2.93  # sim/data/towns.csv
     km = np.hypot((events.lat - lat) * 110.6, (events.lon - lon) * 111.3 * np.cos(np.radians(lat)))
-    near = events[(km <= 150) & (events.date >= pd.Timestamp("2024-07-20").date())]
+    dates = pd.to_datetime(events.date)
+    near = events[(km <= 150) & (dates >= pd.Timestamp("2024-07-20"))]
     by_run = near.groupby("run_id").deaths_foreign_wagner.sum().reindex(runs.run_id, fill_value=0)
+    early = near[pd.to_datetime(near.date) <= pd.Timestamp("2024-09-30")]
+    by_september = (
+        early.groupby("run_id").deaths_foreign_wagner.sum().reindex(runs.run_id, fill_value=0)
+    )
     return {
         "wagner_dead_within_150km_after_order": quantiles(by_run),
-        "share_runs_46_or_more_by_2024_09_30": round(
-            float(
-                (
-                    near[near.date <= pd.Timestamp("2024-09-30").date()]
-                    .groupby("run_id")
-                    .deaths_foreign_wagner.sum()
-                    .reindex(runs.run_id, fill_value=0)
-                    >= 46
-                ).mean()
-            ),
-            3,
-        ),
+        "share_runs_46_or_more_by_2024_09_30": round(float((by_september >= 46).mean()), 3),
     }
 
 
@@ -198,10 +196,10 @@ def markdown(report: dict) -> str:
             f"- {lens}: commitment {best['commitment']:g}, risk tolerance "
             f"{best['risk_tolerance']:g} (median {best['median']:g})"
         )
-    lines += ["", "## Where each judge is satisfied (its lens above one half)", ""]
-    for lens, said in report["judges_satisfied"].items():
-        lines += [f"`malisim discover results/commitment_x_risk --outcome '{lens}>0.5'`:", ""]
-        lines += [f"    {line}" for line in said] + [""]
+    lines += ["", "## Where each judge is satisfied (its best quarter of outcomes)", ""]
+    for said in report["judges_satisfied"].values():
+        lines += [f"`malisim discover results/commitment_x_risk --outcome '{said['outcome']}'`:"]
+        lines += ["", "```", *said["lines"], "```", ""]
     lines += ["## The 2024 campaign and its what-ifs", ""]
     for name, camp in report["campaigns"].items():
         held = ", ".join(f"{k} {v:.0%}" for k, v in camp["tinzaouatene_held_by"].items())
@@ -225,6 +223,11 @@ def main() -> int:
     parser.add_argument("--replicates", type=int, default=None)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="recompute the sweep's tables, keep the campaigns of the last JSON",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import sim
@@ -246,7 +249,9 @@ def main() -> int:
         "judges_satisfied": judges_satisfied(runs),
         "campaigns": {},
     }
-    for path in WHAT_IFS:
+    if args.sweep_only:
+        report["campaigns"] = json.loads(OUT.with_suffix(".json").read_text())["campaigns"]
+    for path in [] if args.sweep_only else WHAT_IFS:
         scenario = load_scenario(ROOT / path)
         results = run_ensemble(scenario, runs=args.runs, seed=1, workers=args.workers)
         report["campaigns"][scenario.name] = campaign(results)

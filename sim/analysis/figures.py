@@ -504,6 +504,9 @@ def make_figures(
     written: list[Path] = []
 
     def save(fig: Figure, name: str) -> None:
+        # A bound in an outcome's name (lens_bamako>=0.84) is no part of a portable file name.
+        for sign, word in ((">=", "_ge_"), ("<=", "_le_"), (">", "_gt_"), ("<", "_lt_")):
+            name = name.replace(sign, word)
         path = out / f"{name}.{fmt}"
         if at is not None:
             title = fig.get_suptitle()
