@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import MECHANISMS, ROOT
 
@@ -109,3 +110,32 @@ def test_kidal_falls_on_a_day_of_the_campaign_that_varies_and_comes_later_with_a
     reckless, cautious = capture_days(0.95), capture_days(0.1)
     assert np.median(cautious) >= np.median(reckless) + 5
     assert np.mean(np.minimum(cautious, 120)) > np.mean(np.minimum(reckless, 120)) + 5
+
+
+def test_the_danger_goes_with_the_column_not_to_a_place():
+    """The same column ordered to another remote town takes its danger with it (issue 15.4)."""
+    places = {"tinzaouatene": (19.95, 2.95), "araouane": (18.90476, -3.52649)}
+
+    def wagner_dead_near(target: str) -> dict[str, float]:
+        scenario = load_scenario(
+            ROOT / "scenarios" / "north_2024.toml", ["scenario.end=2024-10-31"]
+        )
+        scenario.factions["separatists"].deploy = {target: 500}  # the CSP holds the target
+        for event in scenario.events:
+            if event.type == "offensive" and event.target == "tinzaouatene":
+                event.target = target
+        events = run_ensemble(scenario, runs=10, seed=1).events
+        after = events[pd.to_datetime(events["date"]) >= "2024-07-20"]
+        out = {}
+        for place, (lat, lon) in places.items():
+            km = np.hypot(
+                (after["lat"] - lat) * 110.6, (after["lon"] - lon) * 111.3 * np.cos(np.radians(lat))
+            )
+            out[place] = float(after.loc[km <= 150, "deaths_foreign_wagner"].sum()) / 10
+        return out
+
+    there, elsewhere = wagner_dead_near("tinzaouatene"), wagner_dead_near("araouane")
+    # Ordered to the border, Wagner dies near the border; ordered elsewhere, it does not.
+    assert there["tinzaouatene"] > 20
+    assert there["tinzaouatene"] > 5 * max(elsewhere["tinzaouatene"], 1.0)
+    assert elsewhere["araouane"] > there["araouane"]
