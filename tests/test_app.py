@@ -313,6 +313,8 @@ def test_the_ensemble_mode_runs_replicates_with_progress_and_draws_their_distrib
     run_ensemble_in_page(page, runs=4)
     page.wait_for_function(f"{text_of('#ens-progress')}.includes('of 4 runs')", timeout=120_000)
     wait_until_done(page, 4)
+    # The list of designs is drawn just after the status line: wait for it on a loaded machine.
+    page.wait_for_function(f"{text_of('#ens-designs')}.trim().length > 0", timeout=120_000)
     designs = page.inner_text("#ens-designs").strip().splitlines()
     ran = page.inner_text("#ens-design").removeprefix("Next ensemble: ").strip()
     assert designs[-1] == f"{ran} (4 runs)"  # the model the sidebar built, seed included
@@ -361,8 +363,9 @@ def test_two_designs_are_compared_side_by_side(page):
     page.wait_for_timeout(1000)  # the figure is redrawn after the list of designs
     pixels = image_of(page.locator("#ens-distributions img").first)
     for colour in CATEGORY_COLOURS[:2]:  # A and B in the static figures' first two colours
-        # At least the legend's patch and the outline: two close designs overlap, B over A.
-        assert colour_share(pixels, colour) > 0.0005, colour
+        # At least the legend's patch (about 0.0004 of the image) and what of A's outline B
+        # leaves visible: two close designs can overlap almost wholly, B over A.
+        assert colour_share(pixels, colour) > 0.0002, colour
     assert page.locator("#ens-map img").count() == 1
     page.get_by_role("button", name="Forget design A").click()
 

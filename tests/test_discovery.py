@@ -131,25 +131,27 @@ def test_malisim_discover_with_an_unknown_method_is_an_input_error(synthetic_fol
     assert done.stdout == ""
 
 
-def test_who_holds_a_town_can_be_discovered_as_an_event(synthetic_folder):
-    runs = pd.read_parquet(synthetic_folder / "runs.parquet")
-    runs["holder_kidal"] = np.where(runs["withdrew_foreign_wagner"], "jihadists", "state")
-    runs.to_parquet(synthetic_folder / "runs.parquet")
-    done = malisim("discover", synthetic_folder, "--outcome", "holder_kidal=jihadists")
+def discover_planted(folder: Path, column: str, inside, outside, outcome: str) -> list[str]:
+    """Add a column that takes one value in the planted box and another outside; discover."""
+    runs = pd.read_parquet(folder / "runs.parquet")
+    runs[column] = np.where(runs["withdrew_foreign_wagner"], inside, outside)
+    runs.to_parquet(folder / "runs.parquet")
+    done = malisim("discover", folder, "--outcome", outcome)
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
+    return done.stdout.strip().splitlines()
+
+
+def test_who_holds_a_town_can_be_discovered_as_an_event(synthetic_folder):
+    lines = discover_planted(
+        synthetic_folder, "holder_kidal", "jihadists", "state", "holder_kidal=jihadists"
+    )
     assert lines[0].startswith("over all 500 runs: jihadists hold Kidal in ")
     assert "100% of the box's runs" in lines[1]
 
 
 def test_a_judge_satisfied_is_a_score_against_a_bound_read_as_an_event(synthetic_folder):
-    runs = pd.read_parquet(synthetic_folder / "runs.parquet")
     # Bamako is pleased (above one half) exactly in the planted box.
-    runs["lens_bamako"] = np.where(runs["withdrew_foreign_wagner"], 0.8, 0.3)
-    runs.to_parquet(synthetic_folder / "runs.parquet")
-    done = malisim("discover", synthetic_folder, "--outcome", "lens_bamako>0.5")
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
+    lines = discover_planted(synthetic_folder, "lens_bamako", 0.8, 0.3, "lens_bamako>0.5")
     assert lines[0].startswith("over all 500 runs: lens_bamako > 0.5 in ")
     assert "100% of the box's runs" in lines[1]
     flipped = malisim("discover", synthetic_folder, "--outcome", "lens_bamako<=0.5")
