@@ -110,9 +110,10 @@ def judges_satisfied(runs: pd.DataFrame) -> dict[str, dict]:
 
 def tinzaouatene(results) -> dict:
     """Where and when Wagner's men died near Tinzaouatene (criterion C9b's measure, wider)."""
+    from sim.validate.measures import km_from
+
     events, runs = results.events, results.runs
-    lat, lon = 19.95, 2.93  # sim/data/towns.csv
-    km = np.hypot((events.lat - lat) * 110.6, (events.lon - lon) * 111.3 * np.cos(np.radians(lat)))
+    km = km_from(events, "tinzaouatene")
     dates = pd.to_datetime(events.date)
     near = events[(km <= 150) & (dates >= pd.Timestamp("2024-07-20"))]
     by_run = near.groupby("run_id").deaths_foreign_wagner.sum().reindex(runs.run_id, fill_value=0)

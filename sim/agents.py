@@ -236,13 +236,14 @@ class Unit(CellAgent):
         peacekeepers: the army advanced on Kidal only once MINUSMA had handed over its camp (31
         October 2023).
         """
-        if self.posture != Posture.OFFENSIVE or self.objective is None:
+        # Only the state's side is ever held back: insurgents have neither camps nor campaigns.
+        if self.side != "state" or self.posture != Posture.OFFENSIVE or self.objective is None:
             return False
         model = self.model
         town = model.towns[self.objective]
-        if self.side == "state" and cells_apart((x, y), town.xy) <= model.reach_cells:
-            if towns.protected(model, town.x, town.y):
-                return True
+        near = cells_apart((x, y), town.xy) <= model.reach_cells
+        if near and towns.protected(model, town.x, town.y):
+            return True
         return model.campaigns.holds_back(model, self, x, y)
 
     def arrive(self) -> None:

@@ -16,6 +16,7 @@ from conftest import MECHANISMS, ROOT
 
 from sim import MaliConflictModel, load_scenario, run_ensemble
 from sim.geography import cells_apart
+from sim.validate.measures import km_from
 from sim.war import operations, towns
 from sim.war.posture import Posture
 
@@ -114,7 +115,6 @@ def test_kidal_falls_on_a_day_of_the_campaign_that_varies_and_comes_later_with_a
 
 def test_the_danger_goes_with_the_column_not_to_a_place():
     """The same column ordered to another remote town takes its danger with it (issue 15.4)."""
-    places = {"tinzaouatene": (19.95, 2.95), "araouane": (18.90476, -3.52649)}
 
     def wagner_dead_near(target: str) -> dict[str, float]:
         scenario = load_scenario(
@@ -126,13 +126,11 @@ def test_the_danger_goes_with_the_column_not_to_a_place():
                 event.target = target
         events = run_ensemble(scenario, runs=10, seed=1).events
         after = events[pd.to_datetime(events["date"]) >= "2024-07-20"]
-        out = {}
-        for place, (lat, lon) in places.items():
-            km = np.hypot(
-                (after["lat"] - lat) * 110.6, (after["lon"] - lon) * 111.3 * np.cos(np.radians(lat))
-            )
-            out[place] = float(after.loc[km <= 150, "deaths_foreign_wagner"].sum()) / 10
-        return out
+        return {
+            place: float(after.loc[km_from(after, place) <= 150, "deaths_foreign_wagner"].sum())
+            / 10
+            for place in ("tinzaouatene", "araouane")
+        }
 
     there, elsewhere = wagner_dead_near("tinzaouatene"), wagner_dead_near("araouane")
     # Ordered to the border, Wagner dies near the border; ordered elsewhere, it does not.

@@ -417,7 +417,7 @@ def _category_event(runs: pd.DataFrame, name: str) -> pd.Series:
 
 def is_binary(runs: pd.DataFrame, name: str) -> bool:
     """Whether an outcome is an event (0/1), to plot as a probability."""
-    if name in BINARY_OUTCOMES or "=" in name or "<" in name or ">" in name:
+    if name in BINARY_OUTCOMES or "=" in name or threshold(name) is not None:
         return True
     column = resolve_column(runs, name)
     return column is not None and pd.api.types.is_bool_dtype(runs[column])

@@ -267,11 +267,7 @@ def median_fighting_at_capture(
         if not captures:
             return median([])
         events = results.events
-        lat, lon = town_coordinates(town)
-        km = np.hypot(
-            (events["lat"] - lat) * 110.6, (events["lon"] - lon) * 111.3 * np.cos(np.radians(lat))
-        )
-        near = events[km <= within_km]
+        near = events[km_from(events, town) <= within_km]
         values = []
         for run_id, date in captures.items():
             deaths = deaths_between(
@@ -294,6 +290,14 @@ def town_coordinates(town: str) -> tuple[float, float]:
 
     row = build_geography().towns.loc[town]
     return float(row["lat"]), float(row["lon"])
+
+
+def km_from(events: pd.DataFrame, town: str) -> pd.Series:
+    """Each event's distance from a town, in km (an equirectangular approximation)."""
+    lat, lon = town_coordinates(town)
+    return np.hypot(
+        (events["lat"] - lat) * 110.6, (events["lon"] - lon) * 111.3 * np.cos(np.radians(lat))
+    )
 
 
 def abuse_recruitment_ratio(results: Results, scenario: Scenario) -> Sample:
@@ -477,11 +481,7 @@ def share_losses_near(
         events = results.events
         if events.empty or column not in events:
             return share([False] * len(results.runs))
-        lat, lon = town_coordinates(town)
-        km = np.hypot(
-            (events["lat"] - lat) * 110.6, (events["lon"] - lon) * 111.3 * np.cos(np.radians(lat))
-        )
-        near = events[km <= within_km]
+        near = events[km_from(events, town) <= within_km]
         deaths = deaths_between(near, column, day(start), day(end), run_ids(results))
         return share(deaths >= at_least)
 

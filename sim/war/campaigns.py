@@ -149,9 +149,7 @@ def met_on_the_way(model: MaliConflictModel, town: towns.Town, columns: list[Uni
     caught in the dunes short of Tinzaouatene, 25-27 July 2024). A catastrophe then follows the
     usual rule (``irregular.catastrophe_chance``): distance, massed ambushers, protection.
     """
-    holder = town.holder
-    if holder not in FACTIONS or holder == "state":
-        return
+    holder = town.holder  # an insurgent side: campaigns are the state's, against its enemies
     x, y = town.xy
     chance = float(irregular.remoteness(model, x, y))
     present = float(model.presence.reach[holder][x, y])
@@ -167,21 +165,21 @@ def defended(model: MaliConflictModel, town: towns.Town, unit: Unit) -> bool:
     )
 
 
+def partner_risks(model: MaliConflictModel, campaign: Campaign) -> list[float]:
+    """The risk tolerance of each foreign force of the order that is present."""
+    foreign, present = model.config.foreign, model.patrons.present
+    return [patrons.risk(model, a) for a in campaign.actors if a in foreign and present[a]]
+
+
 def partner_risk(model: MaliConflictModel, campaign: Campaign) -> float:
     """The risk tolerance of the riskiest foreign force of the order present (0 if none)."""
-    return max(
-        (
-            patrons.risk(model, a)
-            for a in campaign.actors
-            if a in model.config.foreign and model.patrons.present[a]
-        ),
-        default=0.0,
-    )
+    return max(partner_risks(model, campaign), default=0.0)
 
 
 def readiness(model: MaliConflictModel, campaign: Campaign) -> float:
     """How soon a campaign storms: its riskiest partner's risk, else the army's aggression."""
-    if any(a in model.config.foreign and model.patrons.present[a] for a in campaign.actors):
-        return partner_risk(model, campaign)
+    risks = partner_risks(model, campaign)
+    if risks:
+        return max(risks)
     actor = campaign.actors[0]
     return model.config.factions[actor].aggression if actor in FACTIONS else 0.0

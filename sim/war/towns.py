@@ -159,31 +159,20 @@ def defence_power(model: MaliConflictModel, town: Town, against: str | None = No
         for u in model.grid[(town.x, town.y)].agents
         if u.side == town.holder and (against is None or hostile(u.actor, against))
     ]
+    # Men of the holder's side nearby count for a share: they would come to the town's aid; so
+    # do an allied side's (JNIM beside the CSP at Tinzaouatene, July 2024).
     presence = model.presence
-    power = sum(u.power() for u in defenders) + relief(model, town)
+    nearby = presence.reach[town.holder][town.x, town.y] - presence.men[town.holder][town.x, town.y]
+    for ally in FACTIONS:
+        if ally != town.holder and model.relations.allied(ally, town.holder):
+            nearby += presence.reach[ally][town.x, town.y]
+    power = sum(u.power() for u in defenders) + RESPONSE_SHARE * nearby
     return (
         power
         * model.config.combat.town_defence
         * model.defence_layer[town.x, town.y]
         * presence.air_factor(town.holder, town.x, town.y, against=against)
     )
-
-
-def relief(model: MaliConflictModel, town: Town) -> float:
-    """The power that comes to a town's aid: ``RESPONSE_SHARE`` of its holder's men nearby.
-
-    Men of the holder's side within reach but outside the town count for a share, and so do an
-    allied side's (JNIM beside the CSP at Tinzaouatene, July 2024). The odds a raid or campaign
-    weighs, and the holder's choice to leave, count it; a battle counts only the men in the
-    town.
-    """
-    presence = model.presence
-    x, y = town.xy
-    nearby = presence.reach[town.holder][x, y] - presence.men[town.holder][x, y]
-    for ally in FACTIONS:
-        if ally != town.holder and model.relations.allied(ally, town.holder):
-            nearby += presence.reach[ally][x, y]
-    return RESPONSE_SHARE * float(nearby)
 
 
 def takes_towns(model: MaliConflictModel, actor: str) -> bool:
