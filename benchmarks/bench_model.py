@@ -118,7 +118,7 @@ def scaled_scenario(factor: float, resolution: float | None = None, days: int | 
 
 def spread_scenario(factor: float, days: int | None = None):
     """The year scenario with ``factor`` times as many places held: each faction's garrisons and
-    bands are repeated at other towns of its zones (nearest first), men per place unchanged.
+    bands are repeated at other towns of the zones it already stands in, men per place unchanged.
 
     Doubling men at the same places (``scaled_scenario``) barely adds units, since a town has
     one garrison and bands in one cell merge; this is how to double the number of agents.
@@ -141,7 +141,7 @@ def spread_scenario(factor: float, days: int | None = None):
     for faction in data.get("factions", {}).values():
         used |= set(faction.get("deploy", {})) | set(faction.get("bands", {}))
     for faction in data.get("factions", {}).values():
-        zones = set(faction.get("zones", ZONES))
+        zones = {zone_of[t] for key in ("deploy", "bands") for t in faction.get(key, {})}
         for key in ("deploy", "bands"):
             places = dict(faction.get(key, {}))
             if not places:

@@ -28,7 +28,6 @@ bands = { aguelhok = 200 }
 ambush_rate = 0.05
 ied_rate = 0.05
 recruit_rate = 0.002
-zones = ["north"]
 
 [factions.jihadists]
 bands = { boni = 300, lere = 300, tessit = 300 }
@@ -36,7 +35,6 @@ holds_towns = false
 ambush_rate = 0.05
 ied_rate = 0.05
 recruit_rate = 0.001
-zones = ["north", "centre"]
 
 [foreign.wagner]
 kind = "contractor"

@@ -300,16 +300,10 @@ CORPUS: list[Case] = [
         "offensive without a target", edit('target = "kidal"\n', ""), ["events.0"], "needs target"
     ),
     Case(
-        "unknown zone",
-        edit('zones = ["north"]', 'zones = ["east"]'),
-        ["factions.separatists.zones.0"],
-        "'north', 'centre' or 'south'",
-    ),
-    Case(
-        "no zone",
-        edit('zones = ["north"]', "zones = []"),
-        ["factions.separatists.zones"],
-        "at least one zone",
+        "a removed field: zones",
+        edit("recruit_rate = 0.002\n", 'recruit_rate = 0.002\nzones = ["north"]\n'),
+        ["factions.separatists"],
+        "removed in model 0.8.0",
     ),
     Case(
         "unknown kind of force",
@@ -351,13 +345,13 @@ CORPUS: list[Case] = [
         "valid number",
     ),
     Case(
-        "set event: an unknown zone in a list",
+        "set event on the removed zones",
         add(
             '[[events]]\ndate = 2023-10-05\ntype = "set"\n'
             'parameter = "factions.jihadists.zones"\nvalue = ["north", "mars"]'
         ),
-        ["events.1.value"],
-        "'north', 'centre' or 'south'",
+        ["events.1.parameter"],
+        "unknown parameter",
     ),
     Case(
         "set event on an unknown parameter",

@@ -6,6 +6,8 @@
 - Recruits come where the networks are, not from a fixed zone: jihadists who start in the north
   alone reach the centre within a few years in most runs.
 - A dispersed band is found more often where the state is legitimate and from the air.
+- Insurgents raid, unordered, only towns where their networks are: where they strike is an outcome.
+- They occupy a town they win only in country they govern (a band passing through rules nothing).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from small_scenario import small_dict
 from sim import MaliConflictModel, run_ensemble
 from sim.geography import ZONES
 from sim.scenario import scenario_from_dict
-from sim.war import control, insurgency
+from sim.war import control, insurgency, operations
 
 
 def quiet_model(**insurgency_settings) -> MaliConflictModel:
@@ -73,7 +75,7 @@ def test_insurgents_can_control_the_countryside_without_a_town():
 @pytest.mark.slow
 def test_jihadists_who_start_in_the_north_alone_reach_the_centre_within_a_few_years():
     # Barkhane's years on a coarse grid, the jihadists' bands (so their starting governance) in
-    # the north only; nothing dated moves them south, and their zones say only the north.
+    # the north only; nothing dated moves them south (no list of zones exists since 0.8.0).
     import datetime as dt
 
     from sim.geography import build_geography
@@ -97,12 +99,10 @@ def test_jihadists_who_start_in_the_north_alone_reach_the_centre_within_a_few_ye
 
     jihadists = data["factions"]["jihadists"]
     jihadists["bands"] = {t: m for t, m in jihadists["bands"].items() if in_north(t)}
-    jihadists["zones"] = ["north"]
     assert jihadists["bands"]
     results = run_ensemble(scenario_from_dict(data), runs=8, seed=3)
-    # Their networks reach the centre and recruit there (it was impossible outside their
-    # zones). Control of the centre's population does not follow within these years on this
-    # grid: docs/CALIBRATION.md says so.
+    # Their networks reach the centre and recruit there. Control of the centre's population
+    # does not follow within these years on this grid: docs/CALIBRATION.md says so.
     assert (results.runs.recruits_jihadists_centre > 0).mean() >= 0.75
 
 
@@ -116,3 +116,46 @@ def test_a_dispersed_band_is_found_more_often_where_the_state_is_legitimate_and_
         hits = sum(insurgency.dispersed_band_found(model, band, air) for _ in range(2000))
         found[(legitimacy, air)] = hits / 2000
     assert found[(0.0, 0.0)] < found[(1.0, 0.0)] < found[(1.0, 0.9)]
+
+
+def test_insurgents_raid_only_where_their_networks_are():
+    # Model 0.8.0: no list of zones says where a faction may attack. A band may raid a town
+    # within its raid range only where its networks (governance, or its men within reach) are
+    # at least insurgency.raid_network: the same band and the same weak garrison, raided once
+    # governance reaches the town.
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["factions"]["state"]["deploy"] = {"mopti": 50, "gao": 1500, "bamako": 1000}
+    data["foreign"] = {}
+    data["factions"]["jihadists"].update(
+        bands={"boni": 600}, aggression=1.0, attack_ratio=0.5, raid_range_km=400
+    )
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    mopti = model.towns["mopti"]
+    assert model.presence.reach["jihadists"][mopti.xy] == 0.0  # Boni is beyond reach of Mopti
+    model.governance["jihadists"][:] = 0.0
+    assert mopti not in operations.raid_targets(model, "jihadists")
+    model.governance["jihadists"][mopti.xy] = 0.5
+    assert mopti in operations.raid_targets(model, "jihadists")
+
+
+def test_insurgents_occupy_a_town_they_win_only_in_country_they_govern():
+    # Model 0.8.0: a band passing through rules nothing. The MNLA's columns of 2012 took no
+    # town of the south; where a side governs the country around a town, it holds what it wins.
+    from sim.war import towns
+
+    for governance, occupied in ((0.0, False), (0.05, False), (0.5, True)):
+        model = quiet_model()
+        model.config.factions["jihadists"].holds_towns = True
+        town = model.towns["mopti"]
+        model.governance["jihadists"][:] = 0.0
+        x, y = town.xy
+        model.governance["jihadists"][x + 1, y] = governance  # the countryside beside it
+        assert towns.takes_towns(model, "jihadists", town) is occupied, governance
+        towns.capture(model, town, "jihadists")
+        assert (town.holder == "jihadists") is occupied
+    # A doctrine that holds no towns never occupies; the state's side occupies what it wins.
+    model.config.factions["jihadists"].holds_towns = False
+    assert not towns.takes_towns(model, "jihadists", model.towns["kidal"])
+    assert towns.takes_towns(model, "state", model.towns["kidal"])

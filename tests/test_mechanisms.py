@@ -244,8 +244,8 @@ def _un_camp_at_kidal(attacker: str):
     data["factions"]["state"]["deploy"] = {"gao": 1500, "bamako": 1000}
     data["factions"]["state"]["holds"] = ["kidal"]
     data["factions"]["separatists"]["deploy"] = {}
-    data["factions"]["separatists"]["bands"] = {"anefis": 600}
-    data["factions"]["jihadists"]["bands"] = {"anefis": 600}
+    for faction in ("separatists", "jihadists"):  # the attacker alone, so the UN's losses are its
+        data["factions"][faction]["bands"] = {"anefis": 600} if faction == attacker else {}
     data["factions"]["jihadists"]["holds_towns"] = True
     for faction in ("separatists", "jihadists"):
         data["factions"][faction].update(ambush_rate=0.0, ied_rate=0.0, aggression=1.0)
@@ -253,6 +253,7 @@ def _un_camp_at_kidal(attacker: str):
     data["events"] = [
         {"date": dt.date(2023, 10, 2), "type": "offensive", "actor": attacker, "target": "kidal"}
     ]
+    data["insurgency"] = {"raid_network": 0.0}  # they may strike Kidal again after a setback
     return scenario_from_dict(data)
 
 
@@ -411,13 +412,12 @@ def test_a_patron_counts_its_own_dead_for_a_mass_casualty_defeat():
     assert model.patrons.recent_losses["wagner"][-1][2] is True
 
 
-def test_zones_do_not_limit_where_a_faction_recruits_its_networks_do():
-    # Since model 0.4.0 recruits come where a faction's networks are (sim/war/insurgency.py):
-    # a band in the centre recruits there though its zones name only the north.
+def test_a_band_in_the_centre_recruits_there_its_networks_decide():
+    # Since model 0.4.0 recruits come where a faction's networks are (sim/war/insurgency.py),
+    # and since 0.8.0 no list of zones exists: a band in the centre recruits there.
     data = small_dict()
     data["factions"]["state"]["deploy"] = {"gao": 1500, "bamako": 1000, "timbuktu": 400}
-    data["factions"]["jihadists"].update(zones=["north"], bands={"boni": 1500, "lere": 300})
+    data["factions"]["jihadists"].update(bands={"boni": 1500, "lere": 300})
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     model.step()
-    assert model.config.factions["jihadists"].zones == ["north"]
     assert model.recruitment.zone_shares["jihadists"]["centre"] > 0.0

@@ -49,3 +49,20 @@ def test_a_period_event_missing_from_the_arc_is_reported(tmp_path):
     arc.write_text(text.replace(konna, konna.replace("2013-01-13", "2013-01-14"), 1))
     lines = _tool().all_differences(tmp_path)
     assert lines == ["2013-01-13 event: offensive state konna is not in the arc (serval_2013)"]
+
+
+ARC_SWITCHES_AT_MOST = 85
+"""The arc's dated `set` events, model 0.8.0 (issue 14, item 9: one parameter set for the war).
+
+Lower it when a mechanism replaces switches; it must never rise: a new behaviour of a period
+needs a mechanism, not a date (``python tools/arc_consistency.py --switches`` lists them)."""
+
+
+def test_the_arc_gains_no_dated_switch():
+    by_kind = _tool().switches()
+    total = sum(len(lines) for lines in by_kind.values())
+    assert total <= ARC_SWITCHES_AT_MOST, by_kind
+    # No switch moves a faction into new country: where it fights is an outcome of its networks
+    # since model 0.8.0 (the field no longer exists).
+    names = [line for lines in by_kind.values() for line in lines]
+    assert not any(".zones" in n for n in names)

@@ -6,6 +6,10 @@ day applied) should carry that file's values. Deployments (``deploy``, ``bands``
 are the state of the war, not parameters, and are not compared.
 
     python tools/arc_consistency.py            # every period, every difference
+    python tools/arc_consistency.py --switches # the arc's dated `set` events, by kind
+
+The arc is meant to run on one parameter set (issue 14, item 9); ``--switches`` counts what is
+left to replace by mechanisms, and tests/test_periods.py fails if the count grows.
 """
 
 from __future__ import annotations
@@ -133,8 +137,40 @@ def all_differences(root: Path = ROOT) -> list[str]:
     return sorted(set(lines))
 
 
+SWITCH_KINDS = (
+    (
+        "force size (a sourced count or the size of a unit)",
+        ("ceiling", "unit_size", "garrison_size"),
+    ),
+    ("a patron's commitment", ("commitment",)),
+    ("politics (coups, popularity)", ("politics.",)),
+    ("movement", ("combat.",)),
+    ("doctrine (behaviour)", ("",)),
+)
+"""Kinds of the arc's dated switches, by the parameter's name (the first that matches)."""
+
+
+def switches(root: Path = ROOT) -> dict[str, list[str]]:
+    """The arc's dated ``set`` events by kind, each as ``date parameter = value``."""
+    arc = load_scenario(root / "scenarios" / "history_2012_2025.toml")
+    out: dict[str, list[str]] = {kind: [] for kind, _ in SWITCH_KINDS}
+    for event in sorted(arc.events, key=lambda e: e.date):
+        if event.type != "set":
+            continue
+        kind = next(k for k, keys in SWITCH_KINDS if any(key in event.parameter for key in keys))
+        out[kind].append(f"{event.date} {event.parameter} = {event.value!r}")
+    return out
+
+
 def main() -> int:
-    """Print the differences; exit 1 when there are any."""
+    """Print the differences (or, with --switches, the arc's switches); exit 1 on differences."""
+    if "--switches" in sys.argv[1:]:
+        by_kind = switches()
+        for kind, lines in by_kind.items():
+            print(f"{kind}: {len(lines)}")
+            print("\n".join(f"  {line}" for line in lines))
+        print(f"total: {sum(len(v) for v in by_kind.values())}")
+        return 0
     lines = all_differences()
     print("\n".join(lines) if lines else "no differences: one parameter set per period")
     return 1 if lines else 0

@@ -16,19 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.geography import TERRAIN, ZONES
+from sim.geography import TERRAIN
 from sim.scenario.strict import StrictModel
 
 FactionId = Literal["state", "separatists", "jihadists"]
 FACTIONS: tuple[str, ...] = typing.get_args(FactionId)
 """The three domestic factions, by id. Foreign forces are keyed by their own ids."""
 
-Zone = Literal[ZONES]
-"""A zone of the country, as :data:`sim.geography.ZONES` names them."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A share, probability or 0-1 disposition."""
@@ -64,6 +62,12 @@ class ScenarioSettings(StrictModel):
         if (self.end - self.start).days > 366 * 20:
             raise ValueError("a scenario may cover at most 20 years")
         return self
+
+
+REMOVED_FACTION_FIELDS = {
+    "zones": "an insurgent raids where its networks are (insurgency.raid_network)",
+}
+"""Doctrine fields that mechanisms replaced, with what replaced them (for the error)."""
 
 
 class Faction(StrictModel):
@@ -121,20 +125,26 @@ class Faction(StrictModel):
     ied_rate: float = Field(
         0.0, ge=0, le=1.0, description="IED strikes per day per unit of presence on a road"
     )
-    zones: list[Zone] = Field(
-        default_factory=lambda: list(ZONES), description="Zones it operates in"
-    )
     uses_sanctuary: bool = Field(False, description="May cross borders into the sanctuary")
     holds_towns: bool = Field(
-        True, description="Occupies towns it takes; if false it raids garrisons and melts back"
+        True,
+        description=(
+            "Occupies towns it takes (an insurgent: only in country it governs); if false it "
+            "raids garrisons and melts back"
+        ),
     )
 
-    @field_validator("zones")
+    @model_validator(mode="before")
     @classmethod
-    def _zones_nonempty(cls, zones: list[str]) -> list[str]:
-        if not zones:
-            raise ValueError("at least one zone is needed")
-        return zones
+    def _no_removed_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, instead in REMOVED_FACTION_FIELDS.items():
+                if name in data:
+                    raise ValueError(
+                        f"`{name}` was removed in model 0.8.0: {instead} (docs/ODD.md); "
+                        "delete the line"
+                    )
+        return data
 
 
 class ForeignForce(StrictModel):
@@ -362,6 +372,15 @@ class Insurgency(StrictModel):
             "does: recruits come where the insurgents' networks are, not from a fixed zone"
         ),
     )
+    raid_network: Share = Field(
+        0.1,
+        description=(
+            "Least network (governance plus men within reach over network_men, up to one) an "
+            "insurgent side needs at a town to raid it unordered (it strikes where it has "
+            "informants, guides and local fighters), and least governance within reach_km of a "
+            "town to occupy one it wins (a band passing through rules nothing)"
+        ),
+    )
     detection: Share = Field(
         0.5,
         description=(
@@ -533,7 +552,7 @@ class Event(StrictModel):
     value: float | int | bool | str | list[str] | None = Field(
         None,
         description=(
-            "For a set event: the new value (a list for a list parameter, e.g. zones); for an "
+            "For a set event: the new value; for an "
             "arrive event, the men; for an offensive, the most men its columns commit (each unit "
             "the same share of what it can spare; none: all it can spare); for a reorganise "
             "event, the foreign force its men become"

@@ -85,5 +85,3 @@ def set_parameter(model: MaliConflictModel, dotted: str, value: Any) -> None:
     """Change a scenario parameter mid-run (a ``set`` event), e.g. a patron's risk tolerance."""
     set_value(model.config, dotted, value)
     model.relations.forget()
-    if dotted.endswith(".zones"):
-        model.recruitment.forget_weights()  # a faction's new zones: redraw where it recruits

@@ -52,12 +52,41 @@ def free_units(model: MaliConflictModel, faction: str) -> list[Unit]:
     ]
 
 
+def raid_targets(model: MaliConflictModel, faction: str) -> list[Town]:
+    """The hostile towns a faction may raid unordered, before the odds are weighed.
+
+    The state's side leaves alone towns with a UN camp in them. An insurgent side strikes only
+    where its networks are (informants, guides, local fighters: those it recruits from, its
+    governance and its men within reach), so where it raids spreads with its governance, not
+    from a list; and where it would not occupy a town it wins (``towns.takes_towns``), it hits
+    garrisons, not empty towns, for there is nothing to take.
+    """
+    hostile = model.relations.sides_hostile
+    targets = [t for t in model.towns if hostile(faction, t.holder)]
+    if faction == "state":
+        return [t for t in targets if not towns.protected(model, t.x, t.y)]
+    if faction not in insurgency.INSURGENTS:
+        return targets
+    network = insurgency.networks(model, faction)
+    least = model.config.insurgency.raid_network
+    return [
+        t
+        for t in targets
+        if network[t.x, t.y] >= least
+        and (
+            towns.takes_towns(model, faction, t)
+            or any(u.side == t.holder for u in model.grid[(t.x, t.y)].agents)
+        )
+    ]
+
+
 def plan_raids(model: MaliConflictModel, faction: str) -> None:
     """A faction sends its free units against the hostile town it can most profitably take.
 
     A target is worth attacking when the power the faction (and its allies) can bring within
     ``raid_range_km`` is at least ``attack_ratio`` times the town's defence; among those, the
     faction prefers valuable, near targets. Each free unit joins with chance ``aggression``.
+    An insurgent side raids only towns where its networks are at least ``insurgency.raid_network``.
     """
     doctrine = model.config.factions[faction]
     free = free_units(model, faction)
@@ -72,20 +101,8 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
         if other != faction and relations.allied(other, faction)
         for u in free_units(model, other)
     ]
-    zones = set(doctrine.zones)
     range_cells = doctrine.raid_range_km / model.cell_km
-    targets = [
-        t
-        for t in model.towns
-        if t.zone in zones
-        and relations.sides_hostile(faction, t.holder)
-        and not (faction == "state" and towns.protected(model, t.x, t.y))
-    ]
-    if not doctrine.holds_towns:
-        # Raiders hit garrisons, not empty towns: there is nothing to take.
-        targets = [
-            t for t in targets if any(u.side == t.holder for u in model.grid[(t.x, t.y)].agents)
-        ]
+    targets = raid_targets(model, faction)
     if not targets:
         return
     free_xy = np.array([u.xy for u in free])

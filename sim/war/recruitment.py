@@ -45,10 +45,6 @@ class RecruitmentPool:
         self.weights: dict[str, tuple[np.ndarray, float]] | None = None
         self.zone_shares: dict[str, dict[str, float]] = {}
 
-    def forget_weights(self) -> None:
-        """A faction's zones changed: redraw the weights before the next recruits."""
-        self.weights = None
-
     def refresh_weights(self, model: MaliConflictModel) -> None:
         """Each insurgent faction's recruitment weight per cell, its total and its zones' shares."""
         pop = model.config.population

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.geography import ZONES, Geography, cells_apart
 from sim.scenario import FACTIONS
+from sim.war.insurgency import INSURGENTS
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -175,10 +176,26 @@ def defence_power(model: MaliConflictModel, town: Town, against: str | None = No
     )
 
 
-def takes_towns(model: MaliConflictModel, actor: str) -> bool:
-    """Whether an actor occupies the towns it wins (raiders melt back instead)."""
-    factions = model.config.factions
-    return actor not in factions or factions[actor].holds_towns
+def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
+    """Whether an actor occupies a town it wins, or raids it and melts back.
+
+    A faction whose doctrine does not hold towns never occupies one. An insurgent side occupies
+    a town it was ordered to take (an offensive event: it claims the town), and otherwise only
+    in country it governs: a cell within ``reach_km`` of the town governed at least
+    ``insurgency.raid_network``. A band passing through rules nothing: the MNLA's columns took
+    no town of the south in 2012. The state's side occupies what it wins.
+    """
+    doctrine = model.config.factions.get(actor)
+    if doctrine is None:
+        return True  # a foreign force, for the state
+    if not doctrine.holds_towns:
+        return False
+    if actor not in INSURGENTS or model.claims.get(town.id) == actor:
+        return True
+    r = model.reach_cells
+    x, y = town.xy
+    near = model.governance[actor][max(x - r, 0) : x + r + 1, max(y - r, 0) : y + r + 1]
+    return bool(near.max() >= model.config.insurgency.raid_network)
 
 
 def lead(units: list[Unit]) -> str:
@@ -215,7 +232,7 @@ def capture(model: MaliConflictModel, town: Town, actor: str) -> None:
     """A town changes hands (``town_captured``): the new holder is ``actor``'s side."""
     old = town.holder
     new = model.side_of[actor]
-    if old == new or not takes_towns(model, actor):
+    if old == new or not takes_towns(model, actor, town):
         return
     town.holder = new
     model.claims.pop(town.id, None)
@@ -235,7 +252,7 @@ def pass_through(model: MaliConflictModel, unit: Unit) -> None:
     if (
         town is None
         or not model.relations.sides_hostile(unit.side, town.holder)
-        or not takes_towns(model, unit.actor)
+        or not takes_towns(model, unit.actor, town)
     ):
         return
     if any(model.relations.hostile(unit.actor, other.actor) for other in unit.cell.agents):
