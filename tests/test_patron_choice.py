@@ -75,7 +75,10 @@ def test_more_risk_buys_enemy_losses_ground_and_costs_own_men_and_civilians():
         mean(low, "deaths_jihadists") + mean(low, "deaths_separatists")
     )
     assert mean(high, "deaths_foreign_wagner") > 2 * mean(low, "deaths_foreign_wagner")
-    assert mean(high, "pop_share_state") > mean(low, "pop_share_state")
+    # Ground: the insurgents rule fewer people. (The state's share moves the same way but by
+    # less than 12 runs resolve: 0.81 -> 0.85 over 40 runs, seed 11, model 0.8.0.)
+    insurgent_share = lambda r: mean(r, "pop_share_jihadists") + mean(r, "pop_share_separatists")  # noqa: E731
+    assert insurgent_share(high) < 0.9 * insurgent_share(low)
     assert mean(high, "civilians_killed_by_wagner") > mean(low, "civilians_killed_by_wagner")
 
 
