@@ -306,6 +306,24 @@ CORPUS: list[Case] = [
         "removed in model 0.8.0",
     ),
     Case(
+        "aircraft for an insurgent",
+        edit("recruit_rate = 0.001\n", "recruit_rate = 0.001\nair_support = 0.3\n"),
+        ["factions.jihadists.air_support"],
+        "only the state has aircraft",
+    ),
+    Case(
+        "the state's air support with no air base",
+        edit("aggression = 0.7\n", "aggression = 0.7\nair_support = 0.3\n"),
+        ["factions.state.air_support"],
+        "needs air_bases",
+    ),
+    Case(
+        "an air base that is not a town",
+        edit("aggression = 0.7\n", 'aggression = 0.7\nair_support = 0.3\nair_bases = ["mu"]\n'),
+        ["factions.state.air_bases.0"],
+        "unknown town",
+    ),
+    Case(
         "unknown kind of force",
         edit('kind = "contractor"', 'kind = "mercenary"'),
         ["foreign.wagner.kind"],

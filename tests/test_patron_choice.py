@@ -131,3 +131,35 @@ def test_the_danger_of_a_column_goes_where_it_goes_far_from_support_not_to_a_pla
     # Fewer ambushers than men caught make a disaster less likely: concentration matters.
     tinz = model.towns["tinzaouatene"].xy
     assert irregular.catastrophe_chance(model, tinz, 100, 300, 0.2) < 0.5 * remote["tinzaouatene"]
+
+
+def test_the_states_own_drones_cover_the_air_bases_it_holds_against_its_enemies_only():
+    # The army's drones (Turkish TB2s from December 2022) are the state's, not its partner's:
+    # they cover air_radius_km around the air bases it holds, whoever its partners are.
+    no_partner_air = "foreign.wagner.air_support=0"
+    drones = ("factions.state.air_support=0.4", 'factions.state.air_bases=["sevare"]')
+    without, model = model_at(no_partner_air), model_at(no_partner_air, *drones)
+    sevare, kidal = model.towns["sevare"], model.towns["kidal"]
+    for m in (without, model):
+        m.presence.refresh()
+    assert without.presence.air_against["jihadists"][sevare.xy] == 0.0
+    assert model.presence.air_against["jihadists"][sevare.xy] == pytest.approx(0.4)
+    assert model.presence.air_against["jihadists"][kidal.xy] == 0.0  # ~650 km away
+    assert model.presence.air_factor("state", *sevare.xy, against="jihadists") == pytest.approx(
+        1.0 + (model.config.combat.air_multiplier - 1.0) * 0.4
+    )
+    garrison = next(u for u in model.units_of("state") if u.xy == sevare.xy)
+    same = next(u for u in without.units_of("state") if u.xy == sevare.xy)
+    assert garrison.protection("jihadists") > same.protection("jihadists")
+    # No enemy's: the insurgents get no air from it.
+    assert model.presence.air_factor("jihadists", *sevare.xy, against="state") == 1.0
+    # An air base lost is a base it no longer flies from.
+    sevare.holder = "jihadists"
+    model.presence.refresh()
+    assert model.presence.air_against["jihadists"][sevare.xy] == 0.0
+    # In a truce it strikes no one: the separatists are spared while the state is at peace.
+    sevare.holder = "state"
+    model.relations.set_stance(["state", "separatists"], "truce")
+    model.presence.refresh()
+    assert model.presence.air_against["separatists"][sevare.xy] == 0.0
+    assert model.presence.air_against["jihadists"][sevare.xy] == pytest.approx(0.4)

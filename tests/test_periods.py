@@ -12,6 +12,8 @@ import importlib.util
 import shutil
 from pathlib import Path
 
+from sim import load_scenario
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,9 +61,17 @@ needs a mechanism, not a date (``python tools/arc_consistency.py --switches`` li
 
 
 def test_the_arc_gains_no_dated_switch():
-    by_kind = _tool().switches()
+    tool = _tool()
+    by_kind = tool.switches()
+    # A new capability on the day it came is a sourced input, not a behaviour switched on
+    # (issue 14 item 9): counted apart, and it must name its source.
+    capabilities = by_kind.pop(tool.CAPABILITY)
     total = sum(len(lines) for lines in by_kind.values())
     assert total <= ARC_SWITCHES_AT_MOST, by_kind
+    assert [line.split(" ")[1] for line in capabilities] == ["factions.state.air_support"]
+    arc = load_scenario(ROOT / "scenarios" / "history_2012_2025.toml")
+    notes = [e.note for e in arc.events if e.type == "set" and "air_support" in e.parameter]
+    assert all("APA News" in note for note in notes)
     # No switch moves a faction into new country: where it fights is an outcome of its networks
     # since model 0.8.0 (the field no longer exists).
     names = [line for lines in by_kind.values() for line in lines]

@@ -137,7 +137,10 @@ def all_differences(root: Path = ROOT) -> list[str]:
     return sorted(set(lines))
 
 
+CAPABILITY = "a new capability (sourced: the state's drones)"
+
 SWITCH_KINDS = (
+    (CAPABILITY, ("air_support",)),
     (
         "force size (a sourced count or the size of a unit)",
         ("ceiling", "unit_size", "garrison_size"),

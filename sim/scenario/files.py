@@ -27,7 +27,7 @@ from sim.scenario.overrides import (
     parse_overrides,
     set_event_problems,
 )
-from sim.scenario.schema import FACTIONS, Event, Scenario
+from sim.scenario.schema import FACTIONS, Event, Faction, Scenario
 from sim.scenario.strict import ScenarioError, validation_problems
 
 
@@ -39,6 +39,23 @@ def load_town_ids() -> frozenset[str]:
 
 
 # --- cross-checks against the map --------------------------------------------------------------
+
+
+def air_problems(scenario: Scenario, fid: str, faction: Faction) -> list[tuple[str, str]]:
+    """Only the state flies aircraft, and only from air bases (also when a `set` gives it some)."""
+    raised = [
+        (f"events.{i}.value", e.value)
+        for i, e in enumerate(scenario.events)
+        if e.type == "set" and e.parameter == f"factions.{fid}.air_support"
+    ]
+    given = [(f"factions.{fid}.air_support", faction.air_support), *raised]
+    flown = [(where, v) for where, v in given if isinstance(v, int | float) and v > 0]
+    if fid != "state":
+        where = [w for w, _ in flown] + ([f"factions.{fid}.air_bases"] if faction.air_bases else [])
+        return [(w, f"only the state has aircraft and drones, not {fid}") for w in where]
+    if flown and not faction.air_bases:
+        return [(flown[0][0], "air support needs air_bases: the towns it flies from")]
+    return []
 
 
 def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list[tuple[str, str]]:
@@ -55,6 +72,10 @@ def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list
         for i, town in enumerate(faction.holds):
             if town not in town_ids:
                 problems.append((f"factions.{fid}.holds.{i}", f"unknown town {town!r}"))
+        for i, town in enumerate(faction.air_bases):
+            if town not in town_ids:
+                problems.append((f"factions.{fid}.air_bases.{i}", f"unknown town {town!r}"))
+        problems += air_problems(scenario, fid, faction)
     for fid, force in scenario.foreign.items():
         for i, town in enumerate(force.bases):
             if town not in town_ids:

@@ -125,6 +125,17 @@ class Faction(StrictModel):
     ied_rate: float = Field(
         0.0, ge=0, le=1.0, description="IED strikes per day per unit of presence on a road"
     )
+    air_support: Share = Field(
+        0.0,
+        description=(
+            "The state's own aircraft and drones over its air bases, 0-1 (as a foreign force's "
+            "air_support; insurgents have none)"
+        ),
+    )
+    air_bases: list[str] = Field(
+        default_factory=list,
+        description="Towns its aircraft and drones fly from, while it holds them (the state only)",
+    )
     uses_sanctuary: bool = Field(False, description="May cross borders into the sanctuary")
     holds_towns: bool = Field(
         True,
@@ -467,7 +478,10 @@ class Combat(StrictModel):
         0.3, description="Share of a state garrison out on patrol on a day"
     )
     air_radius_km: float = Field(
-        250.0, ge=0, le=2000, description="Reach of a foreign force's air support from its units"
+        250.0,
+        ge=0,
+        le=2000,
+        description="Reach of air support from a foreign force's units and the state's air bases",
     )
     town_influence_km: float = Field(
         60.0,

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 class Presence:
     """Fighters by side per cell (``men``) and within ``reach_km`` (``reach``); partners' reach.
 
-    ``air_against[enemy]`` is the partners' air cover that strikes that enemy side;
-    ``air_cover`` the most of any partner's. ``escort[enemy]`` is the protection partners at
-    war with that enemy give the state's units within their operating range
+    ``air_against[enemy]`` is the air cover that strikes that enemy side: the partners' at war
+    with it, and the state's own from its air bases; ``air_cover`` the most of either.
+    ``escort[enemy]`` is the protection partners at war with that enemy give the state's units
+    within their operating range
     (``combat.escort_protection x risk``, the most of any partner). ``patrols`` counts a
     partner's men out on patrol (its exposure) toward the state's presence over its operating
     range, thinned by the range's radius over ``reach_km`` (patrols follow tracks, they do not
@@ -74,9 +75,11 @@ class Presence:
             self.men[side] = grid
             self.reach[side] = reach
         # A partner's aircraft strike only an enemy it is at war with: peacekeepers' helicopters
-        # cover the state against the jihadists, not against the separatists (the ODD).
+        # cover the state against the jihadists, not against the separatists (the ODD). The
+        # state's own aircraft and drones fly from the air bases it holds (none in a truce).
         foreign = model.config.foreign
         hostile = model.relations.hostile
+        state = model.config.factions["state"]
         self.air_against = {}
         for enemy in ("separatists", "jihadists"):
             air = np.zeros((geo.width, geo.height))
@@ -84,6 +87,11 @@ class Presence:
                 if unit.actor in foreign and hostile(unit.actor, enemy):
                     x, y = unit.xy
                     air[x, y] = max(air[x, y], foreign[unit.actor].air_support)
+            if state.air_support > 0 and hostile("state", enemy):
+                for tid in state.air_bases:
+                    town = model.towns[tid]
+                    if town.holder == "state":
+                        air[town.xy] = max(air[town.xy], state.air_support)
             if model.air_cells and air.any():
                 air = ndimage.maximum_filter(air, size=2 * model.air_cells + 1, mode="constant")
             self.air_against[enemy] = air
@@ -128,10 +136,10 @@ class Presence:
             self.patrols += box * min(1.0, model.reach_cells / radius)
 
     def air_factor(self, side: str, x: int, y: int, against: str | None = None) -> float:
-        """Effective-strength multiplier from a foreign partner's air support over a cell.
+        """Effective-strength multiplier of the state's side from the air support over a cell.
 
-        Against a given enemy side, only the air of partners at war with it counts; with no
-        enemy named, any partner's.
+        Against a given enemy side, only the air at war with it counts (a partner's, or the
+        state's own from its air bases); with no enemy named, any.
         """
         if side != "state":
             return 1.0
