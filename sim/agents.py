@@ -255,9 +255,7 @@ class Unit(CellAgent):
         if self.posture == Posture.OFFENSIVE:
             town = model.towns.get(self.objective or "")
             # Units that would not fight it (peacekeepers, for a separatist) do not stop it.
-            if town is not None and not any(
-                model.relations.hostile(self.actor, o.actor) for o in self.cell.agents
-            ):
+            if town is not None and not towns.defended(model, town, self):
                 if model.relations.sides_hostile(self.side, town.holder):
                     towns.capture(model, town, towns.taker(model, [self], town))
                 self.settle(town)

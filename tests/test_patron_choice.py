@@ -163,3 +163,18 @@ def test_the_states_own_drones_cover_the_air_bases_it_holds_against_its_enemies_
     model.presence.refresh()
     assert model.presence.air_against["separatists"][sevare.xy] == 0.0
     assert model.presence.air_against["jihadists"][sevare.xy] == pytest.approx(0.4)
+
+
+def test_a_quiet_review_trims_a_national_force_but_not_a_un_mission(monkeypatch):
+    # The review's draw is forced to "trim": a contractor's patron cuts its force by
+    # drawdown_share; the Security Council's mission keeps its mandated size.
+    monkeypatch.setattr(patrons.politics, "patron_decision", lambda *args: "trim")
+    cut = {}
+    for kind in ("contractor", "peacekeeping"):
+        model = model_at(f'foreign.wagner.kind="{kind}"')
+        before = model.strength("wagner")
+        patrons.decide(model)
+        cut[kind] = before - model.strength("wagner")
+    share = model.config.politics.drawdown_share
+    assert cut["contractor"] == pytest.approx(share * before, abs=1)
+    assert cut["peacekeeping"] == 0

@@ -90,7 +90,9 @@ class Campaigns:
             return False
         town = model.towns[campaign.town]
         # They stand at reach (where the defenders feel them) and go no closer.
-        return cells_apart((x, y), town.xy) < model.reach_cells and defended(model, town, unit)
+        return cells_apart((x, y), town.xy) < model.reach_cells and towns.defended(
+            model, town, unit
+        )
 
     def prepare(self, model: MaliConflictModel) -> None:
         """Each campaign closes, waits, or goes in (in the order the orders were given)."""
@@ -117,7 +119,7 @@ class Campaigns:
             if campaign.launched:
                 continue
             close = [u for u in columns if cells_apart(u.xy, town.xy) <= model.reach_cells]
-            if not close or not defended(model, town, close[0]):
+            if not close or not towns.defended(model, town, close[0]):
                 continue
             defence = max(towns.defence_power(model, town, against=close[0].actor), 1.0)
             odds = sum(u.power() for u in close) / defence
@@ -156,13 +158,6 @@ def met_on_the_way(model: MaliConflictModel, town: towns.Town, columns: list[Uni
     for unit in columns:
         if model.rng.random() < chance:
             irregular.ambush(model, holder, unit, present, at=town.xy)
-
-
-def defended(model: MaliConflictModel, town: towns.Town, unit: Unit) -> bool:
-    """Whether anyone in the town would fight this column."""
-    return any(
-        model.relations.hostile(unit.actor, other.actor) for other in model.grid[town.xy].agents
-    )
 
 
 def partner_risks(model: MaliConflictModel, campaign: Campaign) -> list[float]:

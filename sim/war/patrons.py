@@ -236,8 +236,11 @@ def decide(model: MaliConflictModel) -> None:
         if decision == "reinforce":
             reinforce(model, fid, strength)
         elif decision == "trim":
-            # A quiet trim never takes the force below half its arrival strength.
-            if strength > force.strength // 2:
+            # A quiet trim never takes the force below half its arrival strength. A UN mission
+            # is not trimmed quietly: its size is the Security Council's mandate, renewed each
+            # year (MINUSMA kept 12,000-15,000 uniformed personnel from 2014 to 2022,
+            # press.un.org); losses still weigh on it through a costly review.
+            if strength > force.strength // 2 and force.kind != "peacekeeping":
                 draw_down(model, fid, strength)
         elif decision == "draw_down":
             draw_down(model, fid, strength)

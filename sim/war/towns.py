@@ -246,6 +246,13 @@ def capture(model: MaliConflictModel, town: Town, actor: str) -> None:
         model.regime.town_lost(town.value)
 
 
+def defended(model: MaliConflictModel, town: Town, unit: Unit) -> bool:
+    """Whether anyone in the town would fight this unit (peacekeepers fight only jihadists)."""
+    return any(
+        model.relations.hostile(unit.actor, other.actor) for other in model.grid[town.xy].agents
+    )
+
+
 def pass_through(model: MaliConflictModel, unit: Unit) -> None:
     """A column entering an undefended hostile town on its way takes it and halts there."""
     town = model.towns.at.get(unit.xy)
@@ -255,7 +262,7 @@ def pass_through(model: MaliConflictModel, unit: Unit) -> None:
         or not takes_towns(model, unit.actor, town)
     ):
         return
-    if any(model.relations.hostile(unit.actor, other.actor) for other in unit.cell.agents):
+    if defended(model, town, unit):
         return
     capture(model, town, taker(model, [unit], town))
     # The whole offensive consolidates: columns bound forward town by town, not in a rush.
