@@ -40,9 +40,8 @@ def one_run(name: str, seed: int) -> dict:
     by_place: dict[str, float] = defaultdict(float)
     by_year: dict[int, float] = defaultdict(float)
     for event in model.log.events:
-        day = event["date"]
-        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
-        dead = event.get("deaths_foreign_un", 0) or 0
+        day = event["date"]  # a datetime.date: the log stores the model's date
+        dead = event["deaths_foreign_un"]
         if dead and START <= day <= END:
             by_place[event.get("town") or "countryside"] += dead
             by_year[day.year] += dead
