@@ -45,6 +45,7 @@ LABELS = {
     "strength_jihadists": "jihadists",
     "pop_share_jihadists": "population they control",
     "events": "events",
+    "assaults": "assaults on posts",
     "deaths": "deaths",
     "pop_share_jihadists_rural": "rural population they control",
     "pop_share_contested": "population contested",
@@ -108,6 +109,12 @@ def main() -> int:
         "events": summarise(counts),
         "deaths": summarise(deaths),
     }
+    assaults = events[events.event_type == "assault"].groupby(["run_id", "year"]).size()
+    table["assaults"] = summarise(
+        assaults.unstack(fill_value=0).reindex(
+            index=counts.index, columns=counts.columns, fill_value=0
+        )
+    )
     for extra in ("pop_share_jihadists_rural", "pop_share_contested"):
         if extra in results.timeseries:
             table[extra] = summarise(yearly(results, extra))

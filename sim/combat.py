@@ -103,6 +103,32 @@ def ambush(
     return Losses(attacker=attacker_loss, defender=defender_loss)
 
 
+def assault(
+    garrison: int,
+    attackers: int,
+    overrun_chance: float,
+    overrun_share: float,
+    repulse_share: float,
+    return_fire: float,
+    rng: np.random.Generator,
+) -> Losses:
+    """A massed assault on a post: usually repulsed with a few dead, sometimes overrun.
+
+    The share of the garrison lost is Beta-distributed around ``repulse_share``, or, with
+    ``overrun_chance``, around ``overrun_share`` (a camp overrun loses a large share of its
+    men in hours). The attackers lose what the garrison's fire can kill (``return_fire``, the
+    expected deaths of a day's fight), half as many when the post is overrun and its fire
+    collapses.
+    """
+    overrun = rng.random() < overrun_chance
+    mean = overrun_share if overrun else repulse_share
+    concentration = 6.0 if overrun else 20.0
+    share = rng.beta(max(mean * concentration, 1e-3), max((1.0 - mean) * concentration, 1e-3))
+    defender_loss = int(rng.binomial(garrison, share))
+    attacker_loss = min(attackers, int(rng.poisson(return_fire * (0.5 if overrun else 1.0))))
+    return Losses(attacker=attacker_loss, defender=defender_loss)
+
+
 def ied_strike(
     column_strength: int, deaths_mean: float, protection: float, rng: np.random.Generator
 ) -> int:

@@ -20,6 +20,7 @@ from sim.geography import TERRAIN, ZONES, build_geography
 from sim.scenario import FACTIONS, Faction, ForeignForce, Scenario
 from sim.tables import Results
 from sim.war import (
+    assaults,
     battles,
     calendar,
     campaigns,
@@ -120,6 +121,7 @@ class MaliConflictModel(mesa.Model):
         towns.abandon_indefensible_towns(self)
         battles.fight_battles(self)
         irregular.strike_columns(self)
+        assaults.assault_posts(self)
         civilians.commit_abuses(self)
         civilians.update_population(self)
         insurgency.govern(self)

@@ -28,6 +28,7 @@ SCHEDULE = (
     ("towns", "abandon_indefensible_towns"),
     ("battles", "fight_battles"),
     ("irregular", "strike_columns"),
+    ("assaults", "assault_posts"),
     ("civilians", "commit_abuses"),
     ("civilians", "update_population"),
     ("insurgency", "govern"),

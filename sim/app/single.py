@@ -62,6 +62,7 @@ KEEP = "as in the scenario"
 
 EVENT_MARKERS = {
     "battle": ("X", "#d62728"),
+    "assault": ("X", "#8c1c13"),
     "ambush": ("v", "#ff7f0e"),
     "ied": ("v", "#ff7f0e"),
     "violence_against_civilians": ("P", "#9467bd"),

@@ -24,12 +24,10 @@ import pandas as pd
 
 from sim.scenario import Scenario
 from sim.tables import Results
+from sim.war.record import VIOLENCE
 
 if TYPE_CHECKING:
     from sim.calibrate.file import Target
-
-VIOLENCE = ("battle", "ambush", "ied", "violence_against_civilians")
-"""The event types that are acts of violence (not a town changing hands)."""
 
 
 @functools.lru_cache(maxsize=8)

@@ -125,6 +125,15 @@ class Faction(StrictModel):
     ied_rate: float = Field(
         0.0, ge=0, le=1.0, description="IED strikes per day per unit of presence on a road"
     )
+    assault_rate: float = Field(
+        0.0,
+        ge=0,
+        le=50,
+        description=(
+            "Massed assaults a year per thousand of its fighters on posts of the state's side "
+            "its bands outnumber attack_ratio to one, lonely posts likeliest (sim.war.assaults)"
+        ),
+    )
     air_support: Share = Field(
         0.0,
         description=(

@@ -22,9 +22,7 @@ import pandas as pd
 
 from sim.scenario import ScenarioError
 from sim.tables import Results
-
-VIOLENCE = ("battle", "ambush", "ied", "violence_against_civilians")
-FIGHTING = ("battle", "ambush", "ied")
+from sim.war.record import FIGHTING, VIOLENCE
 
 COLUMNS = ("series", "year", "value", "unit", "use", "source", "note")
 

@@ -19,14 +19,11 @@ from sim.war.control import CONTROL_CLASSES, control_shares, update_control
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
-EVENT_TYPES = (
-    "battle",
-    "ambush",
-    "ied",
-    "violence_against_civilians",
-    "town_captured",
-    "town_abandoned",
-)
+FIGHTING = ("battle", "assault", "ambush", "ied")
+"""The event types that are fights between armed actors."""
+VIOLENCE = (*FIGHTING, "violence_against_civilians")
+"""The event types that are acts of violence (not a town changing hands)."""
+EVENT_TYPES = (*VIOLENCE, "town_captured", "town_abandoned", "adaptation", "reorganisation")
 
 
 def event_columns(actors: list[str], foreign: list[str]) -> list[str]:

@@ -1,0 +1,183 @@
+"""Assaults: insurgents mass their bands against an isolated post, then melt back.
+
+The wave of 2019 (Dioura in March, Boulkessi and Mondoro in September, Indelimane and Tabankort
+in November): hundreds of fighters on motorbikes converge before dawn on an army camp of a
+hundred-odd men far from help, overrun it or are beaten off, and are gone before a relief column
+or aircraft arrives. MINUSMA's camps were struck the same way (Aguelhok, January 2019). The
+insurgents do not take the post: the holder keeps it, or what is left of its garrison.
+
+Each day, an insurgent side whose doctrine has an ``assault_rate`` mounts an assault with chance
+``assault_rate x (its fighters / 1000) / 365``: the tempo grows with its numbers. Its target is
+one of the posts of the state's side it is at war with (a town the state holds, with men of the
+state or of a partner in it who are at war with the insurgents; not the capital) that it can
+take on:
+
+- the side can mass the bands it can spare (``operations.free_units``) within its
+  ``raid_range_km`` of the post;
+- the post's defence is its men's power times the town's fortification, the terrain and the air
+  cover over it, and nothing else: the assault is over before help can come;
+- a post is a candidate if those bands could bring at least ``attack_ratio`` times its defence,
+  and is chosen among the candidates with a weight of its isolation,
+  ``1 - exp(-d / combat.support_scale_km)`` with ``d`` the distance to the nearest other
+  garrison of its side: posts beside a base are seldom hit, lonely ones often; the nearest
+  bands go, until they bring the odds;
+- it is overrun (``sim.combat.assault``: ``combat.ambush_catastrophe_share`` of the garrison
+  lost on average) with chance isolation x (1 - defence / massed power) x (1 - air cover at the
+  post), and otherwise beats the assault off, losing ``combat.ambush_share`` of its men.
+
+The bands stay where they were (no march).
+Nothing here names a place: the danger follows isolation, the bands' numbers and the air.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import combat
+from sim.geography import cells_apart_each
+from sim.war import casualties, insurgency, operations
+from sim.war.posture import Posture
+
+if TYPE_CHECKING:
+    from sim.agents import Unit
+    from sim.model import MaliConflictModel
+    from sim.war.towns import Town
+
+
+def assault_posts(model: MaliConflictModel) -> None:
+    """Each insurgent side may mass against an isolated post it can take on (module doc)."""
+    for faction in insurgency.INSURGENTS:
+        doctrine = model.config.factions[faction]
+        if doctrine.assault_rate <= 0:
+            continue
+        tempo = doctrine.assault_rate * model.strength(faction) / 1000.0 / 365.0
+        if model.rng.random() >= min(tempo, 1.0):
+            continue
+        bands = operations.free_units(model, faction)
+        if not bands:
+            continue
+        xy = np.array([u.xy for u in bands])
+        power = np.array([u.spare_power() for u in bands])
+        range_cells = doctrine.raid_range_km / model.cell_km
+        garrisons = garrison_cells(model).get("state", [])
+        candidates = []
+        for town in model.towns:
+            defenders = posts_men(model, town, faction)
+            if not defenders:
+                continue
+            near = cells_apart_each(xy, town.xy) <= range_cells
+            defence = post_defence(model, town, defenders, faction)
+            if power[near].sum() >= doctrine.attack_ratio * defence:
+                candidates.append(
+                    (town, defenders, near, defence, isolation(model, town, garrisons))
+                )
+        weights = np.array([c[4] for c in candidates])
+        if not candidates or weights.sum() <= 0:
+            continue
+        town, defenders, near, defence, alone = candidates[
+            model.rng.choice(len(candidates), p=weights / weights.sum())
+        ]
+        joining = nearest_enough(xy, power, near, town.xy, doctrine.attack_ratio * defence)
+        chosen = [bands[i] for i in np.flatnonzero(joining)]
+        assault(
+            model, faction, town, chosen, defenders, float(power[joining].sum()), defence, alone
+        )
+
+
+def nearest_enough(xy, power, near, at, needed: float) -> np.ndarray:
+    """The bands that go: the nearest first, until they bring the power needed (ties by order)."""
+    order = [i for i in np.argsort(cells_apart_each(xy, at), kind="stable") if near[i]]
+    joining = np.zeros(len(power), dtype=bool)
+    total = 0.0
+    for i in order:
+        joining[i] = True
+        total += power[i]
+        if total >= needed:
+            break
+    return joining
+
+
+def posts_men(model: MaliConflictModel, town: Town, faction: str) -> list[Unit]:
+    """The men of the state's side in a post it holds that are at war with ``faction``.
+
+    Every town the state holds but the capital is a post. Assaults are the insurgents' war on
+    the state and its partners; their fights with each other are raids and battles
+    (``sim.war.operations``).
+    """
+    if town.kind == "capital" or town.holder != "state":
+        return []  # Bamako is held by all the state has (guards, gendarmes, police), not a post
+    if not model.relations.sides_hostile(faction, "state"):
+        return []
+    return [
+        u
+        for u in model.grid[(town.x, town.y)].agents
+        if u.side == town.holder and u.alive and model.relations.hostile(u.actor, faction)
+    ]
+
+
+def post_defence(model: MaliConflictModel, town: Town, defenders: list[Unit], faction: str):
+    """The post's own defence: its men's power x fortification x terrain x air cover."""
+    return (
+        sum(u.power() for u in defenders)
+        * model.config.combat.town_defence
+        * model.defence_layer[town.x, town.y]
+        * model.presence.air_factor(town.holder, town.x, town.y, against=faction)
+    )
+
+
+def garrison_cells(model: MaliConflictModel) -> dict[str, list[tuple[int, int]]]:
+    """Each side's garrisoned cells, in town order."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for town in model.towns:
+        for unit in model.grid[(town.x, town.y)].agents:
+            if unit.posture == Posture.GARRISON:
+                out.setdefault(unit.side, []).append(town.xy)
+                break
+    return out
+
+
+def isolation(model: MaliConflictModel, town: Town, garrisons: list[tuple[int, int]]) -> float:
+    """0 beside another garrison of the post's side, toward 1 far from any."""
+    others = [g for g in garrisons if g != town.xy]
+    if not others:
+        return 1.0
+    km = float(cells_apart_each(np.array(others), town.xy).min()) * model.cell_km
+    return 1.0 - float(np.exp(-km / model.config.combat.support_scale_km))
+
+
+def assault(
+    model: MaliConflictModel,
+    faction: str,
+    town: Town,
+    bands: list[Unit],
+    defenders: list[Unit],
+    massed: float,
+    defence: float,
+    alone: float,
+) -> None:
+    """One assault on a post (``sim.combat.assault``), booked as an ``assault`` event."""
+    cfg = model.config.combat
+    air = float(model.presence.air_against.get(faction, model.presence.air_cover)[town.xy])
+    overrun = alone * (1.0 - defence / massed) * (1.0 - air)
+    garrison = sum(u.strength for u in defenders)
+    attackers = sum(u.strength for u in bands)
+    fortified = cfg.town_defence * model.defence_layer[town.x, town.y]
+    return_fire = (
+        casualties.weighted_firepower(model, defenders)
+        * sum(u.power() for u in defenders)
+        * fortified**0.5
+    )
+    losses = combat.assault(
+        garrison,
+        attackers,
+        overrun,
+        cfg.ambush_catastrophe_share,
+        cfg.ambush_share,
+        return_fire,
+        model.rng,
+    )
+    lead = max(defenders, key=lambda u: u.strength).actor
+    deaths = {faction: losses.attacker, **casualties.distribute(defenders, losses.defender)}
+    casualties.record_engagement(model, "assault", faction, lead, deaths, town.xy, bands, defenders)
