@@ -115,7 +115,7 @@ def outcome_table(results, scenario) -> pd.DataFrame:
     violent = events[events["event_type"].isin(VIOLENT)].groupby("run_id").size()
     captured = pd.to_datetime(runs["kidal_state_capture_date"]).dt.date
     days = [
-        (d - ORDER_DAY).days if isinstance(d, dt.date) and d >= ORDER_DAY else horizon
+        (d - ORDER_DAY).days if pd.notna(d) and d >= ORDER_DAY else horizon  # NaT: not taken
         for d in captured
     ]
     table = pd.DataFrame(index=runs.index)
