@@ -65,7 +65,7 @@ def battle(
 
     """
     expected_defender = attacker_firepower * attacker_power / defence_multiplier
-    expected_attacker = defender_firepower * defender_power * defence_multiplier**0.5
+    expected_attacker = return_fire(defender_firepower, defender_power, defence_multiplier)
     defender_loss = min(
         defender_strength, stochastic_round(fat_tailed(expected_defender, sigma, rng), rng)
     )
@@ -73,6 +73,20 @@ def battle(
         attacker_strength, stochastic_round(fat_tailed(expected_attacker, sigma, rng), rng)
     )
     return Losses(attacker=attacker_loss, defender=defender_loss)
+
+
+def return_fire(firepower: float, power: float, defence_multiplier: float) -> float:
+    """Expected deaths a defender's fire inflicts on its attackers in a day's fight.
+
+    Firepower x effective strength, raised by the square root of its terrain and fortification
+    (the defender fires from cover).
+    """
+    return firepower * power * defence_multiplier**0.5
+
+
+def share_lost(mean: float, concentration: float, rng: np.random.Generator) -> float:
+    """A Beta-distributed share of men lost around ``mean`` (higher concentration: tighter)."""
+    return rng.beta(max(mean * concentration, 1e-3), max((1.0 - mean) * concentration, 1e-3))
 
 
 def ambush(
@@ -94,8 +108,7 @@ def ambush(
     # An ordinary ambush is tight around its mean (a Beta of concentration 3 put one ordinary
     # ambush in a hundred above half the column: disasters at the gates of Gao); the disasters
     # come from the catastrophe's chance, which says where they happen.
-    concentration = 6.0 if caught else 20.0
-    share = rng.beta(max(mean * concentration, 1e-3), max((1.0 - mean) * concentration, 1e-3))
+    share = share_lost(mean, 6.0 if caught else 20.0, rng)
     # The men an ambush can hit are bounded by who sprang it: a band of 50 cannot kill 500.
     reach = min(column_strength, max(10, 3 * ambusher_strength))
     defender_loss = min(column_strength, int(rng.binomial(reach, share)))
@@ -116,15 +129,13 @@ def assault(
 
     The share of the garrison lost is Beta-distributed around ``repulse_share``, or, with
     ``overrun_chance``, around ``overrun_share`` (a camp overrun loses a large share of its
-    men in hours). The attackers lose what the garrison's fire can kill (``return_fire``, the
-    expected deaths of a day's fight), half as many when the post is overrun and its fire
-    collapses.
+    men in hours), with the concentrations of ``ambush``. The attackers lose what the garrison's
+    fire can kill (``return_fire``, the expected deaths of a day's fight), half as many when the
+    post is overrun and its fire collapses.
     """
     overrun = rng.random() < overrun_chance
     mean = overrun_share if overrun else repulse_share
-    concentration = 6.0 if overrun else 20.0
-    share = rng.beta(max(mean * concentration, 1e-3), max((1.0 - mean) * concentration, 1e-3))
-    defender_loss = int(rng.binomial(garrison, share))
+    defender_loss = int(rng.binomial(garrison, share_lost(mean, 6.0 if overrun else 20.0, rng)))
     attacker_loss = min(attackers, int(rng.poisson(return_fire * (0.5 if overrun else 1.0))))
     return Losses(attacker=attacker_loss, defender=defender_loss)
 

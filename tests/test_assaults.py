@@ -45,8 +45,7 @@ def assaults_on(model: MaliConflictModel, days: int, monkeypatch) -> list[str]:
 def test_a_lonely_post_is_assaulted_more_often_than_one_beside_another_garrison(monkeypatch):
     # Boni and Hombori (~55 km apart) guard each other; Lere is far from any other garrison.
     model = post_model({"boni": 100, "hombori": 100, "lere": 100}, raid_range_km=400)
-    garrisons = assaults.garrison_cells(model)["state"]
-    alone = {t: assaults.isolation(model, model.towns[t], garrisons) for t in ("boni", "lere")}
+    alone = {t: assaults.isolation(model, model.towns[t]) for t in ("boni", "lere")}
     assert alone["lere"] > 0.8 > 0.6 > alone["boni"]
     hits = assaults_on(model, 2000, monkeypatch)
     # 2000 days at 50 a year per thousand of 900 fighters: ~250 assaults, shared by isolation.
@@ -73,8 +72,7 @@ def test_air_cover_over_a_post_spares_it_being_overrun():
             bands = model.units_of("jihadists")
             assaults.assault(model, "jihadists", boni, bands, defenders, 1000.0, 100.0, 1.0)
             lost.append(before - sum(u.strength for u in defenders if u.alive))
-            for unit, men in zip(defenders, [100], strict=False):
-                unit.strength = men  # the same post every time
+            defenders[0].strength = 100  # the same post every time
         return float(np.mean(lost))
 
     assert mean_losses(0.0) > 2.0 * mean_losses(0.9)

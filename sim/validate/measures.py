@@ -15,8 +15,8 @@ import pandas as pd
 from sim.ensemble import run_ensemble
 from sim.scenario import FACTIONS, Scenario
 from sim.tables import Results
-from sim.validate.hindcast import VIOLENCE
 from sim.validate.statistics import Sample, median, ratio, share
+from sim.war.record import VIOLENCE
 
 CAPITALS_2012 = ("kidal", "gao", "timbuktu")
 """The three northern regional capitals lost in spring 2012."""

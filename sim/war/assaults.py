@@ -38,7 +38,6 @@ import numpy as np
 from sim import combat
 from sim.geography import cells_apart_each
 from sim.war import casualties, insurgency, operations
-from sim.war.posture import Posture
 
 if TYPE_CHECKING:
     from sim.agents import Unit
@@ -61,7 +60,6 @@ def assault_posts(model: MaliConflictModel) -> None:
         xy = np.array([u.xy for u in bands])
         power = np.array([u.spare_power() for u in bands])
         range_cells = doctrine.raid_range_km / model.cell_km
-        garrisons = garrison_cells(model).get("state", [])
         candidates = []
         for town in model.towns:
             defenders = posts_men(model, town, faction)
@@ -70,9 +68,7 @@ def assault_posts(model: MaliConflictModel) -> None:
             near = cells_apart_each(xy, town.xy) <= range_cells
             defence = post_defence(model, town, defenders, faction)
             if power[near].sum() >= doctrine.attack_ratio * defence:
-                candidates.append(
-                    (town, defenders, near, defence, isolation(model, town, garrisons))
-                )
+                candidates.append((town, defenders, near, defence, isolation(model, town)))
         weights = np.array([c[4] for c in candidates])
         if not candidates or weights.sum() <= 0:
             continue
@@ -127,20 +123,12 @@ def post_defence(model: MaliConflictModel, town: Town, defenders: list[Unit], fa
     )
 
 
-def garrison_cells(model: MaliConflictModel) -> dict[str, list[tuple[int, int]]]:
-    """Each side's garrisoned cells, in town order."""
-    out: dict[str, list[tuple[int, int]]] = {}
-    for town in model.towns:
-        for unit in model.grid[(town.x, town.y)].agents:
-            if unit.posture == Posture.GARRISON:
-                out.setdefault(unit.side, []).append(town.xy)
-                break
-    return out
+def isolation(model: MaliConflictModel, town: Town) -> float:
+    """0 beside another garrison of the state's side, toward 1 far from any.
 
-
-def isolation(model: MaliConflictModel, town: Town, garrisons: list[tuple[int, int]]) -> float:
-    """0 beside another garrison of the post's side, toward 1 far from any."""
-    others = [g for g in garrisons if g != town.xy]
+    The garrisons are those ``Presence`` counted for support this morning (``garrison_xy``).
+    """
+    others = [g for g in model.presence.garrison_xy if tuple(g) != town.xy]
     if not others:
         return 1.0
     km = float(cells_apart_each(np.array(others), town.xy).min()) * model.cell_km
@@ -159,15 +147,14 @@ def assault(
 ) -> None:
     """One assault on a post (``sim.combat.assault``), booked as an ``assault`` event."""
     cfg = model.config.combat
-    air = float(model.presence.air_against.get(faction, model.presence.air_cover)[town.xy])
+    air = model.presence.air_over(town.x, town.y, against=faction)
     overrun = alone * (1.0 - defence / massed) * (1.0 - air)
     garrison = sum(u.strength for u in defenders)
     attackers = sum(u.strength for u in bands)
-    fortified = cfg.town_defence * model.defence_layer[town.x, town.y]
-    return_fire = (
-        casualties.weighted_firepower(model, defenders)
-        * sum(u.power() for u in defenders)
-        * fortified**0.5
+    return_fire = combat.return_fire(
+        casualties.weighted_firepower(model, defenders),
+        sum(u.power() for u in defenders),
+        cfg.town_defence * model.defence_layer[town.x, town.y],
     )
     losses = combat.assault(
         garrison,

@@ -34,7 +34,7 @@ class Presence:
     partner's men out on patrol (its exposure) toward the state's presence over its operating
     range, thinned by the range's radius over ``reach_km`` (patrols follow tracks, they do not
     fill the box). ``support_km`` is each cell's distance to the nearest garrison of the state's
-    side.
+    side, and ``garrison_xy`` those garrisons' cells.
 
     Args:
         model: the model whose units are counted.
@@ -50,6 +50,7 @@ class Presence:
         self.escort: dict[str, np.ndarray] = {}
         self.patrols = np.zeros((model.geo.width, model.geo.height))
         self.support_km = np.zeros((model.geo.width, model.geo.height))
+        self.garrison_xy = np.zeros((0, 2), dtype=np.intp)
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -101,6 +102,7 @@ class Presence:
         for unit in units:
             if unit.side == "state" and unit.posture == Posture.GARRISON:
                 garrisons[unit.xy] = False
+        self.garrison_xy = np.argwhere(~garrisons)
         if garrisons.all():
             self.support_km = np.full(shape, np.inf)
         else:
@@ -135,14 +137,21 @@ class Presence:
             box = ndimage.uniform_filter(out, size=size, mode="constant") * size * size
             self.patrols += box * min(1.0, model.reach_cells / radius)
 
-    def air_factor(self, side: str, x: int, y: int, against: str | None = None) -> float:
-        """Effective-strength multiplier of the state's side from the air support over a cell.
+    def air_over(self, x: int, y: int, against: str | None = None) -> float:
+        """The air cover (0-1) over a cell.
 
         Against a given enemy side, only the air at war with it counts (a partner's, or the
         state's own from its air bases); with no enemy named, any.
         """
+        layer = self.air_cover if against is None else self.air_against.get(against, self.air_cover)
+        return float(layer[x, y])
+
+    def air_factor(self, side: str, x: int, y: int, against: str | None = None) -> float:
+        """Effective-strength multiplier of the state's side from the air cover over a cell.
+
+        ``air_over`` says which air counts; other sides have none.
+        """
         if side != "state":
             return 1.0
-        layer = self.air_cover if against is None else self.air_against.get(against, self.air_cover)
         multiplier = self.model.config.combat.air_multiplier
-        return 1.0 + (multiplier - 1.0) * float(layer[x, y])
+        return 1.0 + (multiplier - 1.0) * self.air_over(x, y, against)
