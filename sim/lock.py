@@ -56,6 +56,16 @@ def describe_holder(folder: Path) -> str:
     return f"pid {record.get('pid')}{where} ({command}, since {record.get('since')})"
 
 
+def claimed(folder: Path) -> bool:
+    """Whether a malisim writer has locked ``folder``, now or before (its lock file is there).
+
+    A writer that has just taken a new folder's lock fills it before it writes the record that
+    says whose it is (``sweep.json``, ``calibration.json``); a second writer that looks in between
+    sees files and no record. Such a folder is judged under the lock, never before it.
+    """
+    return (folder / LOCK_FILE).exists()
+
+
 @contextmanager
 def hold_folder(
     folder: str | Path, wait: bool = False, on_wait: Callable[[str], None] | None = None

@@ -325,3 +325,18 @@ def test_the_library_calibration_files_pass_malisim_check_and_cite_every_value()
     assert result.exit_code == 0, result.output
     for path in files:
         assert all(t.source.strip() for t in load_calibration(path).targets.values())
+
+
+def test_a_new_folder_half_made_under_another_calibrations_lock_is_judged_under_the_lock(tmp_path):
+    # A calibration that has just taken a new folder's lock writes files before calibration.json;
+    # a second one checking before the lock must not take them for someone else's files.
+    from sim.calibrate.engine import CalibrationFolderError, check_folder
+    from sim.lock import hold_folder
+
+    calibration = load_calibration(write_problem(tmp_path))
+    out = tmp_path / "half_made"
+    with hold_folder(out):
+        (out / "calibration.toml").write_text(calibration.text)
+        assert check_folder(calibration, out, before_lock=True) is False
+        with pytest.raises(CalibrationFolderError, match="not a calibration's"):
+            check_folder(calibration, out)  # under the lock, a folder without its record

@@ -453,6 +453,36 @@ def test_a_sweep_into_a_folder_another_process_holds_refuses_and_writes_nothing(
     assert f"{out}/: in use by pid {os.getpid()}" in lines[0] and "--wait" in lines[0]
 
 
+def test_a_sweep_that_finds_a_new_folder_half_made_by_its_holder_is_told_it_is_in_use(
+    workdir,
+):
+    # The race CI met with two sweeps started together: the first had taken the new folder's
+    # lock and made its table folders but not yet written sweep.json; the second, checking before
+    # the lock, took the folder for someone else's files and refused it.
+    from sim.lock import hold_folder
+
+    out = workdir / "half_made"
+    with hold_folder(out):  # this test process is the first sweep, caught half-way
+        (out / "runs.parquet").mkdir()
+        result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out))
+    assert result.returncode == 1, result.stderr
+    assert "not a sweep's" not in result.stderr
+    assert f"{out}/: in use by pid {os.getpid()}" in result.stderr
+
+
+def test_a_folder_of_other_files_is_still_refused_once_locked(workdir):
+    from sim.lock import hold_folder
+
+    out = workdir / "someone_elses"
+    with hold_folder(out):
+        pass  # a lock file left behind: the folder is now "claimed"
+    (out / "notes.txt").write_text("mine\n")
+    result = run_cli(sweep_cmd(workdir / "tiny_sweep.toml", out))
+    assert result.returncode == 2
+    assert "not a sweep's" in result.stderr and "Traceback" not in result.stderr
+    assert not (out / "runs.parquet").exists()
+
+
 def test_a_sweep_told_to_wait_runs_once_the_holder_lets_go(workdir, reference):
     from sim.lock import hold_folder
 

@@ -33,7 +33,7 @@ from sim.calibrate.smc import (
 )
 from sim.calibrate.statistics import distances, target_values
 from sim.io import atomic_write_parquet, atomic_write_text
-from sim.lock import hold_folder
+from sim.lock import claimed, hold_folder
 from sim.scenario import ScenarioError
 from sim.sweep import read_sweep, run_sweep
 from sim.sweep.design import ParameterRange
@@ -74,8 +74,12 @@ class CalibrationRun:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def check_folder(calibration: Calibration, folder: Path) -> bool:
+def check_folder(calibration: Calibration, folder: Path, before_lock: bool = False) -> bool:
     """Check, writing nothing, that ``folder`` is new or holds this calibration; True if it does.
+
+    With ``before_lock``, files without a record in a folder a malisim writer has locked are
+    left to the check under the lock: they may be another calibration's in the making
+    (:func:`sim.lock.claimed`).
 
     Raises:
         CalibrationFolderError: the folder holds another calibration, another model's, or
@@ -97,6 +101,8 @@ def check_folder(calibration: Calibration, folder: Path) -> bool:
                 "delete the folder to start again"
             )
         return True
+    if before_lock and claimed(folder):
+        return False
     if folder.exists() and any(not p.name.startswith(".") for p in folder.iterdir()):
         raise CalibrationFolderError(
             f"{folder}: --out: the folder exists and is not a calibration's; choose another --out"
@@ -272,7 +278,7 @@ def run_calibration(
         sim.calibrate.smc.NoValidProposal: the kernel keeps leaving the prior.
 
     """
-    check_folder(calibration, folder)
+    check_folder(calibration, folder, before_lock=True)
     with hold_folder(folder):
         resumed = _prepare(calibration, folder, truth)
         observed = observed_values(calibration, folder, truth, workers, scheduler)

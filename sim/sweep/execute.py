@@ -211,9 +211,8 @@ def run_sweep(
         SchedulerUnreachable: the Dask scheduler did not answer.
 
     """
-    check_folder(
-        sweep, folder, events
-    )  # refuse another sweep's folder before writing the lock into it
+    # Refuse another sweep's folder before writing the lock into it.
+    check_folder(sweep, folder, events, before_lock=True)
     with hold_folder(folder, wait=wait, on_wait=on_wait):
         had = prepare_folder(sweep, folder, events)
         resumed = had is not None

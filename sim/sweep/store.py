@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from sim import __version__ as MODEL_VERSION
 from sim.io import atomic_write_parquet, atomic_write_text
+from sim.lock import claimed
 from sim.scenario import to_toml
 from sim.sweep.file import RUN_ID_RULE, Sweep
 from sim.tables import TABLES, Results
@@ -156,8 +157,18 @@ def saved_runs(folder: Path) -> int:
     return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
 
 
-def check_folder(sweep: Sweep, folder: Path, events: str = "all") -> int | None:
+def check_folder(
+    sweep: Sweep, folder: Path, events: str = "all", before_lock: bool = False
+) -> int | None:
     """Check, writing nothing, that ``folder`` is new or holds this same sweep.
+
+    Args:
+        sweep: the sweep to run there.
+        folder: the results folder.
+        events: the events table's detail asked for.
+        before_lock: the check made before taking the folder's lock; files without a
+            ``sweep.json`` in a folder a malisim writer has locked may be another sweep's in the
+            making (:func:`sim.lock.claimed`) and are left to the check made under the lock.
 
     Returns:
         The replicates per point the folder was started (or last extended) with, or None for
@@ -206,6 +217,8 @@ def check_folder(sweep: Sweep, folder: Path, events: str = "all") -> int | None:
                 f"ask for {had} or more, or use another --out"
             )
         return had
+    if before_lock and claimed(folder):
+        return None
     if folder.exists() and any(not p.name.startswith(".") for p in folder.iterdir()):
         raise SweepFolderError(
             f"{folder}: --out: the folder exists and is not a sweep's (no sweep.json); "
