@@ -28,6 +28,7 @@ from sim.war import (
     control,
     insurgency,
     irregular,
+    militias,
     morale,
     movement,
     operations,
@@ -56,6 +57,8 @@ class MaliConflictModel(mesa.Model):
         date, end: the simulated day and the scenario's last day.
         geo, grid: the geography and the Mesa grid with its property layers.
         grievance, legitimacy, control: the cell layers (numpy views of the property layers).
+        herders, seam, militia: the herders' share of the people, how mixed the two
+            communities are, and how armed the farmers' militias are (``sim.war.militias``).
         governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
         towns: the towns (``sim.war.towns.Towns``), by id and by cell.
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
@@ -123,6 +126,8 @@ class MaliConflictModel(mesa.Model):
         irregular.strike_columns(self)
         assaults.assault_posts(self)
         civilians.commit_abuses(self)
+        militias.organise(self)
+        militias.strike(self)
         civilians.update_population(self)
         insurgency.govern(self)
         recruitment.recruit(self)
@@ -169,6 +174,8 @@ class MaliConflictModel(mesa.Model):
             ("legitimacy", np.clip(start_legitimacy, 0, 1)),
             ("control", np.full(shape, control.CONTESTED, dtype=np.int8)),
             *((f"governance_{side}", np.zeros(shape)) for side in insurgency.INSURGENTS),
+            ("herders", militias.herder_layer(geo)),
+            ("militia", np.zeros(shape)),
         ):
             self.grid.add_property_layer(PropertyLayer.from_data(name, data))
         self.grievance = self.grid.grievance.data
@@ -177,6 +184,9 @@ class MaliConflictModel(mesa.Model):
         self.governance = {
             side: getattr(self.grid, f"governance_{side}").data for side in insurgency.INSURGENTS
         }
+        self.herders = self.grid.herders.data
+        self.seam = militias.seam(self.herders)
+        self.militia = self.grid.militia.data
         self.in_mali = geo.in_mali
         self.cell_km = geo.cell_km()
         self.reach_cells = max(1, round(cfg.combat.reach_km / self.cell_km))

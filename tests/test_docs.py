@@ -30,6 +30,8 @@ SCHEDULE = (
     ("irregular", "strike_columns"),
     ("assaults", "assault_posts"),
     ("civilians", "commit_abuses"),
+    ("militias", "organise"),
+    ("militias", "strike"),
     ("civilians", "update_population"),
     ("insurgency", "govern"),
     ("recruitment", "recruit"),

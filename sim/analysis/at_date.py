@@ -29,6 +29,7 @@ import pandas as pd
 from sim.analysis.outcomes import canonical_name, family_of
 from sim.scenario import FACTIONS
 from sim.tables import Results
+from sim.war.record import NOT_STATE_SIDE
 
 AT_ATTR = "at"
 """``runs.attrs`` key of the date a runs table's outcomes stand at."""
@@ -156,7 +157,7 @@ class _AtDate:
         if pattern == "abuse_events":
             abuses = events[
                 (events["event_type"] == "violence_against_civilians")
-                & ~events["actor1"].isin(["jihadists", "separatists"])
+                & ~events["actor1"].isin(NOT_STATE_SIDE)
             ]
             if detail == "monthly":
                 return self.per_run(abuses, "events")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.scenario.schema import SECTIONS, Scenario
+from sim.scenario.schema import PLAIN_SECTIONS, SECTIONS, Scenario
 
 MAPPING_PREVIEW = 6
 """A parameter holding a table of values (men per town) shows this many entries, then a count."""
@@ -24,11 +24,7 @@ def parameter_sections(scenario: Scenario) -> list[tuple[str, list[tuple[str, st
         "scenario": SECTIONS["[scenario]"],
         "factions": SECTIONS["[factions.<state|separatists|jihadists>]"],
         "foreign": SECTIONS["[foreign.<id>]"],
-        "relations": SECTIONS["[relations]"],
-        "politics": SECTIONS["[politics]"],
-        "population": SECTIONS["[population]"],
-        "insurgency": SECTIONS["[insurgency]"],
-        "combat": SECTIONS["[combat]"],
+        **PLAIN_SECTIONS,
     }
     dumped = scenario.model_dump(mode="json", exclude={"events"})
     sections = []

@@ -27,7 +27,7 @@ from sim.scenario.overrides import (
     parse_overrides,
     set_event_problems,
 )
-from sim.scenario.schema import FACTIONS, Event, Faction, Scenario
+from sim.scenario.schema import FACTIONS, PLAIN_SECTIONS, Event, Faction, Scenario
 from sim.scenario.strict import ScenarioError, validation_problems
 
 
@@ -345,7 +345,7 @@ def to_toml(scenario: Scenario) -> str:
         table(f"factions.{fid}", faction)
     for fid, force in data.get("foreign", {}).items():
         table(f"foreign.{fid}", force)
-    for section in ("relations", "politics", "population", "insurgency", "combat"):
+    for section in PLAIN_SECTIONS:
         table(section, data[section])
     for event in data.get("events", []):
         lines.append("[[events]]")

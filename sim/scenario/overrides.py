@@ -12,12 +12,8 @@ from pydantic import ValidationError
 
 from sim.scenario.schema import (
     FACTIONS,
-    Combat,
+    PLAIN_SECTIONS,
     Faction,
-    Insurgency,
-    Politics,
-    Population,
-    Relations,
     Scenario,
     ScenarioSettings,
 )
@@ -89,13 +85,7 @@ def known_parameters(data: dict[str, Any]) -> dict[str, Any]:
     except ValidationError:
         pass
     known = copy.deepcopy(data)
-    for section, model in (
-        ("relations", Relations),
-        ("politics", Politics),
-        ("population", Population),
-        ("insurgency", Insurgency),
-        ("combat", Combat),
-    ):
+    for section, model in PLAIN_SECTIONS.items():
         known[section] = {**model().model_dump(), **known.get(section, {})}
     defaults = Faction().model_dump()
     for fid in FACTIONS:

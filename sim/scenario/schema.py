@@ -624,6 +624,49 @@ class Event(StrictModel):
         return self
 
 
+class Communities(StrictModel):
+    """The herder/farmer seam and its self-defence militias (``[communities]``)."""
+
+    militia_growth: Share = Field(
+        0.0,
+        description=(
+            "Share of the way to fully armed that a village of the seam (half herders, half "
+            "farmers) goes in a week, under full jihadist threat and with no state garrison near "
+            "(0: no militias form)"
+        ),
+    )
+    militia_decay_days: float = Field(
+        730.0,
+        gt=0,
+        le=100_000,
+        description="e-folding time of a militia once the threat is gone or the state back, days",
+    )
+    threat_men: float = Field(
+        500.0,
+        gt=0,
+        le=100_000,
+        description="Jihadists within reach of a cell that make the threat there full",
+    )
+    militia_abuse_rate: float = Field(
+        0.0,
+        ge=0,
+        le=10_000,
+        description=(
+            "Killings of herders by militias a year per 10,000 km2 of fully armed seam (at any "
+            "resolution)"
+        ),
+    )
+    reprisal_rate: float = Field(
+        0.0,
+        ge=0,
+        le=10_000,
+        description=(
+            "Jihadist attacks on militia villages a year per 10,000 km2 of fully armed country "
+            "under full threat"
+        ),
+    )
+
+
 class Scenario(StrictModel):
     """A whole scenario file, validated."""
 
@@ -634,6 +677,7 @@ class Scenario(StrictModel):
     politics: Politics = Field(default_factory=Politics)
     population: Population = Field(default_factory=Population)
     insurgency: Insurgency = Field(default_factory=Insurgency)
+    communities: Communities = Field(default_factory=Communities)
     combat: Combat = Field(default_factory=Combat)
     events: list[Event] = Field(default_factory=list)
 
@@ -674,7 +718,18 @@ SECTIONS = {
     "[politics]": Politics,
     "[population]": Population,
     "[insurgency]": Insurgency,
+    "[communities]": Communities,
     "[combat]": Combat,
     "[[events]]": Event,
 }
 """Each section of a scenario file and the schema that validates it (for the reference docs)."""
+
+PLAIN_SECTIONS = {
+    "relations": Relations,
+    "politics": Politics,
+    "population": Population,
+    "insurgency": Insurgency,
+    "communities": Communities,
+    "combat": Combat,
+}
+"""The sections that are one table each (no ids), in the order a scenario file writes them."""

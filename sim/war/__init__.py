@@ -15,6 +15,7 @@ that owns one piece of state; pure formulas stay in ``sim.combat``, ``sim.politi
 - ``battles``: set battles where hostile units share a cell.
 - ``irregular``: ambushes and IEDs against the state's and its partners' units.
 - ``assaults``: insurgents' massed assaults on isolated posts of the state's side.
+- ``militias``: the herder/farmer seam: self-defence militias, their killings, reprisals.
 - ``casualties``: where each death is applied to units and booked.
 - ``civilians``: abuses against civilians; grievance and legitimacy on the cell layers.
 - ``recruitment``: insurgent recruitment and the state's reinforcements (``RecruitmentPool``).

@@ -81,7 +81,9 @@ def record_engagement(
     if total == 0 and event_type == "battle":
         return
     pop = model.config.population
-    if civilians and civilians_killed_by in ("state", *model.foreign_ids):
+    # The state's side and the militias (sim.war.militias) leave grievance; the insurgents'
+    # own killings do not feed their recruiting.
+    if civilians and civilians_killed_by in ("state", "militias", *model.foreign_ids):
         # Grievance is an intensity per place: the same dead weigh less on a larger cell.
         per_area = pop.local_area_km2 / model.cell_km**2
         added = pop.grievance_per_death * civilians * per_area

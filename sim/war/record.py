@@ -24,6 +24,8 @@ FIGHTING = ("battle", "assault", "ambush", "ied")
 VIOLENCE = (*FIGHTING, "violence_against_civilians")
 """The event types that are acts of violence (not a town changing hands)."""
 EVENT_TYPES = (*VIOLENCE, "town_captured", "town_abandoned", "adaptation", "reorganisation")
+NOT_STATE_SIDE = ("jihadists", "separatists", "militias")
+"""Perpetrators whose violence against civilians is not the state's side's (``abuse_events``)."""
 
 
 def event_columns(actors: list[str], foreign: list[str]) -> list[str]:
@@ -60,7 +62,7 @@ class RunLog:
         self.events: list[dict[str, Any]] = []
         self.weeks: list[dict[str, Any]] = []
         self.deaths = dict.fromkeys([*actors, "civilians"], 0)
-        self.civilians_killed_by = dict.fromkeys(actors, 0)
+        self.civilians_killed_by = dict.fromkeys([*actors, "militias"], 0)
         self.max_engagement_deaths = dict.fromkeys(actors, 0)
         self.abuse_events = 0
         self._week_deaths = dict.fromkeys([*actors, "civilians"], 0)
@@ -108,10 +110,7 @@ class RunLog:
             self._week_deaths["civilians"] += civilians
             if civilians_killed_by:
                 self.civilians_killed_by[civilians_killed_by] += civilians
-        if event_type == "violence_against_civilians" and actor1 not in (
-            "jihadists",
-            "separatists",
-        ):
+        if event_type == "violence_against_civilians" and actor1 not in NOT_STATE_SIDE:
             self.abuse_events += 1
         self.events.append(row)
 

@@ -49,7 +49,7 @@ def outcome_row(model: MaliConflictModel, shares: dict[str, dict[str, float]]) -
         col = f"deaths_foreign_{actor}" if actor in model.foreign_ids else f"deaths_{actor}"
         row[col] = log.deaths[actor]
     row["deaths_civilians"] = log.deaths["civilians"]
-    for actor in model.actors:
+    for actor in log.civilians_killed_by:  # every actor, then the militias
         row[f"civilians_killed_by_{actor}"] = log.civilians_killed_by[actor]
     for fid in model.foreign_ids:
         row[f"max_engagement_deaths_foreign_{fid}"] = log.max_engagement_deaths[fid]

@@ -1,0 +1,138 @@
+"""Communities and their militias: the herder/farmer seam of central Mali.
+
+The people of a cell are herders (Fulbe pastoralists and agro-pastoralists) and farmers (Dogon,
+Bambara, Bozo and others), in the herders' share of each region (``sim/data/communities.csv``,
+author's estimates that add up to the national Fula share of the census era). Where both live
+side by side the seam is strongest: ``seam = 4 h (1 - h)``, 1 where half the people herd.
+
+- **Militias form** (weekly) where the seam is, jihadists are within reach (``threat_men`` make
+  the threat full) and the state is far (the remoteness from its nearest garrison): farmers arm
+  in self-defence, as Dan Na Ambassagou did from 2016. A cell's militia layer (0-1) climbs
+  ``militia_growth`` of the way a week at full seam, threat and remoteness, and fades over
+  ``militia_decay_days`` always (a threat that lasts keeps it armed).
+- **Militias abuse the other community**: killings of herders, taken for the jihadists' kin,
+  ``militia_abuse_rate`` a year per 10,000 km2 of fully armed seam (Ogossagou, March 2019). Their
+  dead add grievance where they fall as the state's do, so they feed the jihadists' recruiting
+  in that country (``sim.war.recruitment``).
+- **The jihadists strike back** at militia villages (Sobane-Da, June 2019): ``reprisal_rate``
+  a year per 10,000 km2 of fully armed country under full threat.
+
+The signs the ODD states and the tests check: more jihadist threat or a state further away,
+more militia; more militia abuse, more grievance and more jihadist recruits; no seam (one
+community alone), no militia.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.geography import DATA_DIR, REGIONS
+from sim.war import casualties
+
+if TYPE_CHECKING:
+    from sim.geography import Geography
+    from sim.model import MaliConflictModel
+
+MILITIAS = "militias"
+"""The actor name of militia violence in the events table (not an armed actor of the model)."""
+
+AREA_KM2 = 10_000.0
+"""The area the militias' rates are stated for, so that they mean the same at any resolution."""
+
+
+@functools.cache
+def herder_shares() -> dict[str, float]:
+    """Region -> share of its people in herding communities (``sim/data/communities.csv``)."""
+    table = pd.read_csv(DATA_DIR / "communities.csv")
+    return dict(zip(table["region"], table["herder_share"], strict=True))
+
+
+def herder_layer(geo: Geography) -> np.ndarray:
+    """The herders' share of each cell's people (0 outside Mali)."""
+    shares = herder_shares()
+    by_code = np.array([shares[name] for name in REGIONS] + [0.0])  # code -1 -> 0
+    return by_code[geo.region]
+
+
+def seam(herders: np.ndarray) -> np.ndarray:
+    """How mixed a cell's people are: 1 where half herd and half farm, 0 for one community."""
+    return 4.0 * herders * (1.0 - herders)
+
+
+def threat(model: MaliConflictModel) -> np.ndarray:
+    """The jihadist threat on each cell (0-1): their men within reach over ``threat_men``."""
+    # (clipped below too: the box sums behind ``reach`` leave rounding dust such as -1e-13)
+    return np.clip(model.presence.reach["jihadists"] / model.config.communities.threat_men, 0, 1)
+
+
+def organise(model: MaliConflictModel) -> None:
+    """Once a week: villages of the seam arm where the jihadists threaten and the state is far."""
+    if model.steps % 7 == 0:
+        arm(model)
+
+
+def arm(model: MaliConflictModel) -> None:
+    """A week of arming and of fading on the militia layer (in place)."""
+    c = model.config.communities
+    militia = model.militia
+    if c.militia_growth > 0:
+        scale = model.config.combat.support_scale_km
+        remote = 1.0 - np.exp(-model.presence.support_km / scale)
+        populated = model.people_near >= 1000
+        pull = c.militia_growth * model.seam * threat(model) * remote * populated
+        militia += pull * (1.0 - militia)
+    militia *= np.exp(-7.0 / c.militia_decay_days)
+
+
+def strike(model: MaliConflictModel) -> None:
+    """A day's militia killings of herders and jihadist reprisals on militia villages."""
+    c = model.config.communities
+    if c.militia_abuse_rate <= 0 and c.reprisal_rate <= 0:
+        return
+    cells = np.flatnonzero(model.militia > 0.01)
+    if cells.size == 0:
+        return
+    area = model.cell_km**2 / AREA_KM2
+    militia = model.militia.ravel()[cells]
+    herders = model.herders.ravel()[cells]
+    people = model.people_near.ravel()[cells]
+    danger = threat(model).ravel()[cells]
+    expected = np.stack(
+        [
+            c.militia_abuse_rate / 365.0 * militia * model.seam.ravel()[cells] * area,
+            c.reprisal_rate / 365.0 * militia * danger * area,
+        ]
+    )
+    counts = model.rng.poisson(expected)
+    height = model.geo.height
+    for i in np.flatnonzero(counts.sum(axis=0)):
+        xy = divmod(int(cells[i]), height)
+        for _ in range(int(counts[0, i])):
+            # Heavy-tailed like the state's abuses: usually a few, now and then a village.
+            dead = int(min(people[i] * herders[i] * 0.05, 1 + model.rng.lognormal(1.3, 1.2)))
+            if dead > 0:
+                massacre(model, MILITIAS, xy, dead)
+        for _ in range(int(counts[1, i])):
+            dead = int(min(people[i] * (1 - herders[i]) * 0.05, 1 + model.rng.lognormal(1.0, 1.1)))
+            if dead > 0:
+                massacre(model, "jihadists", xy, dead)
+
+
+def massacre(model: MaliConflictModel, killer: str, xy: tuple[int, int], dead: int) -> None:
+    """Book one killing of villagers (``violence_against_civilians``) by militias or jihadists."""
+    casualties.record_engagement(
+        model,
+        "violence_against_civilians",
+        killer,
+        "civilians",
+        {},
+        xy,
+        [],
+        [],
+        civilians=dead,
+        civilians_killed_by=killer,
+    )

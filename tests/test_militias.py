@@ -1,0 +1,144 @@
+"""Communities and militias: the herder/farmer seam of central Mali (issue 14 item 4).
+
+``sim.war.militias``: farmers of the seam arm where the jihadists threaten and the state is far;
+militias kill herders, which leaves grievance that feeds the jihadists' recruiting there; the
+jihadists strike back at militia villages. These tests check the signs the ODD states, that the
+rates mean the same at any resolution, and that the tables book the militias' dead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from small_scenario import small_dict
+
+from sim import MaliConflictModel
+from sim.geography import REGIONS, build_geography
+from sim.scenario import scenario_from_dict
+from sim.war import militias
+
+CENTRE = {"state": {"mopti": 600}, "jihadists": {"boni": 900, "douentza": 900}}
+
+
+def centre_model(
+    state: dict[str, int] | None = None,
+    jihadists: dict[str, int] | None = None,
+    resolution: float = 0.5,
+    **communities: float,
+) -> MaliConflictModel:
+    """Jihadist bands in the Mopti region, the state's men where asked, no partners or events."""
+    data = small_dict()
+    data["scenario"]["resolution"] = resolution
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"]["deploy"] = {"bamako": 1000, **(state or {})}
+    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
+    data["factions"]["jihadists"]["bands"] = CENTRE["jihadists"] if jihadists is None else jihadists
+    data["communities"] = {
+        "militia_growth": 0.05,
+        "militia_abuse_rate": 100.0,
+        "reprisal_rate": 50.0,
+        **communities,
+    }
+    return MaliConflictModel(scenario_from_dict(data), rng=3)
+
+
+def armed_after(model: MaliConflictModel, weeks: int = 52) -> float:
+    for _ in range(weeks):
+        militias.arm(model)
+    return float(model.militia.sum())
+
+
+def test_the_herders_layer_adds_up_to_the_national_fula_share_and_the_seam_is_in_mopti():
+    geo = build_geography(0.25)
+    herders = militias.herder_layer(geo)
+    national = float((herders * geo.population).sum() / geo.population.sum())
+    assert 0.12 < national < 0.17  # CIA World Factbook: Fula 13.3% (2018), Peul 17% (1990s)
+    seam = militias.seam(herders)
+    mopti, sikasso = (geo.region == REGIONS.index(r) for r in ("mopti", "sikasso"))
+    assert seam[mopti].mean() > 0.85 > 0.3 > seam[sikasso].mean()
+    assert militias.seam(np.array([0.0, 1.0])).tolist() == [0.0, 0.0]
+
+
+def test_militias_form_where_jihadists_threaten_and_the_state_is_far():
+    threatened = armed_after(centre_model())
+    assert threatened > 1.0
+    assert armed_after(centre_model(jihadists={})) == 0.0  # no threat, no militia
+    assert armed_after(centre_model(militia_growth=0.0)) == 0.0
+    # State garrisons across the Mopti country: villages near them arm less.
+    guarded = centre_model(state={t: 300 for t in ("mopti", "sevare", "bandiagara", "douentza")})
+    assert armed_after(guarded) < 0.7 * threatened
+
+
+def test_no_seam_no_militia():
+    model = centre_model()
+    model.seam[:] = 0.0  # one community alone everywhere
+    assert armed_after(model) == 0.0
+
+
+def test_a_militia_fades_once_the_threat_is_gone():
+    model = centre_model()
+    armed = armed_after(model)
+    model.presence.reach["jihadists"][:] = 0.0
+    assert armed_after(model, weeks=104) < 0.5 * armed
+
+
+def killings(model: MaliConflictModel, days: int) -> pd.DataFrame:
+    for _ in range(days):
+        militias.strike(model)
+    return pd.DataFrame(model.log.events)
+
+
+def test_militia_killings_leave_grievance_that_feeds_jihadist_recruiting_in_the_centre():
+    def after(abuse_rate: float) -> tuple[float, float, pd.DataFrame]:
+        model = centre_model(militia_abuse_rate=abuse_rate)
+        armed_after(model)
+        events = killings(model, 365)
+        model.recruitment.refresh_weights(model)
+        weight, total = model.recruitment.weights["jihadists"]
+        centre = model.geo.zone == 1
+        return float(model.grievance.sum()), float(weight[centre].sum()), events
+
+    grievance, recruiting, events = after(100.0)
+    calm_grievance, calm_recruiting, calm = after(0.0)
+    by_militia = events[events["actor1"] == militias.MILITIAS]
+    assert len(by_militia) > 5 and (by_militia["civilians_killed_by"] == "militias").all()
+    assert not (calm["actor1"] == militias.MILITIAS).any()
+    assert grievance > calm_grievance + 0.05
+    assert recruiting > 1.05 * calm_recruiting
+
+
+def test_the_jihadists_strike_back_at_militia_villages_only_where_they_threaten():
+    model = centre_model(militia_abuse_rate=0.0)
+    armed_after(model)
+    events = killings(model, 365)
+    assert (events["actor1"] == "jihadists").sum() > 3
+    model.presence.reach["jihadists"][:] = 0.0
+    before = len(model.log.events)
+    killings(model, 365)
+    assert len(model.log.events) == before
+
+
+def test_the_militias_rates_mean_the_same_at_any_resolution():
+    def per_year(resolution: float) -> float:
+        model = centre_model(resolution=resolution, reprisal_rate=0.0)
+        model.militia[:] = np.where(model.in_mali, 1.0, 0.0)
+        return len(killings(model, 365)) / 1.0
+
+    fine, coarse = per_year(0.25), per_year(0.5)
+    assert fine > 100
+    assert 0.8 < coarse / fine < 1.25
+
+
+def test_the_tables_book_the_militias_dead_apart_from_the_state_sides_abuses():
+    model = centre_model()
+    model.militia[:] = np.where(model.in_mali, 0.5, 0.0)
+    tables = model.run()  # a month of the whole schedule, the militias' steps in it
+    runs, events = tables.runs.iloc[0], tables.events
+    mine = events[events["civilians_killed_by"] == "militias"]
+    assert runs["civilians_killed_by_militias"] == mine["deaths_civilians"].sum() > 0
+    state_side = events[
+        (events["event_type"] == "violence_against_civilians")
+        & ~events["actor1"].isin(["jihadists", "separatists", "militias"])
+    ]
+    assert runs["abuse_events"] == len(state_side)  # militias are not the state's side
