@@ -53,7 +53,7 @@ def test_the_herders_layer_adds_up_to_the_national_fula_share_and_the_seam_is_in
     geo = build_geography(0.25)
     herders = militias.herder_layer(geo)
     national = float((herders * geo.population).sum() / geo.population.sum())
-    assert 0.12 < national < 0.17  # CIA World Factbook: Fula 13.3% (2018), Peul 17% (1990s)
+    assert 0.12 < national < 0.17  # CIA World Factbook: Fula 13.3% (2018), Peul 17% (1995)
     seam = militias.seam(herders)
     mopti, sikasso = (geo.region == REGIONS.index(r) for r in ("mopti", "sikasso"))
     assert seam[mopti].mean() > 0.85 > 0.3 > seam[sikasso].mean()

@@ -447,7 +447,7 @@ def catalogue(
     slots = {
         "<faction>": list(FACTIONS),
         "<id>": list(foreign),
-        "<actor>": [*FACTIONS, *foreign],
+        "<actor>": [*FACTIONS, *foreign, "militias"],  # the seam's militias kill, unarmed here
         "<town>": towns,
         "<class>": list(CONTROL_CLASSES),
     }
