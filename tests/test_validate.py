@@ -214,6 +214,7 @@ def test_every_criterion_names_a_fact_of_the_record_and_a_scenario_of_the_librar
         "C5",
         "C6",
         "C7",
+        "C8",
         "C9",
         "C10",
         "C11",

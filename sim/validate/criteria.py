@@ -26,6 +26,7 @@ from sim.validate.measures import (
     median_days_to_lose_all,
     median_deaths,
     median_fighting_at_capture,
+    median_killed_by,
     median_losses_with_desertion,
     median_strength_on,
     median_yearly_events,
@@ -34,6 +35,7 @@ from sim.validate.measures import (
     share_kidal_taken,
     share_losses_near,
     share_mass_attack,
+    share_massacre,
     share_north_lost_together,
     share_not_held_at_end,
     share_retaken_within,
@@ -185,8 +187,17 @@ P_C11 = (
     f"{recorded('minusma_hostile_deaths_2013_2022'):.0f} in hostile acts"
 )
 P_C12 = "The jihadists number in the thousands (JNIM and Islamic State Sahel, Sahel-wide)"
+P_C8 = (
+    "2018-2019: self-defence militias of the centre kill hundreds of herders, whole villages at "
+    "a time (Ogossagou, March 2019)"
+)
 
 CENTRE_SHARE_2018 = recorded("centre_share_islamist_events_2018")
+MILITIA_KILLED = (
+    recorded("fulani_killed_2018_2019") / 3,
+    recorded("fulani_killed_2018_2019") * 3,
+)
+"""The militias' dead of 2018 to May 2019 in Mopti: a third to three times MINUSMA's count."""
 STRENGTH_2022 = (
     recorded("jnim_strength_2022") + recorded("isgs_strength_2022"),
     stated_high("jnim_strength_2022") + stated_high("isgs_strength_2022"),
@@ -550,6 +561,44 @@ CRITERIA: tuple[Criterion, ...] = (
         high=STRENGTH_2022[1],
         unit="men",
         record=("jnim_strength_2022", "isgs_strength_2022"),
+    ),
+    Criterion(
+        "C8a",
+        "C8",
+        "barkhane_2014",
+        P_C8,
+        "share of runs in which militias kill 100 or more civilians in one attack in the Mopti "
+        f"region, {iso('fulani_killed_2018_2019')} to {iso('fulani_killed_2018_2019', 'end')} "
+        f">= 0.5 (record: Ogossagou, {iso('ogossagou_2019')}, {stated('ogossagou_2019')})",
+        share_massacre(
+            "militias",
+            ("mopti",),
+            iso("fulani_killed_2018_2019"),
+            iso("fulani_killed_2018_2019", "end"),
+            100,
+        ),
+        low=0.5,
+        record=("ogossagou_2019",),
+    ),
+    Criterion(
+        "C8b",
+        "C8",
+        "barkhane_2014",
+        P_C8,
+        f"median civilians killed by militias in the Mopti region {iso('fulani_killed_2018_2019')}"
+        f" to {iso('fulani_killed_2018_2019', 'end')}: "
+        f"{MILITIA_KILLED[0]:,.0f}-{MILITIA_KILLED[1]:,.0f} (record: "
+        f"{stated('fulani_killed_2018_2019')} Fulani killed in Dogon attacks, MINUSMA)",
+        median_killed_by(
+            "militias",
+            ("mopti",),
+            iso("fulani_killed_2018_2019"),
+            iso("fulani_killed_2018_2019", "end"),
+        ),
+        low=MILITIA_KILLED[0],
+        high=MILITIA_KILLED[1],
+        unit="people",
+        record=("fulani_killed_2018_2019",),
     ),
     Criterion(
         "C10h",

@@ -457,6 +457,54 @@ def share_mass_attack(column: str, start: str, end: str, at_least: float) -> Cal
     return measure
 
 
+def share_massacre(
+    killer: str, regions: tuple[str, ...], start: str, end: str, at_least: float
+) -> Callable:
+    """Share of runs in which ``killer`` kills ``at_least`` civilians at once in ``regions``.
+
+    The record's worst killings of the herder/farmer seam were single attacks on one village
+    (Ogossagou, March 2019); this measures whether the model's militias kill on that scale.
+    """
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        events = results.events
+        if events.empty:
+            return share([False] * len(results.runs))
+        dates = pd.to_datetime(events["date"]).dt.date
+        hits = events[
+            (dates >= day(start))
+            & (dates <= day(end))
+            & (events["civilians_killed_by"] == killer)
+            & events["region"].isin(regions)
+            & (events["deaths_civilians"] >= at_least)
+        ]
+        struck = set(int(r) for r in hits["run_id"])
+        return share(r in struck for r in run_ids(results))
+
+    return measure
+
+
+def median_killed_by(killer: str, regions: tuple[str, ...], start: str, end: str) -> Callable:
+    """Median over runs of the civilians ``killer`` killed in ``regions`` between two dates."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        events = results.events
+        runs = run_ids(results)
+        if events.empty:
+            return median(pd.Series(0.0, index=runs))
+        dates = pd.to_datetime(events["date"]).dt.date
+        mine = events[
+            (dates >= day(start))
+            & (dates <= day(end))
+            & (events["civilians_killed_by"] == killer)
+            & events["region"].isin(regions)
+        ]
+        killed = mine.groupby("run_id")["deaths_civilians"].sum()
+        return median(killed.reindex(runs, fill_value=0).astype(float))
+
+    return measure
+
+
 def share_not_held_at_end(town: str, holder: str = "state") -> Callable:
     """Share of runs in which ``holder`` does not hold ``town`` at the scenario's end."""
 
