@@ -457,6 +457,21 @@ def share_mass_attack(column: str, start: str, end: str, at_least: float) -> Cal
     return measure
 
 
+def killings_by(
+    events: pd.DataFrame, killer: str, regions: tuple[str, ...], start: str, end: str
+) -> pd.DataFrame:
+    """The events in which ``killer`` killed civilians in ``regions`` between two dates."""
+    if events.empty:
+        return events
+    dates = pd.to_datetime(events["date"]).dt.date
+    return events[
+        (dates >= day(start))
+        & (dates <= day(end))
+        & (events["civilians_killed_by"] == killer)
+        & events["region"].isin(regions)
+    ]
+
+
 def share_massacre(
     killer: str, regions: tuple[str, ...], start: str, end: str, at_least: float
 ) -> Callable:
@@ -467,18 +482,8 @@ def share_massacre(
     """
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        events = results.events
-        if events.empty:
-            return share([False] * len(results.runs))
-        dates = pd.to_datetime(events["date"]).dt.date
-        hits = events[
-            (dates >= day(start))
-            & (dates <= day(end))
-            & (events["civilians_killed_by"] == killer)
-            & events["region"].isin(regions)
-            & (events["deaths_civilians"] >= at_least)
-        ]
-        struck = set(int(r) for r in hits["run_id"])
+        mine = killings_by(results.events, killer, regions, start, end)
+        struck = set(int(r) for r in mine.loc[mine["deaths_civilians"] >= at_least, "run_id"])
         return share(r in struck for r in run_ids(results))
 
     return measure
@@ -488,17 +493,10 @@ def median_killed_by(killer: str, regions: tuple[str, ...], start: str, end: str
     """Median over runs of the civilians ``killer`` killed in ``regions`` between two dates."""
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        events = results.events
         runs = run_ids(results)
-        if events.empty:
+        mine = killings_by(results.events, killer, regions, start, end)
+        if mine.empty:
             return median(pd.Series(0.0, index=runs))
-        dates = pd.to_datetime(events["date"]).dt.date
-        mine = events[
-            (dates >= day(start))
-            & (dates <= day(end))
-            & (events["civilians_killed_by"] == killer)
-            & events["region"].isin(regions)
-        ]
         killed = mine.groupby("run_id")["deaths_civilians"].sum()
         return median(killed.reindex(runs, fill_value=0).astype(float))
 
