@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
+from sim import society
 from sim.geography import cells_apart, cells_apart_each
 from sim.war import casualties, patrons, towns
 from sim.war.posture import MOVING, Posture
@@ -370,10 +371,10 @@ class Unit(CellAgent):
                 active = model.config.combat.patrol_exposure_state
             rate = propensity * active * min(1.0, insurgents / 500.0)
             if model.rng.random() < 1.0 - math.exp(-rate * size):
-                deaths = int(min(people * 0.05, 1 + model.rng.lognormal(1.3, 1.2)))
+                deaths = society.villagers_killed(model.rng, people, 1.3, 1.2)
                 casualties.record_abuse(model, self, deaths)
         elif self.side == "jihadists":
             rate = model.config.population.jihadist_abuse_propensity * min(1.0, people / 20000.0)
             if model.rng.random() < 1.0 - math.exp(-rate * size):
-                deaths = int(min(people * 0.02, 1 + model.rng.lognormal(0.7, 1.0)))
+                deaths = society.villagers_killed(model.rng, people, 0.7, 1.0, cap=0.02)
                 casualties.record_abuse(model, self, deaths)

@@ -40,6 +40,17 @@ def pull_legitimacy(
     np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
 
 
+def villagers_killed(
+    rng: np.random.Generator, people: float, mu: float, sigma: float, cap: float = 0.05
+) -> int:
+    """Deaths of one act of violence against villagers: heavy-tailed, at most ``cap`` of ``people``.
+
+    ``1 + lognormal(mu, sigma)``: usually a few, now and then a village (Moura, March 2022;
+    Ogossagou, March 2019).
+    """
+    return int(min(people * cap, 1 + rng.lognormal(mu, sigma)))
+
+
 def recruitment_weight(
     population: np.ndarray,
     grievance: np.ndarray,

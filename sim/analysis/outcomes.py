@@ -35,6 +35,7 @@ import pandas as pd
 from sim.analysis.style import actor_label
 from sim.scenario import FACTIONS
 from sim.war.control import CONTROL_CLASSES
+from sim.war.record import MILITIAS
 
 
 @dataclass(frozen=True)
@@ -447,7 +448,7 @@ def catalogue(
     slots = {
         "<faction>": list(FACTIONS),
         "<id>": list(foreign),
-        "<actor>": [*FACTIONS, *foreign, "militias"],  # the seam's militias kill, unarmed here
+        "<actor>": [*FACTIONS, *foreign, MILITIAS],  # the seam's militias kill, unarmed here
         "<town>": towns,
         "<class>": list(CONTROL_CLASSES),
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.war.record import MILITIAS
+
 if TYPE_CHECKING:
     from sim.agents import Unit
     from sim.model import MaliConflictModel
@@ -83,7 +85,7 @@ def record_engagement(
     pop = model.config.population
     # The state's side and the militias (sim.war.militias) leave grievance; the insurgents'
     # own killings do not feed their recruiting.
-    if civilians and civilians_killed_by in ("state", "militias", *model.foreign_ids):
+    if civilians and civilians_killed_by in ("state", MILITIAS, *model.foreign_ids):
         # Grievance is an intensity per place: the same dead weigh less on a larger cell.
         per_area = pop.local_area_km2 / model.cell_km**2
         added = pop.grievance_per_death * civilians * per_area

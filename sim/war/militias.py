@@ -30,15 +30,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim import society
 from sim.geography import DATA_DIR, REGIONS
-from sim.war import casualties
+from sim.war import casualties, irregular
+from sim.war.record import MILITIAS
 
 if TYPE_CHECKING:
     from sim.geography import Geography
     from sim.model import MaliConflictModel
-
-MILITIAS = "militias"
-"""The actor name of militia violence in the events table (not an armed actor of the model)."""
 
 AREA_KM2 = 10_000.0
 """The area the militias' rates are stated for, so that they mean the same at any resolution."""
@@ -63,10 +62,15 @@ def seam(herders: np.ndarray) -> np.ndarray:
     return 4.0 * herders * (1.0 - herders)
 
 
-def threat(model: MaliConflictModel) -> np.ndarray:
-    """The jihadist threat on each cell (0-1): their men within reach over ``threat_men``."""
+def threat(model: MaliConflictModel, cells: np.ndarray | None = None) -> np.ndarray:
+    """The jihadist threat (0-1): their men within reach over ``threat_men``.
+
+    On the whole grid, or on the flat indices ``cells`` only (the armed cells, daily).
+    """
+    reach = model.presence.reach["jihadists"]
+    men = reach if cells is None else reach.ravel()[cells]
     # (clipped below too: the box sums behind ``reach`` leave rounding dust such as -1e-13)
-    return np.clip(model.presence.reach["jihadists"] / model.config.communities.threat_men, 0, 1)
+    return np.clip(men / model.config.communities.threat_men, 0, 1)
 
 
 def organise(model: MaliConflictModel) -> None:
@@ -80,8 +84,7 @@ def arm(model: MaliConflictModel) -> None:
     c = model.config.communities
     militia = model.militia
     if c.militia_growth > 0:
-        scale = model.config.combat.support_scale_km
-        remote = 1.0 - np.exp(-model.presence.support_km / scale)
+        remote = irregular.remoteness(model, slice(None), slice(None))
         populated = model.people_near >= 1000
         pull = c.militia_growth * model.seam * threat(model) * remote * populated
         militia += pull * (1.0 - militia)
@@ -100,7 +103,7 @@ def strike(model: MaliConflictModel) -> None:
     militia = model.militia.ravel()[cells]
     herders = model.herders.ravel()[cells]
     people = model.people_near.ravel()[cells]
-    danger = threat(model).ravel()[cells]
+    danger = threat(model, cells)
     expected = np.stack(
         [
             c.militia_abuse_rate / 365.0 * militia * model.seam.ravel()[cells] * area,
@@ -112,12 +115,11 @@ def strike(model: MaliConflictModel) -> None:
     for i in np.flatnonzero(counts.sum(axis=0)):
         xy = divmod(int(cells[i]), height)
         for _ in range(int(counts[0, i])):
-            # Heavy-tailed like the state's abuses: usually a few, now and then a village.
-            dead = int(min(people[i] * herders[i] * 0.05, 1 + model.rng.lognormal(1.3, 1.2)))
+            dead = society.villagers_killed(model.rng, people[i] * herders[i], 1.3, 1.2)
             if dead > 0:
                 massacre(model, MILITIAS, xy, dead)
         for _ in range(int(counts[1, i])):
-            dead = int(min(people[i] * (1 - herders[i]) * 0.05, 1 + model.rng.lognormal(1.0, 1.1)))
+            dead = society.villagers_killed(model.rng, people[i] * (1 - herders[i]), 1.0, 1.1)
             if dead > 0:
                 massacre(model, "jihadists", xy, dead)
 

@@ -24,7 +24,9 @@ FIGHTING = ("battle", "assault", "ambush", "ied")
 VIOLENCE = (*FIGHTING, "violence_against_civilians")
 """The event types that are acts of violence (not a town changing hands)."""
 EVENT_TYPES = (*VIOLENCE, "town_captured", "town_abandoned", "adaptation", "reorganisation")
-NOT_STATE_SIDE = ("jihadists", "separatists", "militias")
+MILITIAS = "militias"
+"""Who the seam militias' killings name (``sim.war.militias``): not an armed actor."""
+NOT_STATE_SIDE = ("jihadists", "separatists", MILITIAS)
 """Perpetrators whose violence against civilians is not the state's side's (``abuse_events``)."""
 
 
@@ -62,7 +64,7 @@ class RunLog:
         self.events: list[dict[str, Any]] = []
         self.weeks: list[dict[str, Any]] = []
         self.deaths = dict.fromkeys([*actors, "civilians"], 0)
-        self.civilians_killed_by = dict.fromkeys([*actors, "militias"], 0)
+        self.civilians_killed_by = dict.fromkeys([*actors, MILITIAS], 0)
         self.max_engagement_deaths = dict.fromkeys(actors, 0)
         self.abuse_events = 0
         self._week_deaths = dict.fromkeys([*actors, "civilians"], 0)
