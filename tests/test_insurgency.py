@@ -7,7 +7,9 @@
   alone reach the centre within a few years in most runs.
 - A dispersed band is found more often where the state is legitimate and from the air.
 - Insurgents raid, unordered, only towns where their networks are: where they strike is an outcome.
-- They occupy a town they win only in country they govern (a band passing through rules nothing).
+- They occupy a town they win only in country they govern (a band passing through rules nothing),
+  and only where the state's side cannot come back for it: not near its garrisons, its towns'
+  police, or under its air cover.
 """
 
 from __future__ import annotations
@@ -146,9 +148,8 @@ def test_insurgents_occupy_a_town_they_win_only_in_country_they_govern():
     from sim.war import towns
 
     for governance, occupied in ((0.0, False), (0.05, False), (0.5, True)):
-        model = quiet_model()
-        model.config.factions["jihadists"].holds_towns = True
-        town = model.towns["mopti"]
+        model = overmatch_model({"kayes": 3000})  # the state's army far from the town
+        town = model.towns["hombori"]
         model.governance["jihadists"][:] = 0.0
         x, y = town.xy
         model.governance["jihadists"][x + 1, y] = governance  # the countryside beside it
@@ -159,3 +160,46 @@ def test_insurgents_occupy_a_town_they_win_only_in_country_they_govern():
     model.config.factions["jihadists"].holds_towns = False
     assert not towns.takes_towns(model, "jihadists", model.towns["kidal"])
     assert towns.takes_towns(model, "state", model.towns["kidal"])
+
+
+def overmatch_model(deploy: dict[str, int], guards: float = 0.0) -> MaliConflictModel:
+    """A jihadist band of 600 at Hombori, in country it governs, and the state's men elsewhere."""
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"].update(deploy=deploy, reserve=0)
+    data["factions"]["separatists"].update(deploy={}, bands={})
+    data["factions"]["jihadists"].update(bands={"hombori": 600}, holds_towns=True)
+    data["insurgency"] = {"guards_per_1000": guards}
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    model.governance["jihadists"][:] = 0.5
+    return model
+
+
+def test_insurgents_occupy_a_town_only_where_the_state_cannot_come_back_for_it():
+    # Model 0.13.0: near parity an insurgency holds towns, against a far stronger state it raids
+    # them (Kalyvas and Balcells 2010). The same band and town; only the state's side around it
+    # changes: its army far (Kayes) or near (Douentza), its towns' police, its air cover.
+    from sim.war import towns
+
+    def occupies(model: MaliConflictModel, town: str = "hombori") -> bool:
+        return towns.takes_towns(model, "jihadists", model.towns[town])
+
+    far = overmatch_model({"kayes": 3000})
+    assert occupies(far)
+    near = overmatch_model({"kayes": 3000, "douentza": 3000})
+    assert (
+        near.presence.balance("jihadists")[near.towns["hombori"].xy]
+        > (far.presence.balance("jihadists")[far.towns["hombori"].xy])
+    )
+    assert not occupies(near)
+    # A populous town the state holds keeps police and gendarmes even with no army in it.
+    assert occupies(overmatch_model({"kayes": 3000}), "mopti")
+    assert not occupies(overmatch_model({"kayes": 3000}, guards=20.0), "mopti")
+    # Air cover over the town multiplies what the state's side could bring back.
+    covered = overmatch_model({"kayes": 3000, "gao": 700})
+    assert occupies(covered)
+    covered.presence.air_against["jihadists"][:] = 1.0
+    covered.steps += 1  # a new day: the balance is reckoned again
+    assert not occupies(covered)

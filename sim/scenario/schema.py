@@ -149,8 +149,9 @@ class Faction(StrictModel):
     holds_towns: bool = Field(
         True,
         description=(
-            "Occupies towns it takes (an insurgent: only in country it governs); if false it "
-            "raids garrisons and melts back"
+            "Occupies towns it takes (an insurgent: only in country it governs, and only where "
+            "it is not overmatched, insurgency.hold_km); if false it raids garrisons and melts "
+            "back"
         ),
     )
 
@@ -399,6 +400,30 @@ class Insurgency(StrictModel):
             "insurgent side needs at a town to raid it unordered (it strikes where it has "
             "informants, guides and local fighters), and least governance within reach_km of a "
             "town to occupy one it wins (a band passing through rules nothing)"
+        ),
+    )
+    hold_km: float = Field(
+        300.0,
+        gt=0,
+        le=2000,
+        description=(
+            "Scale of the country (km, a Gaussian's sigma) whose fighting power an insurgent "
+            "side weighs before it occupies a town it wins unordered: it occupies only where the "
+            "hostile power there (the state's side times its air cover over the town) is at "
+            "most its abandon_ratio times its own and its allies'; otherwise it raids and melts "
+            "back (irregular war against a far stronger state, conventional war near parity)"
+        ),
+    )
+    guards_per_1000: float = Field(
+        1.0,
+        ge=0,
+        le=50,
+        description=(
+            "Police, gendarmes and guards a town the state's side holds keeps per 1,000 of its "
+            "people, counted in the power an insurgent weighs before occupying a town nearby "
+            "(hold_km); they do not fight columns. 1.0: the IISS's 4,800 paramilitary "
+            "(Military Balance 2009: gendarmerie 1,800, Republican Guard 2,000, police 1,000) "
+            "over the 4.7 million people of the towns table"
         ),
     )
     detection: Share = Field(

@@ -51,6 +51,7 @@ class Presence:
         self.patrols = np.zeros((model.geo.width, model.geo.height))
         self.support_km = np.zeros((model.geo.width, model.geo.height))
         self.garrison_xy = np.zeros((0, 2), dtype=np.intp)
+        self._balance: dict[tuple[str, int], np.ndarray] = {}
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -136,6 +137,49 @@ class Presence:
                     )
             box = ndimage.uniform_filter(out, size=size, mode="constant") * size * size
             self.patrols += box * min(1.0, model.reach_cells / radius)
+
+    def balance(self, side: str) -> np.ndarray:
+        """Hostile over own fighting power in the country around each cell, for an insurgent side.
+
+        Fighting power is men x (0.25 + morale), as ``towns.mean_morale`` weighs it; the state's
+        side counts times its air cover against this side over the cell (``air_factor``); only
+        units at war with the side are hostile, and its allies count with it. Both are smoothed
+        by a Gaussian of ``insurgency.hold_km`` (in cells, so the same at any resolution): the
+        power that could come back for a town within some days' march. The state's side also
+        counts the police and gendarmes of the towns it holds (``insurgency.guards_per_1000``
+        of their people). Computed once a day.
+        """
+        key = (side, self.model.steps)
+        cached = self._balance.get(key)
+        if cached is not None:
+            return cached
+        model = self.model
+        relations = model.relations
+        shape = (model.geo.width, model.geo.height)
+        own, state_side, insurgents = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        for unit in model.units:
+            power = unit.strength * (0.25 + unit.morale)
+            if unit.side == side or relations.allied(unit.side, side):
+                own[unit.xy] += power
+            elif relations.hostile(unit.actor, side):
+                (state_side if unit.side == "state" else insurgents)[unit.xy] += power
+        # The towns the state's side holds keep police, gendarmes and officials, even with no
+        # army in them: a band does not settle in Bamako because its garrison went north.
+        cfg = model.config.insurgency
+        if relations.sides_hostile("state", side):
+            morale = 0.25 + model.config.factions["state"].morale
+            for town in model.towns:
+                if town.holder == "state":
+                    state_side[town.xy] += town.population * cfg.guards_per_1000 / 1000 * morale
+        sigma = cfg.hold_km / model.cell_km
+        air = 1.0 + (model.config.combat.air_multiplier - 1.0) * self.air_against.get(
+            side, np.zeros(shape)
+        )
+        smooth = [ndimage.gaussian_filter(g, sigma, mode="constant") for g in (own, state_side)]
+        hostile = smooth[1] * air + ndimage.gaussian_filter(insurgents, sigma, mode="constant")
+        ratio = hostile / np.maximum(smooth[0], 1e-9)
+        self._balance = {key: ratio}
+        return ratio
 
     def air_over(self, x: int, y: int, against: str | None = None) -> float:
         """The air cover (0-1) over a cell.

@@ -181,9 +181,16 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
 
     A faction whose doctrine does not hold towns never occupies one. An insurgent side occupies
     a town it was ordered to take (an offensive event: it claims the town), and otherwise only
-    in country it governs: a cell within ``reach_km`` of the town governed at least
-    ``insurgency.raid_network``. A band passing through rules nothing: the MNLA's columns took
-    no town of the south in 2012. The state's side occupies what it wins.
+    in country it governs (a cell within ``reach_km`` of the town governed at least
+    ``insurgency.raid_network``: a band passing through rules nothing) and where it is not
+    overmatched: the hostile fighting power within ``insurgency.hold_km`` of the town, with the
+    state's air cover, is at most its ``abandon_ratio`` times its own and its allies'
+    (``Presence.balance``). It does not move into a town it would have to leave as soon as the
+    enemy came back for it: near parity an insurgency takes and holds towns, against a far
+    stronger state it raids them (Kalyvas and Balcells, "International System and Technologies
+    of Rebellion", APSR 2010: irregular war where the state is much stronger, conventional war
+    near parity). In 2012 the collapse of the army in the north let the rebels hold its towns;
+    from Serval on they held none. The state's side occupies what it wins.
     """
     doctrine = model.config.factions.get(actor)
     if doctrine is None:
@@ -195,7 +202,11 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     r = model.reach_cells
     x, y = town.xy
     near = model.governance[actor][max(x - r, 0) : x + r + 1, max(y - r, 0) : y + r + 1]
-    return bool(near.max() >= model.config.insurgency.raid_network)
+    if near.max() < model.config.insurgency.raid_network:
+        return False
+    # Against a state far stronger in the country around, it raids and melts back: it would
+    # have to leave the town again as soon as the enemy came back for it.
+    return bool(model.presence.balance(actor)[x, y] <= doctrine.abandon_ratio)
 
 
 def lead(units: list[Unit]) -> str:
