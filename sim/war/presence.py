@@ -178,7 +178,9 @@ class Presence:
         smooth = [ndimage.gaussian_filter(g, sigma, mode="constant") for g in (own, state_side)]
         hostile = smooth[1] * air + ndimage.gaussian_filter(insurgents, sigma, mode="constant")
         ratio = hostile / np.maximum(smooth[0], 1e-9)
-        self._balance = {key: ratio}
+        if any(step != self.model.steps for _, step in self._balance):
+            self._balance = {}  # a new day: forget yesterday's
+        self._balance[key] = ratio
         return ratio
 
     def air_over(self, x: int, y: int, against: str | None = None) -> float:
