@@ -51,7 +51,8 @@ class Presence:
         self.patrols = np.zeros((model.geo.width, model.geo.height))
         self.support_km = np.zeros((model.geo.width, model.geo.height))
         self.garrison_xy = np.zeros((0, 2), dtype=np.intp)
-        self._balance: dict[tuple[str, int], np.ndarray] = {}
+        self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
+        self._balance_day = -1
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -149,17 +150,17 @@ class Presence:
         counts the police and gendarmes of the towns it holds (``insurgency.guards_per_1000``
         of their people). Computed once a day.
         """
-        key = (side, self.model.steps)
-        cached = self._balance.get(key)
-        if cached is not None:
-            return cached
         model = self.model
+        if self._balance_day != model.steps:
+            self._balance, self._balance_day = {}, model.steps
+        if side in self._balance:
+            return self._balance[side]
         relations = model.relations
         shape = (model.geo.width, model.geo.height)
         own, state_side, insurgents = np.zeros(shape), np.zeros(shape), np.zeros(shape)
         for unit in model.units:
             power = unit.strength * (0.25 + unit.morale)
-            if unit.side == side or relations.allied(unit.side, side):
+            if relations.allied(unit.side, side):  # its own side too
                 own[unit.xy] += power
             elif relations.hostile(unit.actor, side):
                 (state_side if unit.side == "state" else insurgents)[unit.xy] += power
@@ -172,15 +173,14 @@ class Presence:
                 if town.holder == "state":
                     state_side[town.xy] += town.population * cfg.guards_per_1000 / 1000 * morale
         sigma = cfg.hold_km / model.cell_km
-        air = 1.0 + (model.config.combat.air_multiplier - 1.0) * self.air_against.get(
-            side, np.zeros(shape)
+        own, state_side, insurgents = (
+            ndimage.gaussian_filter(g, sigma, mode="constant")
+            for g in (own, state_side, insurgents)
         )
-        smooth = [ndimage.gaussian_filter(g, sigma, mode="constant") for g in (own, state_side)]
-        hostile = smooth[1] * air + ndimage.gaussian_filter(insurgents, sigma, mode="constant")
-        ratio = hostile / np.maximum(smooth[0], 1e-9)
-        if any(step != self.model.steps for _, step in self._balance):
-            self._balance = {}  # a new day: forget yesterday's
-        self._balance[key] = ratio
+        # ``air_factor``'s multiplier, over the grid.
+        air = 1.0 + (model.config.combat.air_multiplier - 1.0) * self.air_against[side]
+        ratio = (state_side * air + insurgents) / np.maximum(own, 1e-9)
+        self._balance[side] = ratio
         return ratio
 
     def air_over(self, x: int, y: int, against: str | None = None) -> float:
