@@ -20,7 +20,31 @@ from sim.war import patrons
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sim.model import MaliConflictModel
+
+
+class LastFiltered:
+    """Grid filters that remember, under each key, their last input and output.
+
+    Most of the grids ``Presence`` filters are the same as the day before (units that did not
+    march or fight, garrisons that stayed, partners' aircraft at the same bases), and comparing
+    two grids costs far less than filtering one: an input equal byte for byte to the last one
+    under its key, filtered with the same parameters, gets a copy of the last output, the very
+    numbers the filter would give. A copy, so that a caller may change what it gets.
+    """
+
+    def __init__(self):
+        self._last: dict[str, tuple[tuple, np.ndarray]] = {}
+
+    def __call__(self, key: str, filter_: Callable[..., np.ndarray], grid: np.ndarray, **params):
+        """``filter_(grid, **params)``, or a copy of its last result if nothing changed."""
+        signature = (filter_, grid.shape, grid.dtype.str, grid.tobytes(), sorted(params.items()))
+        last = self._last.get(key)
+        if last is None or last[0] != signature:
+            last = self._last[key] = (signature, filter_(grid, **params))
+        return last[1].copy()
 
 
 class Presence:
@@ -53,6 +77,7 @@ class Presence:
         self.garrison_xy = np.zeros((0, 2), dtype=np.intp)
         self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
         self._balance_day = -1
+        self._filtered = LastFiltered()
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -72,7 +97,10 @@ class Presence:
             # A side with no units has zero sums everywhere: skip the box filter.
             if mask.any():
                 np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
-                reach = ndimage.uniform_filter(grid, size=size, mode="constant") * size * size
+                box = self._filtered(
+                    f"reach {side}", ndimage.uniform_filter, grid, size=size, mode="constant"
+                )
+                reach = box * size * size
             else:
                 reach = np.zeros(shape)
             self.men[side] = grid
@@ -96,7 +124,13 @@ class Presence:
                     if town.holder == "state":
                         air[town.xy] = max(air[town.xy], state.air_support)
             if model.air_cells and air.any():
-                air = ndimage.maximum_filter(air, size=2 * model.air_cells + 1, mode="constant")
+                air = self._filtered(
+                    f"air {enemy}",
+                    ndimage.maximum_filter,
+                    air,
+                    size=2 * model.air_cells + 1,
+                    mode="constant",
+                )
             self.air_against[enemy] = air
         self.air_cover = np.maximum(self.air_against["separatists"], self.air_against["jihadists"])
         self.refresh_partners()
@@ -108,7 +142,8 @@ class Presence:
         if garrisons.all():
             self.support_km = np.full(shape, np.inf)
         else:
-            self.support_km = ndimage.distance_transform_edt(garrisons) * model.cell_km
+            far = self._filtered("support", ndimage.distance_transform_edt, garrisons)
+            self.support_km = far * model.cell_km
 
     def refresh_partners(self) -> None:
         """Each partner's escorts and patrols over its operating range (risk sets both)."""
@@ -130,13 +165,19 @@ class Presence:
             for unit in mine:
                 where[unit.xy] = 1.0
                 out[unit.xy] += unit.strength * unit.exposure()
-            covered = ndimage.maximum_filter(where, size=size, mode="constant") > 0
+            covered = self._filtered(
+                f"cover {fid}", ndimage.maximum_filter, where, size=size, mode="constant"
+            )
+            covered = covered > 0
             for enemy, layer in self.escort.items():
                 if hostile(fid, enemy):
                     np.maximum(
                         layer, np.where(covered, combat.escort_protection * risk, 0), out=layer
                     )
-            box = ndimage.uniform_filter(out, size=size, mode="constant") * size * size
+            box = self._filtered(
+                f"patrols {fid}", ndimage.uniform_filter, out, size=size, mode="constant"
+            )
+            box = box * size * size
             self.patrols += box * min(1.0, model.reach_cells / radius)
 
     def balance(self, side: str) -> np.ndarray:
@@ -174,8 +215,10 @@ class Presence:
                     state_side[town.xy] += town.population * cfg.guards_per_1000 / 1000 * morale
         sigma = cfg.hold_km / model.cell_km
         own, state_side, insurgents = (
-            ndimage.gaussian_filter(g, sigma, mode="constant")
-            for g in (own, state_side, insurgents)
+            self._filtered(
+                f"balance {side} {name}", ndimage.gaussian_filter, g, sigma=sigma, mode="constant"
+            )
+            for name, g in (("own", own), ("state", state_side), ("insurgents", insurgents))
         )
         # ``air_factor``'s multiplier, over the grid.
         air = 1.0 + (model.config.combat.air_multiplier - 1.0) * self.air_against[side]
