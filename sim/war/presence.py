@@ -81,16 +81,29 @@ class Presence:
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
+        units = list(self.model.units)
+        xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
+        sides = np.array([u.side for u in units])
+        self.count_men(xy, np.array([u.strength for u in units], dtype=float), sides)
+        self.count_air(xy, np.array([u.actor for u in units]))
+        self.refresh_partners()
+        garrisoned = np.array([u.posture == Posture.GARRISON for u in units], dtype=bool)
+        self.count_support(xy[(sides == "state") & garrisoned])
+
+    def count_men(self, xy: np.ndarray, strength: np.ndarray, sides: np.ndarray) -> None:
+        """Each side's men per cell (``men``) and within ``reach_km`` (``reach``: box sums).
+
+        Args:
+            xy: the units' cells, one row a unit.
+            strength: their men.
+            sides: their sides.
+
+        """
         model = self.model
-        geo = model.geo
-        units = list(model.units)
         size = 2 * model.reach_cells + 1
+        shape = (model.geo.width, model.geo.height)
         self.men = {}
         self.reach = {}
-        xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
-        strength = np.array([u.strength for u in units], dtype=float)
-        sides = np.array([u.side for u in units])
-        shape = (geo.width, geo.height)
         for side in FACTIONS:
             grid = np.zeros(shape)
             mask = sides == side
@@ -105,19 +118,32 @@ class Presence:
                 reach = np.zeros(shape)
             self.men[side] = grid
             self.reach[side] = reach
-        # A partner's aircraft strike only an enemy it is at war with: peacekeepers' helicopters
-        # cover the state against the jihadists, not against the separatists (the ODD). The
-        # state's own aircraft and drones fly from the air bases it holds (none in a truce).
+
+    def count_air(self, xy: np.ndarray, actors: np.ndarray) -> None:
+        """The air cover against each insurgent side (``air_against``) and the most (``air_cover``).
+
+        A partner's aircraft strike only an enemy it is at war with: peacekeepers' helicopters
+        cover the state against the jihadists, not against the separatists (the ODD). The
+        state's own aircraft and drones fly from the air bases it holds (none in a truce).
+        Each cell gets the most air support of the aircraft over it (a maximum filter over
+        ``air_radius_km`` of the partners' units and the air bases).
+
+        Args:
+            xy: the units' cells, one row a unit.
+            actors: their actors.
+
+        """
+        model = self.model
         foreign = model.config.foreign
         hostile = model.relations.hostile
         state = model.config.factions["state"]
         self.air_against = {}
         for enemy in ("separatists", "jihadists"):
-            air = np.zeros((geo.width, geo.height))
-            for unit in units:
-                if unit.actor in foreign and hostile(unit.actor, enemy):
-                    x, y = unit.xy
-                    air[x, y] = max(air[x, y], foreign[unit.actor].air_support)
+            air = np.zeros((model.geo.width, model.geo.height))
+            for fid, force in foreign.items():
+                mine = actors == fid
+                if mine.any() and hostile(fid, enemy):
+                    np.maximum.at(air, (xy[mine, 0], xy[mine, 1]), force.air_support)
             if state.air_support > 0 and hostile("state", enemy):
                 for tid in state.air_bases:
                     town = model.towns[tid]
@@ -133,14 +159,20 @@ class Presence:
                 )
             self.air_against[enemy] = air
         self.air_cover = np.maximum(self.air_against["separatists"], self.air_against["jihadists"])
-        self.refresh_partners()
-        garrisons = np.ones(shape, dtype=bool)
-        for unit in units:
-            if unit.side == "state" and unit.posture == Posture.GARRISON:
-                garrisons[unit.xy] = False
+
+    def count_support(self, garrison_xy: np.ndarray) -> None:
+        """Each cell's distance to the nearest garrison of the state's side (``support_km``).
+
+        Args:
+            garrison_xy: the cells of the state's side's garrisons, one row a garrison.
+
+        """
+        model = self.model
+        garrisons = np.ones((model.geo.width, model.geo.height), dtype=bool)
+        garrisons[garrison_xy[:, 0], garrison_xy[:, 1]] = False
         self.garrison_xy = np.argwhere(~garrisons)
         if garrisons.all():
-            self.support_km = np.full(shape, np.inf)
+            self.support_km = np.full(garrisons.shape, np.inf)
         else:
             far = self._filtered("support", ndimage.distance_transform_edt, garrisons)
             self.support_km = far * model.cell_km
