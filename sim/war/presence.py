@@ -47,6 +47,25 @@ class LastFiltered:
         return last[1].copy()
 
 
+def smooth(grid: np.ndarray, sigma: float) -> np.ndarray:
+    """``ndimage.gaussian_filter(grid, sigma, mode="constant")``, the same numbers, faster.
+
+    The filter is two one-dimensional passes, along axis 0 then axis 1, each line on its own;
+    a line of zeros stays zeros. The first pass runs on the columns that hold something only
+    (on a sparse grid of units and towns, a third of them or fewer), the second on the whole
+    grid: each line the filter computes, it computes as ``gaussian_filter`` would.
+    """
+    if sigma <= 1e-15:  # gaussian_filter leaves a grid as it is under so small a sigma
+        return ndimage.gaussian_filter(grid, sigma, mode="constant")
+    columns = np.flatnonzero(grid.any(axis=0))
+    first = np.zeros_like(grid)
+    if columns.size:
+        first[:, columns] = ndimage.gaussian_filter1d(
+            grid[:, columns], sigma, axis=0, mode="constant"
+        )
+    return ndimage.gaussian_filter1d(first, sigma, axis=1, mode="constant")
+
+
 class Presence:
     """Fighters by side per cell (``men``) and within ``reach_km`` (``reach``); partners' reach.
 
@@ -247,9 +266,7 @@ class Presence:
                     state_side[town.xy] += town.population * cfg.guards_per_1000 / 1000 * morale
         sigma = cfg.hold_km / model.cell_km
         own, state_side, insurgents = (
-            self._filtered(
-                f"balance {side} {name}", ndimage.gaussian_filter, g, sigma=sigma, mode="constant"
-            )
+            self._filtered(f"balance {side} {name}", smooth, g, sigma=sigma)
             for name, g in (("own", own), ("state", state_side), ("insurgents", insurgents))
         )
         # ``air_factor``'s multiplier, over the grid.
