@@ -260,7 +260,7 @@ class Unit(CellAgent):
                 if model.relations.sides_hostile(self.side, town.holder):
                     towns.capture(model, town, towns.taker(model, [self], town))
                 self.settle(town)
-        elif self.posture == Posture.RETREAT:
+        elif self.posture in (Posture.RETREAT, Posture.SPREAD):
             here = model.towns.at.get(self.xy)
             held = here is not None and here.holder == self.side
             self.posture = Posture.GARRISON if held else Posture.PATROL

@@ -203,3 +203,77 @@ def test_insurgents_occupy_a_town_only_where_the_state_cannot_come_back_for_it()
     covered.presence.air_against["jihadists"][:] = 1.0
     covered.steps += 1  # a new day: the balance is reckoned again
     assert not occupies(covered)
+
+
+def spreading_model(spread_km: float) -> MaliConflictModel:
+    """A jihadist band of three units' men at Hombori, the state's army far away at Kayes."""
+    model = overmatch_model({"kayes": 3000})
+    model.config.factions["jihadists"].spread_km = spread_km
+    model.governance["jihadists"][:] = 0.0
+    operations.merge_garrisons(model)  # the band deploys as three units on one cell
+    return model
+
+
+def test_a_big_band_sends_men_to_work_the_most_promising_country_away_from_the_state():
+    # Model 0.14.0: insurgents live dispersed. A band of two units or more sends one unit's men
+    # to country its side does not govern, along the seams, away from the state.
+    from sim.war.posture import Posture
+
+    assert spreading_model(0.0).units_of("jihadists")[0].strength == 600
+    model = spreading_model(0.0)
+    insurgency.disperse(model)
+    assert len(model.units_of("jihadists")) == 1  # spread_km = 0: it stays as it is
+
+    def destination(state_at: tuple[int, int] | None = None) -> tuple[int, int]:
+        model = spreading_model(150.0)
+        band = model.units_of("jihadists")[0]
+        x, y = band.xy
+        # The two most populous cells of the country within ~110 km (two cells at 0.5 degrees).
+        near = [
+            (float(model.geo.population[i, j]), (i, j))
+            for i in range(x - 2, x + 3)
+            for j in range(y - 2, y + 3)
+            if (i, j) != (x, y) and model.in_mali[i, j]
+        ]
+        (_, a), (_, b) = sorted(near, reverse=True)[:2]
+        model.seam[:] = 0.0
+        model.seam[a] = model.seam[b] = 1.0  # the only mixed country within reach
+        assert model.geo.population[a] > 0 and model.geo.population[b] > 0
+        if state_at is not None:
+            model.presence.reach["state"][state_at] = 5000.0
+        insurgency.disperse(model)
+        (part,) = [u for u in model.units_of("jihadists") if u is not band]
+        assert part.posture == Posture.SPREAD
+        assert part.strength == model.config.factions["jihadists"].unit_size
+        assert band.strength == 600 - part.strength
+        return part.destination, a, b
+
+    dest, a, b = destination()
+    assert dest in (a, b)
+    assert destination(state_at=a)[0] == b
+    assert destination(state_at=b)[0] == a
+    # Governed country is not worth working again.
+    model = spreading_model(150.0)
+    model.governance["jihadists"][:] = 1.0
+    insurgency.disperse(model)
+    assert len(model.units_of("jihadists")) == 1
+
+
+def test_the_same_men_spread_out_govern_more_country_than_a_band_that_sits():
+    # The ensemble sign the ODD states: spreading, the same men govern more people.
+    governed = {}
+    for spread_km in (0.0, 150.0):
+        data = small_dict()
+        data["scenario"].update(resolution=0.5, end="2024-01-31")
+        data["events"] = []
+        data["foreign"] = {}
+        data["factions"]["jihadists"].update(bands={"boni": 900}, spread_km=spread_km)
+        scenario = scenario_from_dict(data)
+        governed[spread_km] = []
+        for seed in range(4):
+            model = MaliConflictModel(scenario, rng=seed)
+            model.run()
+            layer = model.governance["jihadists"] * model.geo.population
+            governed[spread_km].append(float(layer.sum()))
+    wider = sum(s > q for s, q in zip(governed[150.0], governed[0.0], strict=True))
+    assert wider >= 3, governed

@@ -53,7 +53,7 @@ def test_a_period_event_missing_from_the_arc_is_reported(tmp_path):
     assert lines == ["2013-01-13 event: offensive state konna is not in the arc (serval_2013)"]
 
 
-ARC_SWITCHES_AT_MOST = 84
+ARC_SWITCHES_AT_MOST = 82
 """The arc's dated `set` events, model 0.8.0 (issue 14, item 9: one parameter set for the war).
 
 Lower it when a mechanism replaces switches; it must never rise: a new behaviour of a period

@@ -146,6 +146,16 @@ class Faction(StrictModel):
         description="Towns its aircraft and drones fly from, while it holds them (the state only)",
     )
     uses_sanctuary: bool = Field(False, description="May cross borders into the sanctuary")
+    spread_km: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description=(
+            "How far a band of two units or more sends one unit's men, each plan, to work "
+            "country its side does not yet govern (people, grievance, away from the state; "
+            "sim.war.insurgency.disperse); 0: its bands stay where they are"
+        ),
+    )
     holds_towns: bool = Field(
         True,
         description=(

@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import ndimage
 
+from sim import society
+from sim.war.posture import Posture
+
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
@@ -67,6 +70,64 @@ def govern(model: MaliConflictModel) -> None:
             layer += spread * (0.5 + model.grievance) * gap
         layer[~model.in_mali] = 0.0
         np.clip(layer, 0.0, 1.0, out=layer)
+
+
+def disperse(model: MaliConflictModel) -> None:
+    """Bands spread out to work new country: where insurgents live, dispersed, not massed.
+
+    Each plan, every band (``PATROL``) of a side with a ``spread_km`` that has at least two
+    units' men sends one unit's men to the most promising country within ``spread_km``: many
+    people to draw from (grievance, the state's lack of legitimacy: the recruitment weight),
+    not yet governed by its side, away from the state's men and patrols and from its own bands
+    (each within reach counted against ``network_men``). A band left to sit in one place
+    governs only the country within its reach; spread out, the same men govern, tax and
+    recruit from much more, and are harder to find. Two detachments of one plan do not go to
+    the same country. Deterministic: no draw of the generator.
+    """
+    presence = model.presence
+    cfg = model.config.insurgency
+    pop = model.config.population
+    # The state's men and patrols within reach, and the police and gendarmes of its towns.
+    guards = np.zeros(model.governance["jihadists"].shape)
+    for town in model.towns:
+        if town.holder == "state":
+            guards[town.xy] += town.population * cfg.guards_per_1000 / 1000
+    size = 2 * model.reach_cells + 1
+    guards = ndimage.uniform_filter(guards, size=size, mode="constant") * size * size
+    state = 1.0 + (presence.reach["state"] + presence.patrols + guards) / cfg.network_men
+    for side in INSURGENTS:
+        doctrine = model.config.factions[side]
+        radius = round(doctrine.spread_km / model.cell_km)
+        bands = [
+            u
+            for u in model.units_of(side)
+            if u.posture == Posture.PATROL and u.strength >= 2 * doctrine.unit_size
+        ]
+        if radius < 1 or not bands:
+            continue
+        gw = pop.recruitment_grievance_weight if side == "jihadists" else 0.0
+        ungoverned = 1.0 - model.governance[side]
+        prospect = society.recruitment_weight(
+            model.geo.population, model.grievance, model.legitimacy, ungoverned, gw
+        )
+        # Along the seams: where herders and farmers live side by side (sim.war.militias.seam).
+        prospect *= model.seam / (state * (1.0 + presence.reach[side] / cfg.network_men))
+        prospect[~model.in_mali] = 0.0
+        for band in bands:
+            x, y = band.xy
+            x0, y0 = max(x - radius, 0), max(y - radius, 0)
+            window = prospect[x0 : x + radius + 1, y0 : y + radius + 1]
+            dx, dy = np.unravel_index(int(np.argmax(window)), window.shape)
+            tx, ty = x0 + int(dx), y0 + int(dy)
+            if window[dx, dy] <= 0 or (tx, ty) == (x, y):
+                continue
+            part = band.split(doctrine.unit_size)
+            part.posture, part.destination = Posture.SPREAD, (tx, ty)
+            if not part.can_reach_destination():
+                band.absorb(part)
+                continue
+            near = model.reach_cells
+            prospect[max(tx - near, 0) : tx + near + 1, max(ty - near, 0) : ty + near + 1] = 0.0
 
 
 def dispersed_band_found(model: MaliConflictModel, unit, air_support: float) -> bool:

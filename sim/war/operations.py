@@ -34,6 +34,7 @@ def plan(model: MaliConflictModel) -> None:
         if model.patrons.present[fid] and model.config.foreign[fid].kind != "peacekeeping":
             foreign_raid(model, fid)
     merge_garrisons(model)
+    insurgency.disperse(model)
 
 
 def free_units(model: MaliConflictModel, faction: str) -> list[Unit]:

@@ -16,6 +16,8 @@ class Posture(StrEnum):
     """A column moving on an objective town, which it attacks on arrival."""
     RETREAT = "retreat"
     """Falling back to a friendly town or across the border."""
+    SPREAD = "spread"
+    """An insurgent band walking to new country to work it (``sim.war.insurgency.disperse``)."""
 
 
-MOVING = (Posture.OFFENSIVE, Posture.RETREAT)
+MOVING = (Posture.OFFENSIVE, Posture.RETREAT, Posture.SPREAD)
