@@ -298,6 +298,11 @@ def cells_apart(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(abs(a[0] - b[0]), abs(a[1] - b[1]))
 
 
+def around(x: int, y: int, r: int) -> tuple[slice, slice]:
+    """The square of cells within ``r`` of ``(x, y)`` (``cells_apart <= r``), as slices."""
+    return slice(max(x - r, 0), x + r + 1), slice(max(y - r, 0), y + r + 1)
+
+
 def cells_apart_each(cells: np.ndarray, b: tuple[int, int]) -> np.ndarray:
     """``cells_apart`` from each row of an ``(n, 2)`` array of cells to one cell."""
     return np.abs(cells - b).max(axis=1)

@@ -27,6 +27,7 @@ import numpy as np
 from scipy import ndimage
 
 from sim import society
+from sim.geography import around
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -84,50 +85,62 @@ def disperse(model: MaliConflictModel) -> None:
     recruit from much more, and are harder to find. Two detachments of one plan do not go to
     the same country. Deterministic: no draw of the generator.
     """
-    presence = model.presence
     cfg = model.config.insurgency
-    pop = model.config.population
-    # The state's men and patrols within reach, and the police and gendarmes of its towns.
-    guards = np.zeros(model.governance["jihadists"].shape)
-    for town in model.towns:
-        if town.holder == "state":
-            guards[town.xy] += town.population * cfg.guards_per_1000 / 1000
-    size = 2 * model.reach_cells + 1
-    guards = ndimage.uniform_filter(guards, size=size, mode="constant") * size * size
-    state = 1.0 + (presence.reach["state"] + presence.patrols + guards) / cfg.network_men
-    for side in INSURGENTS:
-        doctrine = model.config.factions[side]
-        radius = round(doctrine.spread_km / model.cell_km)
-        bands = [
+    bands = {
+        side: [
             u
             for u in model.units_of(side)
-            if u.posture == Posture.PATROL and u.strength >= 2 * doctrine.unit_size
+            if u.posture == Posture.PATROL
+            and u.strength >= 2 * model.config.factions[side].unit_size
         ]
-        if radius < 1 or not bands:
+        for side in INSURGENTS
+        if round(model.config.factions[side].spread_km / model.cell_km) >= 1  # a cell or more
+    }
+    if not any(bands.values()):
+        return
+    presence = model.presence
+    # The state's men and patrols within reach, and the police and gendarmes of its towns.
+    police = np.zeros(model.in_mali.shape)
+    presence.add_police(police)
+    size = 2 * model.reach_cells + 1
+    police = ndimage.uniform_filter(police, size=size, mode="constant") * size * size
+    state = 1.0 + (presence.reach["state"] + presence.patrols + police) / cfg.network_men
+    for side, spreading in bands.items():
+        if spreading:
+            send_detachments(model, side, spreading, state)
+
+
+def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np.ndarray) -> None:
+    """Each band sends one unit to the best prospect within the side's ``spread_km`` of it.
+
+    ``state``: one plus the state's side's men, patrols and police within reach over
+    ``insurgency.network_men``, per cell (``disperse``).
+    """
+    cfg = model.config.insurgency
+    doctrine = model.config.factions[side]
+    pop = model.config.population
+    gw = pop.recruitment_grievance_weight if side == "jihadists" else 0.0
+    ungoverned = 1.0 - model.governance[side]
+    prospect = society.recruitment_weight(
+        model.geo.population, model.grievance, model.legitimacy, ungoverned, gw
+    )
+    # Along the seams: where herders and farmers live side by side (sim.war.militias.seam).
+    prospect *= model.seam / (state * (1.0 + model.presence.reach[side] / cfg.network_men))
+    prospect[~model.in_mali] = 0.0
+    radius = round(doctrine.spread_km / model.cell_km)
+    for band in bands:
+        rows, cols = around(*band.xy, radius)
+        window = prospect[rows, cols]
+        dx, dy = np.unravel_index(int(np.argmax(window)), window.shape)
+        target = (rows.start + int(dx), cols.start + int(dy))
+        if window[dx, dy] <= 0 or target == band.xy:
             continue
-        gw = pop.recruitment_grievance_weight if side == "jihadists" else 0.0
-        ungoverned = 1.0 - model.governance[side]
-        prospect = society.recruitment_weight(
-            model.geo.population, model.grievance, model.legitimacy, ungoverned, gw
-        )
-        # Along the seams: where herders and farmers live side by side (sim.war.militias.seam).
-        prospect *= model.seam / (state * (1.0 + presence.reach[side] / cfg.network_men))
-        prospect[~model.in_mali] = 0.0
-        for band in bands:
-            x, y = band.xy
-            x0, y0 = max(x - radius, 0), max(y - radius, 0)
-            window = prospect[x0 : x + radius + 1, y0 : y + radius + 1]
-            dx, dy = np.unravel_index(int(np.argmax(window)), window.shape)
-            tx, ty = x0 + int(dx), y0 + int(dy)
-            if window[dx, dy] <= 0 or (tx, ty) == (x, y):
-                continue
-            part = band.split(doctrine.unit_size)
-            part.posture, part.destination = Posture.SPREAD, (tx, ty)
-            if not part.can_reach_destination():
-                band.absorb(part)
-                continue
-            near = model.reach_cells
-            prospect[max(tx - near, 0) : tx + near + 1, max(ty - near, 0) : ty + near + 1] = 0.0
+        part = band.split(doctrine.unit_size)
+        part.posture, part.destination = Posture.SPREAD, target
+        if not part.can_reach_destination():
+            band.absorb(part)
+            continue
+        prospect[around(*target, model.reach_cells)] = 0.0  # not two to the same country
 
 
 def dispersed_band_found(model: MaliConflictModel, unit, air_support: float) -> bool:

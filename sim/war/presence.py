@@ -258,13 +258,9 @@ class Presence:
                 (state_side if unit.side == "state" else insurgents)[unit.xy] += power
         # The towns the state's side holds keep police, gendarmes and officials, even with no
         # army in them: a band does not settle in Bamako because its garrison went north.
-        cfg = model.config.insurgency
         if relations.sides_hostile("state", side):
-            morale = 0.25 + model.config.factions["state"].morale
-            for town in model.towns:
-                if town.holder == "state":
-                    state_side[town.xy] += town.population * cfg.guards_per_1000 / 1000 * morale
-        sigma = cfg.hold_km / model.cell_km
+            self.add_police(state_side, 0.25 + model.config.factions["state"].morale)
+        sigma = model.config.insurgency.hold_km / model.cell_km
         own, state_side, insurgents = (
             self._filtered(f"balance {side} {name}", smooth, g, sigma=sigma)
             for name, g in (("own", own), ("state", state_side), ("insurgents", insurgents))
@@ -274,6 +270,17 @@ class Presence:
         ratio = (state_side * air + insurgents) / np.maximum(own, 1e-9)
         self._balance[side] = ratio
         return ratio
+
+    def add_police(self, grid: np.ndarray, weight: float = 1.0) -> None:
+        """Add to ``grid`` the police and gendarmes of each town the state holds, times ``weight``.
+
+        ``insurgency.guards_per_1000`` of the town's people, on the town's cell: the state holds
+        its towns with police, gendarmes and officials even when its army is elsewhere.
+        """
+        per_1000 = self.model.config.insurgency.guards_per_1000
+        for town in self.model.towns:
+            if town.holder == "state":
+                grid[town.xy] += town.population * per_1000 / 1000 * weight
 
     def air_over(self, x: int, y: int, against: str | None = None) -> float:
         """The air cover (0-1) over a cell.

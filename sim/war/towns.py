@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.geography import ZONES, Geography, cells_apart
+from sim.geography import ZONES, Geography, around, cells_apart
 from sim.scenario import FACTIONS
 from sim.war.insurgency import INSURGENTS
 from sim.war.posture import Posture
@@ -199,14 +199,12 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
         return False
     if actor not in INSURGENTS or model.claims.get(town.id) == actor:
         return True
-    r = model.reach_cells
-    x, y = town.xy
-    near = model.governance[actor][max(x - r, 0) : x + r + 1, max(y - r, 0) : y + r + 1]
+    near = model.governance[actor][around(*town.xy, model.reach_cells)]
     if near.max() < model.config.insurgency.raid_network:
         return False
     # Against a state far stronger in the country around, it raids and melts back: it would
     # have to leave the town again as soon as the enemy came back for it.
-    return bool(model.presence.balance(actor)[x, y] <= doctrine.abandon_ratio)
+    return bool(model.presence.balance(actor)[town.xy] <= doctrine.abandon_ratio)
 
 
 def lead(units: list[Unit]) -> str:
