@@ -165,6 +165,8 @@ class MaliConflictModel(mesa.Model):
             * cfg.population.legitimacy_start
             / 0.5
         )
+        # Where legitimacy heads back to when no armed camp is about (sim.society).
+        self.legitimacy_base = np.clip(start_legitimacy, 0, 1)
         for name, data in (
             ("population", geo.population),
             ("terrain", geo.terrain.astype(np.int8)),

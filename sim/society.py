@@ -28,15 +28,28 @@ def diffuse_and_decay(
     np.clip(grievance, 0.0, 1.0, out=grievance)
 
 
-def pull_legitimacy(
-    legitimacy: np.ndarray, state_control: np.ndarray, grievance: np.ndarray, rate: float
-) -> None:
-    """Move legitimacy toward control and wear it down by grievance (in place).
+def legitimacy_target(
+    base: np.ndarray, state: np.ndarray, insurgents: np.ndarray, scale: float
+) -> np.ndarray:
+    """Where the state's legitimacy heads in each cell: it follows the security it provides.
 
-    It drifts toward 1 where the state holds ground and toward 0.2 where it does not.
+    ``state`` and ``insurgents`` are the armed men (and their equivalents: police, governance)
+    of each camp within reach of the cell. Where the state's men outnumber the insurgents'
+    the target is high (1 with no insurgent about), where the insurgents' do it falls toward
+    0.2; holding the town the cell belongs to earns nothing by itself. Where neither camp has
+    men about (``scale`` of them make it matter fully) legitimacy heads back to ``base``.
     """
-    target = np.where(state_control, 1.0, 0.2) - grievance
-    legitimacy += rate * (target - legitimacy)
+    armed = state + insurgents
+    matters = armed / (armed + scale)
+    protected = 0.2 + 0.8 * state / np.maximum(armed, 1e-9)
+    return (1.0 - matters) * base + matters * protected
+
+
+def pull_legitimacy(
+    legitimacy: np.ndarray, target: np.ndarray, grievance: np.ndarray, rate: float
+) -> None:
+    """Move legitimacy toward its target and wear it down by grievance (in place)."""
+    legitimacy += rate * (target - grievance - legitimacy)
     np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
 
 

@@ -126,10 +126,10 @@ def test_legitimacy_moves_toward_its_target_without_overshooting(daily):
     from sim.war.civilians import weekly_rate
 
     legitimacy = np.array([0.2, 0.9])
-    target_control = np.array([True, False])  # targets 1.0 and 0.2
+    target = np.array([1.0, 0.2])
     for _ in range(10):
         before = legitimacy.copy()
-        pull_legitimacy(legitimacy, target_control, np.zeros(2), weekly_rate(daily))
+        pull_legitimacy(legitimacy, target, np.zeros(2), weekly_rate(daily))
         assert before[0] <= legitimacy[0] <= 1.0
         assert 0.2 <= legitimacy[1] <= before[1]
 

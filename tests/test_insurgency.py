@@ -277,3 +277,30 @@ def test_the_same_men_spread_out_govern_more_country_than_a_band_that_sits():
             governed[spread_km].append(float(layer.sum()))
     wider = sum(s > q for s, q in zip(governed[150.0], governed[0.0], strict=True))
     assert wider >= 3, governed
+
+
+def test_legitimacy_follows_the_security_the_state_provides_not_the_towns_it_holds():
+    # Model 0.15.0: legitimacy once headed for 1 wherever the cell's nearest town was the
+    # state's, so the rural centre grew loyal while the state's army sat in a few camps and the
+    # jihadists dwindled. Now it heads for 1 where the state's men outnumber the insurgents'
+    # around a cell, toward 0.2 where the insurgents' do, and back to its start where no one is.
+    from sim.war import civilians
+
+    model = overmatch_model({"kayes": 3000})
+    hombori, kayes = model.towns["hombori"].xy, model.towns["kayes"].xy
+    assert model.towns["hombori"].holder == "state"
+    empty = np.argwhere(
+        model.in_mali
+        & (model.presence.reach["jihadists"] == 0)
+        & (model.presence.state_within_reach() == 0)
+        & (model.governance["jihadists"] == 0.5)
+    )[0]
+    model.governance["jihadists"][tuple(empty)] = 0.0
+    model.control[hombori] = control.STATE  # holding its town gave the state the cell
+    start = model.legitimacy.copy()
+    for day in range(1, 365):
+        model.steps = day
+        civilians.update_population(model)
+    assert model.legitimacy[hombori] < start[hombori] - 0.1
+    assert model.legitimacy[kayes] > start[kayes] + 0.05
+    assert model.legitimacy[tuple(empty)] == pytest.approx(model.legitimacy_base[tuple(empty)])

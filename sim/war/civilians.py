@@ -1,8 +1,8 @@
 """Civilians: abuses against them, and the grievance and legitimacy they leave on the grid.
 
 Abuses are decided by each unit (``Unit.abuse_civilians``); grievance spreads and fades and
-legitimacy follows control as numpy operations on the cell layers (``sim.society``). Grievance
-feeds jihadist recruitment (``sim.war.recruitment``).
+legitimacy follows the security the state provides, as numpy operations on the cell layers
+(``sim.society``). Grievance feeds jihadist recruitment (``sim.war.recruitment``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim import society
 from sim.agents import Unit
-from sim.war.control import STATE
+from sim.war.insurgency import INSURGENTS
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
@@ -31,15 +31,26 @@ def weekly_rate(daily: float) -> float:
 
 
 def update_population(model: MaliConflictModel) -> None:
-    """Grievance spreads and fades every day; every week legitimacy follows control."""
+    """Grievance spreads and fades every day; every week legitimacy follows the state's security."""
     pop = model.config.population
     society.diffuse_and_decay(
         model.grievance, model.in_mali, pop.grievance_spread, pop.grievance_decay_days
     )
     if model.steps % 7 == 0:
+        insurgents = sum(
+            model.presence.reach[side]
+            + model.config.insurgency.governance_men * model.governance[side]
+            for side in INSURGENTS
+        )
+        target = society.legitimacy_target(
+            model.legitimacy_base,
+            model.presence.state_within_reach(),
+            insurgents,
+            model.config.insurgency.network_men,
+        )
         society.pull_legitimacy(
             model.legitimacy,
-            model.control == STATE,
+            target,
             model.grievance,
             weekly_rate(pop.legitimacy_rate),
         )

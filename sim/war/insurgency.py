@@ -98,13 +98,7 @@ def disperse(model: MaliConflictModel) -> None:
     }
     if not any(bands.values()):
         return
-    presence = model.presence
-    # The state's men and patrols within reach, and the police and gendarmes of its towns.
-    police = np.zeros(model.in_mali.shape)
-    presence.add_police(police)
-    size = 2 * model.reach_cells + 1
-    police = ndimage.uniform_filter(police, size=size, mode="constant") * size * size
-    state = 1.0 + (presence.reach["state"] + presence.patrols + police) / cfg.network_men
+    state = 1.0 + model.presence.state_within_reach() / cfg.network_men
     for side, spreading in bands.items():
         if spreading:
             send_detachments(model, side, spreading, state)

@@ -271,6 +271,20 @@ class Presence:
         self._balance[side] = ratio
         return ratio
 
+    def state_within_reach(self) -> np.ndarray:
+        """The state's side's men within reach of each cell: its own, partners' patrols, police.
+
+        The towns' police and gendarmes (``add_police``) are summed over the same square of
+        cells as the units' men (``reach_cells``).
+        """
+        police = np.zeros(self.model.in_mali.shape)
+        self.add_police(police)
+        size = 2 * self.model.reach_cells + 1
+        police = self._filtered(
+            "police", ndimage.uniform_filter, police, size=size, mode="constant"
+        )
+        return self.reach["state"] + self.patrols + police * size * size
+
     def add_police(self, grid: np.ndarray, weight: float = 1.0) -> None:
         """Add to ``grid`` the police and gendarmes of each town the state holds, times ``weight``.
 
