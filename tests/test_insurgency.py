@@ -228,12 +228,13 @@ def test_a_big_band_sends_men_to_work_the_most_promising_country_away_from_the_s
         model = spreading_model(150.0)
         band = model.units_of("jihadists")[0]
         x, y = band.xy
-        # The two most populous cells of the country within ~110 km (two cells at 0.5 degrees).
+        # The two most populous cells of the open country within ~110 km (two cells at 0.5
+        # degrees): not a town the state holds, where no detachment goes.
         near = [
             (float(model.geo.population[i, j]), (i, j))
             for i in range(x - 2, x + 3)
             for j in range(y - 2, y + 3)
-            if (i, j) != (x, y) and model.in_mali[i, j]
+            if (i, j) != (x, y) and model.in_mali[i, j] and (i, j) not in model.towns.at
         ]
         (_, a), (_, b) = sorted(near, reverse=True)[:2]
         model.seam[:] = 0.0
@@ -304,3 +305,38 @@ def test_legitimacy_follows_the_security_the_state_provides_not_the_towns_it_hol
     assert model.legitimacy[hombori] < start[hombori] - 0.1
     assert model.legitimacy[kayes] > start[kayes] + 0.05
     assert model.legitimacy[tuple(empty)] == pytest.approx(model.legitimacy_base[tuple(empty)])
+
+
+def test_a_detachment_does_not_walk_into_a_town_the_enemy_holds():
+    # Model 0.15.1: the people of a garrison town made it the best prospect around, and a
+    # detachment a week walked onto the state's and France's garrison of Segou in 2013. Here the
+    # state holds Douentza, within reach of the band at Hombori, with a few men.
+    from sim.war.posture import Posture
+
+    model = overmatch_model({"kayes": 3000, "douentza": 100})
+    model.config.factions["jihadists"].spread_km = 150.0
+    model.governance["jihadists"][:] = 0.0
+    operations.merge_garrisons(model)
+    band = model.units_of("jihadists")[0]
+    douentza = model.towns["douentza"].xy
+    radius = round(150.0 / model.cell_km)
+    assert max(abs(douentza[0] - band.xy[0]), abs(douentza[1] - band.xy[1])) <= radius
+    other = min(
+        (
+            (i, j)
+            for i in range(band.xy[0] - radius, band.xy[0] + radius + 1)
+            for j in range(band.xy[1] - radius, band.xy[1] + radius + 1)
+            if model.in_mali[i, j]
+            and model.geo.population[i, j] > 0
+            and (i, j) not in model.towns.at
+            and (i, j) != band.xy
+        ),
+        key=lambda xy: model.geo.population[xy],
+    )
+    model.seam[:] = 0.0
+    model.seam[douentza] = model.seam[other] = 1.0  # the town is by far the more populous
+    assert model.geo.population[douentza] > model.geo.population[other]
+    insurgency.disperse(model)
+    (part,) = [u for u in model.units_of("jihadists") if u is not band]
+    assert part.posture == Posture.SPREAD
+    assert part.destination == other, f"went to {part.destination}, Douentza is {douentza}"

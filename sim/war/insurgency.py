@@ -28,6 +28,7 @@ from scipy import ndimage
 
 from sim import society
 from sim.geography import around
+from sim.scenario import FACTIONS
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -121,6 +122,15 @@ def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np
     # Along the seams: where herders and farmers live side by side (sim.war.militias.seam).
     prospect *= model.seam / (state * (1.0 + model.presence.reach[side] / cfg.network_men))
     prospect[~model.in_mali] = 0.0
+    # Not into the enemy: a detachment sent to work the country does not walk into a town a
+    # hostile side holds or a cell where its men stand (a town's people would otherwise draw
+    # one a week onto the garrison of Segou; model 0.15.1).
+    hostile = [o for o in FACTIONS if model.relations.sides_hostile(side, o)]
+    for other in hostile:
+        prospect[model.presence.men[other] > 0] = 0.0
+    for town in model.towns:
+        if town.holder in hostile:
+            prospect[town.xy] = 0.0
     radius = round(doctrine.spread_km / model.cell_km)
     for band in bands:
         rows, cols = around(*band.xy, radius)
