@@ -340,3 +340,27 @@ def test_a_detachment_does_not_walk_into_a_town_the_enemy_holds():
     (part,) = [u for u in model.units_of("jihadists") if u is not band]
     assert part.posture == Posture.SPREAD
     assert part.destination == other, f"went to {part.destination}, Douentza is {douentza}"
+
+
+def test_a_garrison_that_stays_in_its_camp_does_not_contest_the_villages_around():
+    # Model 0.16.0: the state's men undid the insurgents' governance within reach however they
+    # were used; a garrison now counts in full on its town and for garrison_reach_share of its
+    # men beyond it (columns, bands and partners' units in full).
+    def model_at(share: float) -> MaliConflictModel:
+        model = overmatch_model({"kayes": 3000, "douentza": 1000})
+        model.config.insurgency.garrison_reach_share = share
+        model.presence.refresh()
+        return model
+
+    full, camp = model_at(1.0), model_at(0.25)
+    douentza = full.towns["douentza"].xy
+    beside = (douentza[0] + 1, douentza[1])
+    assert full.presence.countryside[beside] == pytest.approx(full.presence.reach["state"][beside])
+    assert camp.presence.countryside[douentza] == pytest.approx(1000.0)
+    assert camp.presence.countryside[beside] == pytest.approx(250.0)
+    # The band at Hombori governs more of the country by Douentza when the garrison stays in.
+    for model in (full, camp):
+        model.governance["jihadists"][:] = 0.5
+        for _ in range(90):
+            insurgency.govern(model)
+    assert camp.governance["jihadists"][beside] > full.governance["jihadists"][beside]

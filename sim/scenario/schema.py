@@ -424,6 +424,15 @@ class Insurgency(StrictModel):
             "back (irregular war against a far stronger state, conventional war near parity)"
         ),
     )
+    garrison_reach_share: Share = Field(
+        1.0,
+        description=(
+            "Share of a garrison's men that contest the countryside within reach_km of its "
+            "town (its patrols out of the camp), against the insurgents' governance and in "
+            "the state's legitimacy; the rest count on the town's cell only. Columns, bands "
+            "and partners' units count in full"
+        ),
+    )
     guards_per_1000: float = Field(
         1.0,
         ge=0,

@@ -92,6 +92,7 @@ class Presence:
         self.air_against: dict[str, np.ndarray] = {}
         self.escort: dict[str, np.ndarray] = {}
         self.patrols = np.zeros((model.geo.width, model.geo.height))
+        self.countryside = np.zeros((model.geo.width, model.geo.height))
         self.support_km = np.zeros((model.geo.width, model.geo.height))
         self.garrison_xy = np.zeros((0, 2), dtype=np.intp)
         self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
@@ -103,11 +104,40 @@ class Presence:
         units = list(self.model.units)
         xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
         sides = np.array([u.side for u in units])
-        self.count_men(xy, np.array([u.strength for u in units], dtype=float), sides)
+        strength = np.array([u.strength for u in units], dtype=float)
+        self.count_men(xy, strength, sides)
         self.count_air(xy, np.array([u.actor for u in units]))
         self.refresh_partners()
         garrisoned = np.array([u.posture == Posture.GARRISON for u in units], dtype=bool)
+        self.count_countryside(xy, strength, (sides == "state") & garrisoned)
         self.count_support(xy[(sides == "state") & garrisoned])
+
+    def count_countryside(self, xy: np.ndarray, strength: np.ndarray, garrisons: np.ndarray):
+        """The state side's men within reach of the countryside (``countryside``).
+
+        A garrison's men count in full on their town's cell and for
+        ``insurgency.garrison_reach_share`` of them beyond it: an army that holds its towns and
+        camps and seldom leaves them does not contest the villages around (columns, bands and
+        partners' units count in full). At a share of one this is ``reach["state"]``.
+
+        Args:
+            xy: the units' cells, one row a unit.
+            strength: their men.
+            garrisons: which of them are the state side's garrisons.
+
+        """
+        share = self.model.config.insurgency.garrison_reach_share
+        if share >= 1.0 or not garrisons.any():
+            self.countryside = self.reach["state"]
+            return
+        stay = np.zeros(self.men["state"].shape)
+        np.add.at(stay, (xy[garrisons, 0], xy[garrisons, 1]), strength[garrisons] * (1 - share))
+        size = 2 * self.model.reach_cells + 1
+        box = self._filtered(
+            "garrisons staying", ndimage.uniform_filter, stay, size=size, mode="constant"
+        )
+        self.countryside = self.reach["state"] - box * size * size + stay
+        np.maximum(self.countryside, 0.0, out=self.countryside)
 
     def count_men(self, xy: np.ndarray, strength: np.ndarray, sides: np.ndarray) -> None:
         """Each side's men per cell (``men``) and within ``reach_km`` (``reach``: box sums).
@@ -283,7 +313,7 @@ class Presence:
         police = self._filtered(
             "police", ndimage.uniform_filter, police, size=size, mode="constant"
         )
-        return self.reach["state"] + self.patrols + police * size * size
+        return self.countryside + self.patrols + police * size * size
 
     def add_police(self, grid: np.ndarray, weight: float = 1.0) -> None:
         """Add to ``grid`` the police and gendarmes of each town the state holds, times ``weight``.
