@@ -345,7 +345,7 @@ def test_a_detachment_does_not_walk_into_a_town_the_enemy_holds():
 def test_a_garrison_that_stays_in_its_camp_does_not_contest_the_villages_around():
     # Model 0.16.0: the state's men undid the insurgents' governance within reach however they
     # were used; a garrison now counts in full on its town and for garrison_reach_share of its
-    # men beyond it (columns, bands and partners' units in full).
+    # men beyond it (columns and bands in full; partners' garrisons as the army's).
     def model_at(share: float) -> MaliConflictModel:
         model = overmatch_model({"kayes": 3000, "douentza": 1000})
         model.config.insurgency.garrison_reach_share = share

@@ -429,8 +429,8 @@ class Insurgency(StrictModel):
         description=(
             "Share of a garrison's men that contest the countryside within reach_km of its "
             "town (its patrols out of the camp), against the insurgents' governance and in "
-            "the state's legitimacy; the rest count on the town's cell only. Columns, bands "
-            "and partners' units count in full"
+            "the state's legitimacy; the rest count on the town's cell only. Columns and "
+            "bands count in full; a partner's garrison as the army's (its patrols count apart)"
         ),
     )
     guards_per_1000: float = Field(

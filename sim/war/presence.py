@@ -109,16 +109,19 @@ class Presence:
         self.count_air(xy, np.array([u.actor for u in units]))
         self.refresh_partners()
         garrisoned = np.array([u.posture == Posture.GARRISON for u in units], dtype=bool)
-        self.count_countryside(xy, strength, (sides == "state") & garrisoned)
-        self.count_support(xy[(sides == "state") & garrisoned])
+        garrisons = (sides == "state") & garrisoned
+        self.count_countryside(xy, strength, garrisons)
+        self.count_support(xy[garrisons])
 
     def count_countryside(self, xy: np.ndarray, strength: np.ndarray, garrisons: np.ndarray):
         """The state side's men within reach of the countryside (``countryside``).
 
         A garrison's men count in full on their town's cell and for
         ``insurgency.garrison_reach_share`` of them beyond it: an army that holds its towns and
-        camps and seldom leaves them does not contest the villages around (columns, bands and
-        partners' units count in full). At a share of one this is ``reach["state"]``.
+        camps and seldom leaves them does not contest the villages around. Columns and bands
+        count in full; a partner's garrison at its base as the army's (what a partner contests
+        in the countryside is its patrols, ``patrols``). At a share of one this is
+        ``reach["state"]``.
 
         Args:
             xy: the units' cells, one row a unit.
