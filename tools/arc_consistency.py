@@ -40,12 +40,24 @@ ALLOWED = {
 
 
 def parameters_on(scenario: Scenario, day: dt.date) -> Scenario:
-    """A scenario's parameters with every ``set`` event dated on or before ``day`` applied."""
+    """A scenario's parameters on ``day``: its ``set`` and ``relations`` events up to it applied.
+
+    A ``relations`` event changes the ``[relations]`` field of the two sides it names.
+    """
     config = scenario.model_copy(deep=True)
     for event in sorted(config.events, key=lambda e: e.date):
         if event.type == "set" and event.date <= day:
             set_value(config, event.parameter, event.value)
+        elif event.type == "relations" and event.date <= day:
+            setattr(config.relations, STANCE_FIELD[frozenset(event.between)], event.stance)
     return config
+
+
+STANCE_FIELD = {
+    frozenset(("separatists", "jihadists")): "separatists_jihadists",
+    frozenset(("state", "separatists")): "state_separatists",
+}
+"""The ``[relations]`` field a ``relations`` event between two sides changes."""
 
 
 def check_days(scenario: Scenario) -> list[dt.date]:
@@ -72,6 +84,9 @@ def differences(arc: Scenario, period: Scenario) -> list[tuple[str, object, obje
         "politics": (arc.politics, period.politics),
         "combat": (arc.combat, period.combat),
         "population": (arc.population, period.population),
+        "insurgency": (arc.insurgency, period.insurgency),
+        "communities": (arc.communities, period.communities),
+        "relations": (arc.relations, period.relations),
     }
     for name, (mine, theirs) in sections.items():
         for field in type(theirs).model_fields:
