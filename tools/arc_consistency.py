@@ -22,8 +22,19 @@ from sim.scenario import Scenario, load_scenario, set_value
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIODS = ("mali_2012", "serval_2013", "barkhane_2014", "centre_2022", "kidal_2023", "north_2024")
-SKIP = {"deploy", "bands", "holds", "strength", "bases", "arrive", "depart", "reserve"}
-"""Fields that describe the war's state on a date, not a period's parameters."""
+SKIP = {
+    "deploy",
+    "bands",
+    "holds",
+    "strength",
+    "bases",
+    "arrive",
+    "depart",
+    "reserve",
+    "popularity_start",
+}
+"""Fields that describe the war's state on a date, not a period's parameters (the regime's
+popularity is read once, when a run starts: a period file's is its own start's)."""
 
 ALLOWED = {
     "factions.state.reinforce_rate": (
