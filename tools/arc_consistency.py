@@ -18,7 +18,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from sim.scenario import Scenario, load_scenario, set_value
+from sim.scenario import STANCE_FIELDS, Scenario, load_scenario, set_value
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIODS = ("mali_2012", "serval_2013", "barkhane_2014", "centre_2022", "kidal_2023", "north_2024")
@@ -60,15 +60,8 @@ def parameters_on(scenario: Scenario, day: dt.date) -> Scenario:
         if event.type == "set" and event.date <= day:
             set_value(config, event.parameter, event.value)
         elif event.type == "relations" and event.date <= day:
-            setattr(config.relations, STANCE_FIELD[frozenset(event.between)], event.stance)
+            setattr(config.relations, STANCE_FIELDS[frozenset(event.between)], event.stance)
     return config
-
-
-STANCE_FIELD = {
-    frozenset(("separatists", "jihadists")): "separatists_jihadists",
-    frozenset(("state", "separatists")): "state_separatists",
-}
-"""The ``[relations]`` field a ``relations`` event between two sides changes."""
 
 
 def check_days(scenario: Scenario) -> list[dt.date]:

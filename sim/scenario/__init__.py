@@ -19,6 +19,7 @@ from sim.scenario.overrides import apply_overrides, flatten_parameters, parse_ov
 from sim.scenario.schema import (
     FACTIONS,
     SECTIONS,
+    STANCE_FIELDS,
     Combat,
     Communities,
     Event,
@@ -36,6 +37,7 @@ from sim.scenario.strict import ScenarioError, StrictModel
 __all__ = [
     "FACTIONS",
     "SECTIONS",
+    "STANCE_FIELDS",
     "Combat",
     "Communities",
     "Event",

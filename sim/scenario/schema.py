@@ -579,6 +579,12 @@ class Combat(StrictModel):
 
 Stance = Literal["allied", "truce", "hostile"]
 
+STANCE_FIELDS = {
+    frozenset(("separatists", "jihadists")): "separatists_jihadists",
+    frozenset(("state", "separatists")): "state_separatists",
+}
+"""The pairs of sides that have a stance, each with its ``[relations]`` field."""
+
 
 class Relations(StrictModel):
     """Who fights whom at the start (``[relations]``); ``relations`` events change it."""
@@ -658,10 +664,7 @@ class Event(StrictModel):
                 f"a reorganise event's value is the id of the force its men become "
                 f"(got {self.value!r})"
             )
-        if self.type == "relations" and sorted(self.between) not in (
-            ["jihadists", "separatists"],
-            ["separatists", "state"],
-        ):
+        if self.type == "relations" and frozenset(self.between) not in STANCE_FIELDS:
             raise ValueError(
                 "a relations event is between separatists and jihadists, or state and separatists"
             )

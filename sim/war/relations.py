@@ -8,7 +8,7 @@ only those who attack them: the jihadists.
 
 from __future__ import annotations
 
-from sim.scenario import Scenario
+from sim.scenario import STANCE_FIELDS, Scenario
 
 
 class Relations:
@@ -24,8 +24,7 @@ class Relations:
         self.config = config
         self.side_of = side_of
         self.stance: dict[frozenset, str] = {
-            frozenset(("separatists", "jihadists")): config.relations.separatists_jihadists,
-            frozenset(("state", "separatists")): config.relations.state_separatists,
+            pair: getattr(config.relations, field) for pair, field in STANCE_FIELDS.items()
         }
         # Asked thousands of times a day; the answers change only with a relations or set event.
         self.actors_known: dict[tuple[str, str], bool] = {}
