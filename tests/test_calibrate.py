@@ -241,6 +241,11 @@ BROKEN = {
         " }",
         "tiny.toml: targets.strength_end_wagner.source: required field is missing",
     ),
+    "a yearly target of no series": (
+        'separatists_killed = { measure = "deaths", actor = "separatists"',
+        'separatists_killed = { measure = "yearly", series = "deaths", year = 2023',
+        "tiny.toml: targets.separatists_killed.series: expected one of ['battle_deaths'",
+    ),
     "an unknown field": (
         "seed = 3",
         "seed = 3\nparticles = 6",
@@ -340,3 +345,52 @@ def test_a_new_folder_half_made_under_another_calibrations_lock_is_judged_under_
         assert check_folder(calibration, out, before_lock=True) is False
         with pytest.raises(CalibrationFolderError, match="not a calibration's"):
             check_folder(calibration, out)  # under the lock, a folder without its record
+
+
+def test_a_yearly_target_counts_the_series_as_the_record_counts_it(finished):
+    """``measure = "yearly"`` takes a ``yearly_record.csv`` series (here battle deaths: deaths in
+    battles, ambushes and IED attacks) in one year, one value a run, 0 in a run without any."""
+    from sim.calibrate.statistics import target_values
+    from sim.sweep import read_sweep
+
+    calibration = load_calibration(finished.parent / "tiny.toml")
+    scenario = calibration.bases["small"].scenario
+    results = read_sweep(finished / "predictive" / "small")
+    runs = sorted(results.runs["run_id"].astype(int))
+    target = calibration.targets["separatists_killed"].model_copy(
+        update={"measure": "yearly", "series": "battle_deaths", "year": 2023, "actor": None}
+    )
+    values = target_values(results, "battle", target, scenario, [*runs, 10**6])
+    fights = results.events[results.events["event_type"].isin(["battle", "ambush", "ied"])]
+    expected = fights.groupby("run_id")["deaths_total"].sum()
+    assert values.loc[runs].tolist() == [float(expected.get(r, 0)) for r in runs]
+    assert values.loc[10**6] == 0.0 and values.loc[runs].sum() > 0
+
+
+def test_the_library_calibrates_only_on_facts_declared_for_calibration():
+    """The held-out facts stay held out: every target of a library calibration file takes its
+    value from a ``calibration`` row of the record (``record.csv`` by key, or a year of
+    ``yearly_record.csv`` with the same value), never from a ``test`` row."""
+    import re
+
+    from sim.validate.hindcast import read_yearly_record
+
+    data = Path(__file__).resolve().parent.parent / "sim" / "data"
+    facts = pd.read_csv(data / "record.csv").set_index("key")["use"]
+    yearly = read_yearly_record().set_index(["series", "year"])
+    root = Path(__file__).resolve().parent.parent / "calibration"
+    checked = 0
+    for path in sorted(root.glob("*.toml")):
+        for name, target in load_calibration(path).targets.items():
+            where = f"{path.name}: {name}"
+            if target.measure == "yearly":
+                row = yearly.loc[(target.series, target.year)]
+                assert row["use"] == "calibration", f"{where} takes a held-out year"
+                assert target.value == row["value"], f"{where} is not the record's value"
+            else:
+                keys = re.findall(r"record\.csv C\d+, ([a-z0-9_]+)", target.source)
+                assert keys, f"{where}: its source names no fact of record.csv"
+                for key in keys:
+                    assert facts[key] == "calibration", f"{where} takes the held-out {key}"
+            checked += 1
+    assert checked >= 20

@@ -32,7 +32,7 @@ from sim.scenario.strict import StrictModel, validation_problems
 REFERENCE = "docs/CALIBRATION.md"
 """Where a calibration file's fields are listed (named when a field is unknown)."""
 
-MEASURES = ("capture_day", "loss_day", "deaths", "events")
+MEASURES = ("capture_day", "loss_day", "deaths", "events", "yearly")
 """Named measures a target may take besides a runs column (see :mod:`sim.calibrate.statistics`)."""
 
 
@@ -70,7 +70,7 @@ class Target(StrictModel):
     source: str = Field(min_length=1, description="Where the record's value comes from")
     scenario: str | None = Field(None, description="The base scenario's name (several bases)")
     column: str | None = None
-    measure: Literal["capture_day", "loss_day", "deaths", "events"] | None = None
+    measure: Literal["capture_day", "loss_day", "deaths", "events", "yearly"] | None = None
     town: str | None = None
     side: str = "state"
     actor: str | None = None
@@ -78,6 +78,7 @@ class Target(StrictModel):
     end: dt.date | None = None
     year: int | None = Field(None, ge=1900, le=2200)
     event_types: list[str] | None = None
+    series: str | None = Field(None, description="A yearly record series (measure yearly)")
 
     @model_validator(mode="after")
     def _uncertainty(self) -> Target:

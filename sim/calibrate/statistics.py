@@ -10,7 +10,10 @@ measures (``sim.validate.measures``):
 - ``deaths``: deaths of ``actor`` (a faction, a foreign force's id, or ``civilians``) between
   ``start`` and ``end`` (default the whole run);
 - ``events``: the number of events of ``event_types`` (default every act of violence) in
-  ``year`` (default the whole run).
+  ``year`` (default the whole run);
+- ``yearly``: a series of the yearly record (``series``, one of
+  :data:`sim.validate.hindcast.SERIES`, counted as ``malisim score`` counts it) in ``year``, so
+  a target can take its value from a ``calibration`` row of ``sim/data/yearly_record.csv``.
 """
 
 from __future__ import annotations
@@ -76,7 +79,14 @@ def statistic_problems(key: str, target: Target, scenario: Scenario) -> list[tup
         actors = [*scenario.actors, "civilians"]
         if target.actor not in actors:
             problems.append((".actor", f"expected one of {actors}, got {target.actor!r}"))
-    if target.measure == "events" and target.year is not None:
+    if target.measure == "yearly":
+        from sim.validate.hindcast import SERIES
+
+        if target.series not in SERIES:
+            problems.append((".series", f"expected one of {list(SERIES)}, got {target.series!r}"))
+        if target.year is None:
+            problems.append((".year", "a yearly target needs a year"))
+    if target.measure in ("events", "yearly") and target.year is not None:
         if not start.year <= target.year <= end.year:
             problems.append((".year", f"{target.year} is outside the scenario ({start}..{end})"))
     for label, day in (("start", target.start), ("end", target.end)):
@@ -114,6 +124,11 @@ def target_values(
     if target.measure == "deaths":
         column = _death_column(target.actor, scenario)
         return deaths_between(events, column, start, end, runs).reindex(index).astype(float)
+    if target.measure == "yearly":
+        from sim.validate.hindcast import ensemble_series
+
+        table = ensemble_series(results, target.series, [target.year])
+        return table[target.year].reindex(index, fill_value=0.0)
     types = tuple(target.event_types or VIOLENCE)
     if target.year is not None:
         start, end = dt.date(target.year, 1, 1), dt.date(target.year, 12, 31)
