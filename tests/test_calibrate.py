@@ -87,10 +87,15 @@ def test_a_calibration_writes_its_posterior_history_scenario_and_report(finished
     assert list(history["runs_so_far"]) == [12, 18]  # 2 N from the prior, then N a generation
     assert history["epsilon"].is_monotonic_decreasing
     calibrated = load_scenario(finished / "calibrated.toml")  # loadable as malisim run loads
-    medians = pd.read_csv(finished / "parameters.csv").set_index("parameter")["median"]
+    summary = pd.read_csv(finished / "parameters.csv").set_index("parameter")
+    medians = summary["median"]
+    assert summary.loc["foreign.wagner.strength", "base"] == 800  # the base scenario's value
+    inside = summary["q05"].le(summary["base"]) & summary["base"].le(summary["q95"])
+    assert summary["base_in_90"].tolist() == inside.tolist()
     assert calibrated.foreign["wagner"].strength == round(medians["foreign.wagner.strength"])
     report = (finished / "report.md").read_text(encoding="utf-8")
     assert "Posterior predictive check" in report and "a test range" in report
+    assert "| base's value | in the 90% |" in report
     for figure in ("marginals", "pairs", "predictive"):
         assert (finished / "figures" / f"{figure}.png").stat().st_size > 0
     predictive = pd.read_csv(finished / "predictive.csv")
@@ -195,6 +200,26 @@ def test_a_posterior_as_wide_as_its_prior_is_reported_as_not_identified(tmp_path
     summary = parameter_summary(calibration, posterior).set_index("parameter")
     assert not summary.loc["foreign.wagner.strength", "identified"]
     assert summary.loc["factions.separatists.morale", "identified"]
+
+
+def test_the_report_says_whether_the_base_scenarios_value_is_in_the_posterior(tmp_path):
+    """A library file keeps its value only where the posterior's 90% interval holds it."""
+    calibration = load_calibration(write_problem(tmp_path))
+    base_morale = calibration.bases["small"].scenario.factions["separatists"].morale
+    rng = np.random.default_rng(0)
+    posterior = pd.DataFrame(
+        {
+            "foreign.wagner.strength": rng.uniform(700, 900, 400),  # the base's 800 inside
+            "factions.separatists.morale": rng.normal(base_morale + 0.2, 0.01, 400),
+            "weight": np.full(400, 1 / 400),
+        }
+    )
+    summary = parameter_summary(calibration, posterior)
+    by_name = summary.set_index("parameter")
+    assert by_name.loc["foreign.wagner.strength", "base"] == 800
+    assert by_name.loc["foreign.wagner.strength", "base_in_90"]
+    assert by_name.loc["factions.separatists.morale", "base"] == pytest.approx(base_morale)
+    assert not by_name.loc["factions.separatists.morale", "base_in_90"]
 
 
 def test_runs_drawn_from_a_posterior_take_its_particles_and_say_so(finished, tmp_path):

@@ -58,7 +58,7 @@ def plot_marginals(calibration: Calibration, posterior: pd.DataFrame):
         ax.set_xlabel(parameter_label(name))
         ax.set_yticks([])
     axes[0].legend(frameon=False)
-    title_figure(fig, f"{calibration.name}: posterior against prior", len(posterior))
+    title_figure(fig, f"{calibration.name}: posterior ({len(posterior)} particles) against prior")
     fig.tight_layout()
     return fig
 

@@ -36,11 +36,18 @@ def parameter_summary(calibration: Calibration, posterior: pd.DataFrame) -> pd.D
     """Each parameter's prior and posterior: median, 50% and 90% intervals, shrinkage.
 
     Shrinkage is one minus the posterior's variance over the prior's: 0 when the targets say
-    nothing of a parameter, near 1 when they pin it down.
+    nothing of a parameter, near 1 when they pin it down. ``base`` is the base scenario's own
+    value (the first base's, a calibration's bases sharing one set), and ``base_in_90``
+    whether the posterior's 90% interval holds it: the question a library file asks of its
+    calibration, keep the value or take the posterior's median.
     """
+    from sim.scenario.overrides import flatten_parameters
+
     w = posterior["weight"].to_numpy(float)
+    flat = [flatten_parameters(b.scenario, every=True) for b in calibration.bases.values()]
     rows = []
     for name, prior in calibration.priors.items():
+        base = next((float(f[name]) for f in flat if f.get(name) is not None), float("nan"))
         x = posterior[name].to_numpy(float)
         q = weighted_quantiles(x, w, [0.05, 0.25, 0.5, 0.75, 0.95])
         mean = float(np.sum(w * x))
@@ -61,6 +68,8 @@ def parameter_summary(calibration: Calibration, posterior: pd.DataFrame) -> pd.D
                 "q95": q[4],
                 "shrinkage": shrinkage,
                 "identified": shrinkage >= IDENTIFIED,
+                "base": base,
+                "base_in_90": bool(q[0] <= base <= q[4]),
             }
         )
     return pd.DataFrame(rows)
@@ -198,16 +207,28 @@ def report_text(
             f"{g.runs_so_far} | {g.ess:.0f} |"
         )
     lines += ["", "## Posterior", ""]
-    lines.append("| parameter | prior | prior 90% | median | 50% | 90% | shrinkage | identified |")
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append(
+        "| parameter | prior | prior 90% | median | 50% | 90% | shrinkage | identified "
+        "| base's value | in the 90% |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
     for r in summary.itertuples():
         lines.append(
             f"| `{r.parameter}` | {r.prior} | {_fmt(r.prior_5)}-{_fmt(r.prior_95)} | "
             f"{_fmt(r.median)} | {_fmt(r.q25)}-{_fmt(r.q75)} | {_fmt(r.q05)}-{_fmt(r.q95)} | "
-            f"{r.shrinkage:.2f} | {'yes' if r.identified else '**no**'} |"
+            f"{r.shrinkage:.2f} | {'yes' if r.identified else '**no**'} | {_fmt(r.base)} | "
+            f"{'yes' if r.base_in_90 else '**no**'} |"
         )
     unidentified = summary.loc[~summary["identified"], "parameter"].tolist()
+    outside = summary.loc[~summary["base_in_90"], "parameter"].tolist()
     lines.append("")
+    if outside:
+        lines += [
+            "The base scenario's value lies outside the posterior's 90% interval for "
+            + ", ".join(f"`{p}`" for p in outside)
+            + ": the record asks for another value (calibrated.toml takes the medians).",
+            "",
+        ]
     if unidentified:
         lines.append(
             "Not identified by these targets (the posterior keeps more than "

@@ -111,6 +111,7 @@ def _print_summary(run, folder: Path, console: Console) -> None:
     table.add_column("median", justify="right")
     table.add_column("90%", justify="right")
     table.add_column("shrinkage", justify="right")
+    table.add_column("base", justify="right")
     if run.truth is not None:
         table.add_column("truth", justify="right")
         table.add_column("in 50% / 90%", justify="right")
@@ -118,6 +119,7 @@ def _print_summary(run, folder: Path, console: Console) -> None:
     for r in summary.itertuples():
         cells = [r.parameter, f"{r.median:.3g}", f"{r.q05:.3g} - {r.q95:.3g}"]
         cells.append(f"{r.shrinkage:.2f}" + ("" if r.identified else " (not identified)"))
+        cells.append(f"{r.base:.3g}" + ("" if r.base_in_90 else " (outside)"))
         if run.truth is not None:
             rec = recovery.loc[r.parameter]
             cells += [
