@@ -96,8 +96,11 @@ def main(argv: list[str] | None = None) -> dict:
         )
         .reset_index()
     )
+    from sim import __version__
+
     result = {
         "command": " ".join(["benchmarks/calibration_recovery.py", *(argv or sys.argv[1:])]),
+        "model_version": __version__,
         "file": str(args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file),
         "truths": args.truths,
         "population": args.population,

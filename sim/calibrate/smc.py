@@ -15,8 +15,9 @@ resumes from the last finished generation only. Here each generation is one batc
 seed and the previous generation alone, run through the sweep engine (part files, resume,
 Dask), so the posterior is the same on any number of workers and a killed calibration loses no
 run. pyABC still provides the kernel: its ``MultivariateNormalTransition`` fits the weighted
-particles and gives the proposal density; its own ``rvs`` draws from numpy's global generator,
-so the draws here use the kernel's fitted covariance with the generation's own generator.
+particles (in units of each prior's standard deviation, with twice their covariance) and gives
+the proposal density; its own ``rvs`` draws from numpy's global generator, so the draws here
+use the kernel's fitted covariance with the generation's own generator.
 """
 
 from __future__ import annotations
@@ -108,8 +109,18 @@ def prior_proposals(
     def draw(n: int) -> np.ndarray:
         return _round(np.column_stack([p.draw(rng, n) for p in priors.values()]), names, integer)
 
-    values = _fill(draw, size, names, priors, valid)
+    values, _ = _fill(draw, size, names, priors, valid)
     return pd.DataFrame(values, columns=names), np.ones(size)
+
+
+def _no_bandwidth(n_samples: float, dimension: int) -> float:
+    """No bandwidth: the kernel's covariance is twice the particles' weighted covariance.
+
+    That is ``scaling`` 2, as in Beaumont et al. (2009) and Lenormand et al.'s APMC, not a
+    density estimate's bandwidth: Silverman's rule shrinks it with the effective sample size
+    and so narrows the proposals as the weights degenerate, which degenerates them further.
+    """
+    return 1.0
 
 
 def kernel_proposals(
@@ -132,20 +143,30 @@ def kernel_proposals(
     from pyabc.transition import MultivariateNormalTransition
 
     names = list(priors)
-    kernel = MultivariateNormalTransition()
-    kernel.fit(population.values[names], population.normalised())
-    centres = population.values[names].to_numpy(float)
+    # The kernel works in each parameter's prior standard deviations. In raw units a rate of
+    # 0.001 beside a count of 100 gives a covariance whose smallest eigenvalue scipy takes for
+    # zero (its cut-off is relative to the largest): the density then drops that dimension, its
+    # values lose their scale against the prior's, and the weights of later generations come
+    # out thousands of times those of the prior's draws (seen on period_2013_2022: one particle
+    # held all the weight after three generations).
+    scale = np.sqrt([p.variance() for p in priors.values()])
+    kernel = MultivariateNormalTransition(scaling=2.0, bandwidth_selector=_no_bandwidth)
     weights = population.normalised()
+    kernel.fit(population.values[names] / scale, weights)
+    centres = population.values[names].to_numpy(float) / scale
     cov = np.atleast_2d(kernel.cov)
 
     def draw(n: int) -> np.ndarray:
         picked = centres[rng.choice(len(centres), size=n, p=weights)]
         noise = rng.multivariate_normal(np.zeros(len(names)), cov, size=n, method="cholesky")
-        return _round(picked + noise, names, integer)
+        return _round((picked + noise) * scale, names, integer)
 
-    values = _fill(draw, size, names, priors, valid)
+    values, inside = _fill(draw, size, names, priors, valid)
     frame = pd.DataFrame(values, columns=names)
-    density = np.atleast_1d(kernel.pdf(frame))
+    # Proposals outside the prior are drawn again, so the proposal is the kernel cut to the
+    # prior: its density is the kernel's over the share of draws kept (estimated from the
+    # draws themselves). Without it the new particles would outweigh the pooled older ones.
+    density = np.atleast_1d(kernel.pdf(frame / scale)) / np.prod(scale) / inside
     return frame, joint_density(priors, values) / density
 
 
@@ -155,14 +176,21 @@ def _fill(
     names: list[str],
     priors: dict[str, Prior],
     valid: Callable[[dict[str, float]], bool],
-) -> np.ndarray:
-    """Draw until ``size`` proposals lie inside the prior and make valid scenarios, in order."""
+) -> tuple[np.ndarray, float]:
+    """Draw until ``size`` proposals lie inside the prior and make valid scenarios, in order.
+
+    Returns:
+        The proposals, and the share of all draws that were kept.
+
+    """
     kept: list[np.ndarray] = []
+    drawn = 0
     for _ in range(MAX_REDRAWS):
         need = size - len(kept)
         if need <= 0:
             break
         batch = draw(need)
+        drawn += len(batch)
         inside = joint_density(priors, batch) > 0
         for row in batch[inside]:
             if valid(dict(zip(names, row, strict=True))):
@@ -172,7 +200,7 @@ def _fill(
             f"after {MAX_REDRAWS} rounds only {len(kept)} of {size} proposals were inside the "
             "prior and made a valid scenario"
         )
-    return np.vstack(kept[:size])
+    return np.vstack(kept[:size]), len(kept) / drawn
 
 
 def select(kept: Population | None, new: Population, size: int) -> tuple[Population, float, float]:
