@@ -39,6 +39,8 @@ def _grid(n: int):
 
 def plot_marginals(calibration: Calibration, posterior: pd.DataFrame):
     """Each parameter's posterior histogram (weighted) over its prior density."""
+    from matplotlib.ticker import MaxNLocator
+
     fig, axes = _grid(len(calibration.priors))
     weights = posterior["weight"].to_numpy(float)
     for ax, (name, prior) in zip(axes, calibration.priors.items(), strict=False):
@@ -57,6 +59,7 @@ def plot_marginals(calibration: Calibration, posterior: pd.DataFrame):
         ax.plot(grid, prior.pdf(grid), color=PRIOR, lw=2, label="prior")
         ax.set_xlabel(parameter_label(name))
         ax.set_yticks([])
+        ax.xaxis.set_major_locator(MaxNLocator(5))  # small rates' long labels would overlap
     axes[0].legend(frameon=False)
     title_figure(fig, f"{calibration.name}: posterior ({len(posterior)} particles) against prior")
     fig.tight_layout()
