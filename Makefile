@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 # Parameter recovery over 20 truths drawn from the prior (docs/CALIBRATION.md): its own target,
-# outside make bench (about half an hour on 2 cores).
+# outside make bench (about a quarter of an hour on 2 cores, model 0.18.1).
 calibration-bench: $(STAMP)
 	$(BIN)/python benchmarks/calibration_recovery.py --workers $$(nproc)
 
