@@ -46,11 +46,11 @@ def check(text: str) -> list[str]:
 
 
 def test_a_figure_that_differs_from_its_file_is_found(tmp_path):
-    source = "benchmarks/results/calibration_recovery.json"  # coverage_90 = 0.825
-    assert check(f"covers 82.5%<!-- figure: {source}#coverage_90 | % --> of truths") == []
-    assert check(f"covers 0.83<!-- figure: {source}#coverage_90 --> of truths") == []
-    wrong = check(f"covers 85%<!-- figure: {source}#coverage_90 | % --> of truths")
-    assert wrong == [f"says 85, and {source}#coverage_90 gives 82.5"]
+    source = "benchmarks/results/calibration_recovery.json"  # coverage_90 = 0.85
+    assert check(f"covers 85%<!-- figure: {source}#coverage_90 | % --> of truths") == []
+    assert check(f"covers 0.85<!-- figure: {source}#coverage_90 --> of truths") == []
+    wrong = check(f"covers 90%<!-- figure: {source}#coverage_90 | % --> of truths")
+    assert wrong == [f"says 90, and {source}#coverage_90 gives 85"]
     assert check(f"most<!-- figure: {source}#coverage_90 | > 0.8 -->") == []
     assert check(f"most<!-- figure: {source}#coverage_90 | > 0.9 -->") != []
     assert "cannot read" in check("1<!-- figure: no/such.json#a -->")[0]

@@ -532,8 +532,10 @@ def model_params(launch: str) -> dict[str, Any]:
         "commitment": Slider(
             "Foreign commitment", force.commitment if force else 0.5, 0.0, 1.0, 0.05
         ),
+        # Steps of 0.01: a slider snaps its start to its step, and the calibrated risk
+        # tolerances (Wagner's 0.58) are not multiples of 0.05.
         "risk_tolerance": Slider(
-            "Foreign risk tolerance", force.risk_tolerance if force else 0.5, 0.0, 1.0, 0.05
+            "Foreign risk tolerance", force.risk_tolerance if force else 0.5, 0.0, 1.0, 0.01
         ),
         "air_support": Slider(
             "Foreign air support", force.air_support if force else 0.0, 0.0, 1.0, 0.05
