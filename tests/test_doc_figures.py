@@ -46,11 +46,13 @@ def check(text: str) -> list[str]:
 
 
 def test_a_figure_that_differs_from_its_file_is_found(tmp_path):
-    source = "benchmarks/results/calibration_recovery.json"  # coverage_90 = 0.85
-    assert check(f"covers 85%<!-- figure: {source}#coverage_90 | % --> of truths") == []
-    assert check(f"covers 0.85<!-- figure: {source}#coverage_90 --> of truths") == []
-    wrong = check(f"covers 90%<!-- figure: {source}#coverage_90 | % --> of truths")
-    assert wrong == [f"says 90, and {source}#coverage_90 gives 85"]
+    # A file of its own, so that the test does not move when a benchmark is run again.
+    (tmp_path / "recovery.json").write_text('{"coverage_90": 0.825}', encoding="utf-8")
+    source = str(tmp_path / "recovery.json")
+    assert check(f"covers 82.5%<!-- figure: {source}#coverage_90 | % --> of truths") == []
+    assert check(f"covers 0.83<!-- figure: {source}#coverage_90 --> of truths") == []
+    wrong = check(f"covers 85%<!-- figure: {source}#coverage_90 | % --> of truths")
+    assert wrong == [f"says 85, and {source}#coverage_90 gives 82.5"]
     assert check(f"most<!-- figure: {source}#coverage_90 | > 0.8 -->") == []
     assert check(f"most<!-- figure: {source}#coverage_90 | > 0.9 -->") != []
     assert "cannot read" in check("1<!-- figure: no/such.json#a -->")[0]

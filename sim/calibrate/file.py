@@ -14,7 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -32,8 +32,9 @@ from sim.scenario.strict import StrictModel, validation_problems
 REFERENCE = "docs/CALIBRATION.md"
 """Where a calibration file's fields are listed (named when a field is unknown)."""
 
-MEASURES = ("capture_day", "loss_day", "deaths", "events", "yearly")
+Measure = Literal["capture_day", "loss_day", "deaths", "events", "yearly"]
 """Named measures a target may take besides a runs column (see :mod:`sim.calibrate.statistics`)."""
+MEASURES: tuple[str, ...] = get_args(Measure)
 
 
 class CalibrationSettings(StrictModel):
@@ -70,7 +71,7 @@ class Target(StrictModel):
     source: str = Field(min_length=1, description="Where the record's value comes from")
     scenario: str | None = Field(None, description="The base scenario's name (several bases)")
     column: str | None = None
-    measure: Literal["capture_day", "loss_day", "deaths", "events", "yearly"] | None = None
+    measure: Measure | None = None
     town: str | None = None
     side: str = "state"
     actor: str | None = None

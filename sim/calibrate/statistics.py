@@ -47,6 +47,7 @@ def _probe_columns(scenario_json: str) -> frozenset[str]:
 def statistic_problems(key: str, target: Target, scenario: Scenario) -> list[tuple[str, str]]:
     """Problems with the statistic a target names: ``(field suffix, message)`` pairs."""
     from sim.analysis.outcomes import BINARY_OUTCOMES, canonical_name
+    from sim.calibrate.file import MEASURES
 
     start, end = scenario.scenario.start, scenario.scenario.end
     if target.measure is None:
@@ -60,8 +61,8 @@ def statistic_problems(key: str, target: Target, scenario: Scenario) -> list[tup
                 (
                     where,
                     f"{column!r} names no statistic: not a runs.parquet column of "
-                    f"{scenario.name}, and no measure is given (measure = one of capture_day, "
-                    "loss_day, deaths, events)",
+                    f"{scenario.name}, and no measure is given (measure = one of "
+                    f"{', '.join(MEASURES)})",
                 )
             ]
         return []
