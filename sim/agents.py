@@ -20,7 +20,7 @@ from mesa.discrete_space import CellAgent
 
 from sim import society
 from sim.geography import cells_apart, cells_apart_each
-from sim.war import casualties, patrons, towns
+from sim.war import casualties, militias, patrons, towns
 from sim.war.posture import MOVING, Posture
 
 if TYPE_CHECKING:
@@ -377,4 +377,5 @@ class Unit(CellAgent):
             rate = model.config.population.jihadist_abuse_propensity * min(1.0, people / 20000.0)
             if model.rng.random() < 1.0 - math.exp(-rate * size):
                 deaths = society.villagers_killed(model.rng, people, 0.7, 1.0, cap=0.02)
+                militias.embitter(model, self.xy, deaths)
                 casualties.record_abuse(model, self, deaths)

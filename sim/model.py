@@ -26,6 +26,7 @@ from sim.war import (
     campaigns,
     civilians,
     control,
+    harassment,
     insurgency,
     irregular,
     militias,
@@ -57,8 +58,9 @@ class MaliConflictModel(mesa.Model):
         date, end: the simulated day and the scenario's last day.
         geo, grid: the geography and the Mesa grid with its property layers.
         grievance, legitimacy, control: the cell layers (numpy views of the property layers).
-        herders, seam, militia: the herders' share of the people, how mixed the two
-            communities are, and how armed the farmers' militias are (``sim.war.militias``).
+        herders, seam, militia, tension: the herders' share of the people, how mixed the two
+            communities are, how armed the farmers' militias are and the communal tension
+            the killings across the seam leave (``sim.war.militias``).
         governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
         towns: the towns (``sim.war.towns.Towns``), by id and by cell.
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
@@ -109,6 +111,7 @@ class MaliConflictModel(mesa.Model):
         self.presence.refresh()
         for side, layer in insurgency.start_governance(self).items():
             self.governance[side][:] = layer
+        self.tension[:] = militias.start_tension(self)
         control.update_control(self)
 
     # --- the schedule ---------------------------------------------------------------------------
@@ -125,6 +128,7 @@ class MaliConflictModel(mesa.Model):
         battles.fight_battles(self)
         irregular.strike_columns(self)
         assaults.assault_posts(self)
+        harassment.harass_posts(self)
         civilians.commit_abuses(self)
         militias.organise(self)
         militias.strike(self)
@@ -178,6 +182,7 @@ class MaliConflictModel(mesa.Model):
             *((f"governance_{side}", np.zeros(shape)) for side in insurgency.INSURGENTS),
             ("herders", militias.herder_layer(geo)),
             ("militia", np.zeros(shape)),
+            ("tension", np.zeros(shape)),
         ):
             self.grid.add_property_layer(PropertyLayer.from_data(name, data))
         self.grievance = self.grid.grievance.data
@@ -189,6 +194,7 @@ class MaliConflictModel(mesa.Model):
         self.herders = self.grid.herders.data
         self.seam = militias.seam(self.herders)
         self.militia = self.grid.militia.data
+        self.tension = self.grid.tension.data
         self.in_mali = geo.in_mali
         self.cell_km = geo.cell_km()
         self.reach_cells = max(1, round(cfg.combat.reach_km / self.cell_km))

@@ -29,6 +29,7 @@ SCHEDULE = (
     ("battles", "fight_battles"),
     ("irregular", "strike_columns"),
     ("assaults", "assault_posts"),
+    ("harassment", "harass_posts"),
     ("civilians", "commit_abuses"),
     ("militias", "organise"),
     ("militias", "strike"),

@@ -1,9 +1,11 @@
 """Communities and militias: the herder/farmer seam of central Mali (issue 14 item 4).
 
-``sim.war.militias``: farmers of the seam arm where the jihadists threaten and the state is far;
-militias kill herders, which leaves grievance that feeds the jihadists' recruiting there; the
-jihadists strike back at militia villages. These tests check the signs the ODD states, that the
-rates mean the same at any resolution, and that the tables book the militias' dead.
+``sim.war.militias``: farmers of the seam arm where the jihadists threaten, their own have been
+killed (communal tension) and the state is far; militias kill herders, which leaves grievance
+that feeds the jihadists' recruiting there, and tension that arms them further; the jihadists
+strike back at militia villages. These tests check the signs the ODD states, that the rates
+mean the same at any resolution, and that the tables book the militias' dead. Most fixtures
+open at full tension (``starting_tension = 1``) to watch one step of the cycle at a time.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def centre_model(
         "militia_growth": 0.05,
         "militia_abuse_rate": 100.0,
         "reprisal_rate": 50.0,
+        "starting_tension": 1.0,
         **communities,
     }
     return MaliConflictModel(scenario_from_dict(data), rng=3)
@@ -74,6 +77,62 @@ def test_no_seam_no_militia():
     model = centre_model()
     model.seam[:] = 0.0  # one community alone everywhere
     assert armed_after(model) == 0.0
+
+
+def test_a_village_does_not_arm_until_its_own_are_killed():
+    # Model 0.20.0: the jihadists' presence alone armed the seam within months of their arrival
+    # (Mopti's militias killed ~700 a year from 2015 in the Barkhane scenario, where the record's
+    # communal killings began in 2016-2018); now killings across the seam must come first.
+    quiet = centre_model(starting_tension=0.0)
+    assert armed_after(quiet) == 0.0
+    bandiagara = quiet.towns["bandiagara"].xy
+    assert quiet.seam[bandiagara] > 0.8 and quiet.presence.reach["jihadists"][bandiagara] > 0
+    militias.embitter(quiet, bandiagara, 12)
+    assert armed_after(quiet) > 0.0
+    assert quiet.militia[bandiagara] == quiet.militia.max()
+
+
+def test_killings_across_the_seam_raise_tension_that_then_fades():
+    model = centre_model(starting_tension=0.0)
+    mopti, sikasso = model.towns["bandiagara"].xy, model.towns["sikasso"].xy
+    militias.embitter(model, mopti, 5)
+    militias.embitter(model, sikasso, 5)
+    per_area = model.config.population.local_area_km2 / model.cell_km**2
+    full = model.config.communities.tension_dead
+    assert np.isclose(model.tension[mopti], model.seam[mopti] * 5 * per_area / full)
+    assert model.tension[sikasso] < 0.5 * model.tension[mopti]  # less of a seam, less tension
+    militias.embitter(model, mopti, 10_000)
+    assert model.tension[mopti] == 1.0
+    armed_after(model, weeks=52)  # a year with no new killing
+    assert np.isclose(model.tension[mopti], np.exp(-364 / 365.0))
+
+
+def test_on_an_ensemble_more_killings_across_the_seam_set_off_more_militia_killings():
+    # The cycle through the whole schedule, from no tension at the start: jihadists who kill
+    # more villagers (their abuses embitter the seam) arm the farmers sooner, whose militias
+    # then kill more herders. The same seeds, a year at 0.5 degree.
+    from sim.ensemble import run_ensemble
+
+    def militia_dead(propensity: float) -> np.ndarray:
+        data = small_dict()
+        data["scenario"].update(resolution=0.5, end="2024-09-30")
+        data["events"] = []
+        data["foreign"] = {}
+        data["factions"]["state"]["deploy"] = {"bamako": 1000, "mopti": 300}
+        data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
+        data["factions"]["jihadists"]["bands"] = {"boni": 600, "douentza": 600, "tenenkou": 300}
+        data["population"] = {"jihadist_abuse_propensity": propensity}
+        data["communities"] = {
+            "militia_growth": 0.1,
+            "militia_abuse_rate": 120.0,
+            "tension_dead": 10.0,
+        }
+        runs = run_ensemble(scenario_from_dict(data), runs=6, seed=1).runs
+        return runs["civilians_killed_by_militias"].to_numpy()
+
+    rare, frequent = militia_dead(0.002), militia_dead(0.02)
+    assert (frequent > rare).sum() >= 5
+    assert frequent.sum() > 2 * max(rare.sum(), 1)
 
 
 def test_a_militia_fades_once_the_threat_is_gone():
@@ -123,6 +182,7 @@ def test_the_militias_rates_mean_the_same_at_any_resolution():
     def per_year(resolution: float) -> float:
         model = centre_model(resolution=resolution, reprisal_rate=0.0)
         model.militia[:] = np.where(model.in_mali, 1.0, 0.0)
+        model.tension[:] = np.where(model.in_mali, 1.0, 0.0)
         return len(killings(model, 365)) / 1.0
 
     fine, coarse = per_year(0.25), per_year(0.5)
@@ -133,6 +193,7 @@ def test_the_militias_rates_mean_the_same_at_any_resolution():
 def test_the_tables_book_the_militias_dead_apart_from_the_state_sides_abuses():
     model = centre_model()
     model.militia[:] = np.where(model.in_mali, 0.5, 0.0)
+    model.tension[:] = np.where(model.in_mali, 1.0, 0.0)
     tables = model.run()  # a month of the whole schedule, the militias' steps in it
     runs, events = tables.runs.iloc[0], tables.events
     mine = events[events["civilians_killed_by"] == "militias"]
@@ -158,7 +219,11 @@ def test_on_an_ensemble_militias_that_kill_more_give_the_jihadists_more_recruits
         data["factions"]["state"]["deploy"] = {"bamako": 1000, "mopti": 600, "segou": 300}
         data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
         data["factions"]["jihadists"]["bands"] = {"boni": 600, "douentza": 600, "tenenkou": 300}
-        data["communities"] = {"militia_growth": 0.05, "militia_abuse_rate": rate}
+        data["communities"] = {
+            "militia_growth": 0.05,
+            "militia_abuse_rate": rate,
+            "starting_tension": 1.0,
+        }
         runs = run_ensemble(scenario_from_dict(data), runs=6, seed=1).runs
         return runs["recruits_jihadists_centre"].to_numpy()
 

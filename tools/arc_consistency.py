@@ -32,9 +32,11 @@ SKIP = {
     "depart",
     "reserve",
     "popularity_start",
+    "starting_tension",
 }
 """Fields that describe the war's state on a date, not a period's parameters (the regime's
-popularity is read once, when a run starts: a period file's is its own start's)."""
+popularity and the communities' tension are read once, when a run starts: a period file's are
+its own start's)."""
 
 ALLOWED = {
     "factions.state.reinforce_rate": (

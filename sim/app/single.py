@@ -65,6 +65,7 @@ EVENT_MARKERS = {
     "assault": ("X", "#8c1c13"),
     "ambush": ("v", "#ff7f0e"),
     "ied": ("v", "#ff7f0e"),
+    "harassment": (".", "#e377c2"),
     "violence_against_civilians": ("P", "#9467bd"),
     "town_captured": ("*", "#d62728"),
     "town_abandoned": ("*", "#7f7f7f"),

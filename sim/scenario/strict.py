@@ -10,7 +10,10 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A share, probability or 0-1 disposition."""
 
 
 class ScenarioError(Exception):

@@ -5,20 +5,30 @@ Bambara, Bozo and others), in the herders' share of each region (``sim/data/comm
 author's estimates that add up to the national Fula share of the census era). Where both live
 side by side the seam is strongest: ``seam = 4 h (1 - h)``, 1 where half the people herd.
 
+- **Communal tension** (a cell layer, 0-1) is the memory of killings across the seam: every
+  villager killed there by the jihadists or by the militias adds ``seam / tension_dead`` of it
+  (per ``population.local_area_km2``, so a coarse grid's cell does not take more), and it fades
+  over ``tension_decay_days``. A village does not arm because jihadists pass by; it arms after
+  its own are killed (Dan Na Ambassagou formed in 2016 after killings of Dogon hunters and
+  chiefs), and a militia kills herders in revenge for its dead.
 - **Militias form** (weekly) where the seam is, jihadists are within reach (``threat_men`` make
-  the threat full) and the state is far (the remoteness from its nearest garrison): farmers arm
-  in self-defence, as Dan Na Ambassagou did from 2016. A cell's militia layer (0-1) climbs
-  ``militia_growth`` of the way a week at full seam, threat and remoteness, and fades over
-  ``militia_decay_days`` always (a threat that lasts keeps it armed).
+  the threat full), the tension is high and the state is far (the remoteness from its nearest
+  garrison). A cell's militia layer (0-1) climbs ``militia_growth`` of the way a week at full
+  seam, threat, tension and remoteness, and fades over ``militia_decay_days`` always.
 - **Militias abuse the other community**: killings of herders, taken for the jihadists' kin,
-  ``militia_abuse_rate`` a year per 10,000 km2 of fully armed seam (Ogossagou, March 2019). Their
-  dead add grievance where they fall as the state's do, so they feed the jihadists' recruiting
-  in that country (``sim.war.recruitment``).
+  ``militia_abuse_rate`` a year per 10,000 km2 of fully armed seam under full tension
+  (Ogossagou, March 2019). Their dead add grievance where they fall as the state's do, so they
+  feed the jihadists' recruiting in that country (``sim.war.recruitment``), and tension.
 - **The jihadists strike back** at militia villages (Sobane-Da, June 2019): ``reprisal_rate``
-  a year per 10,000 km2 of fully armed country under full threat.
+  a year per 10,000 km2 of fully armed country under full threat; their dead add tension too.
+
+Killing feeds tension, tension arms and sets on the militias, and their killings feed it again:
+a cycle of revenge that starts slowly from the jihadists' first killings and escalates over
+years, instead of an arming that fills the seam within months of their arrival.
 
 The signs the ODD states and the tests check: more jihadist threat or a state further away,
-more militia; more militia abuse, more grievance and more jihadist recruits; no seam (one
+more militia; more killings across the seam, more tension, more militia and more militia
+killings; more militia abuse, more grievance and more jihadist recruits; no seam (one
 community alone), no militia.
 """
 
@@ -86,9 +96,24 @@ def arm(model: MaliConflictModel) -> None:
     if c.militia_growth > 0:
         remote = irregular.remoteness(model, slice(None), slice(None))
         populated = model.people_near >= 1000
-        pull = c.militia_growth * model.seam * threat(model) * remote * populated
+        pull = c.militia_growth * model.seam * threat(model) * model.tension * remote * populated
         militia += pull * (1.0 - militia)
     militia *= np.exp(-7.0 / c.militia_decay_days)
+    model.tension *= np.exp(-7.0 / c.tension_decay_days)
+
+
+def start_tension(model: MaliConflictModel) -> np.ndarray:
+    """Tension at the start: ``starting_tension`` on the seam where jihadists are within reach."""
+    start = model.config.communities.starting_tension
+    return start * model.seam * (model.presence.reach["jihadists"] > 0)
+
+
+def embitter(model: MaliConflictModel, xy: tuple[int, int], dead: int) -> None:
+    """Villagers killed across the seam at a cell (by jihadists or militias) add to its tension."""
+    c = model.config.communities
+    per_area = model.config.population.local_area_km2 / model.cell_km**2
+    added = model.seam[xy] * dead * per_area / c.tension_dead
+    model.tension[xy] = min(1.0, model.tension[xy] + added)
 
 
 def strike(model: MaliConflictModel) -> None:
@@ -106,7 +131,12 @@ def strike(model: MaliConflictModel) -> None:
     danger = threat(model, cells)
     expected = np.stack(
         [
-            c.militia_abuse_rate / 365.0 * militia * model.seam.ravel()[cells] * area,
+            c.militia_abuse_rate
+            / 365.0
+            * militia
+            * model.seam.ravel()[cells]
+            * model.tension.ravel()[cells]
+            * area,
             c.reprisal_rate / 365.0 * militia * danger * area,
         ]
     )
@@ -126,6 +156,7 @@ def strike(model: MaliConflictModel) -> None:
 
 def massacre(model: MaliConflictModel, killer: str, xy: tuple[int, int], dead: int) -> None:
     """Book one killing of villagers (``violence_against_civilians``) by militias or jihadists."""
+    embitter(model, xy, dead)
     casualties.record_engagement(
         model,
         "violence_against_civilians",

@@ -19,7 +19,7 @@ from sim.war.control import CONTROL_CLASSES, control_shares, update_control
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
-FIGHTING = ("battle", "assault", "ambush", "ied")
+FIGHTING = ("battle", "assault", "ambush", "ied", "harassment")
 """The event types that are fights between armed actors."""
 VIOLENCE = (*FIGHTING, "violence_against_civilians")
 """The event types that are acts of violence (not a town changing hands)."""
