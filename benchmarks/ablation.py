@@ -1,11 +1,12 @@
 """Does one parameter move one outcome? A scenario run with and without overrides, same seeds.
 
 Runs ``malisim run SCENARIO --runs N --seed S`` twice into temporary folders, once as the file
-stands and once with each ``--set NAME=VALUE`` given, and reports for one deaths column of the
-events table the median, the mean with its standard error, and the mean deaths a run by event
-type in each arm. The two arms share the ensemble seed, so their runs start from the same
-seeds; a change of one mechanism still moves every later random draw, so the comparison is of
-two samples, and only a difference larger than the standard errors is one.
+stands (with any ``--both NAME=VALUE``) and once with each ``--set NAME=VALUE`` added, and
+reports for one deaths column of the events table the median, the mean with its standard
+error, and the mean deaths a run by event type in each arm. The two arms share the ensemble
+seed, so their runs start from the same seeds; a change of one mechanism still moves every
+later random draw, so the comparison is of two samples, and only a difference larger than the
+standard errors is one.
 
     .venv/bin/python benchmarks/ablation.py scenarios/serval_2013.toml \\
         --set factions.jihadists.harass_rate=0 --column deaths_foreign_france \\
@@ -55,6 +56,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario")
     parser.add_argument("--set", dest="sets", action="append", required=True)
+    parser.add_argument(
+        "--both", action="append", default=[], help="an override for both arms (NAME=VALUE)"
+    )
     parser.add_argument("--column", required=True, help="a deaths column of the events table")
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
@@ -66,10 +70,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         arms = {
             "as the file stands": describe(
-                run_arm(args.scenario, [], args, Path(tmp) / "a"), args.column, args.runs
+                run_arm(args.scenario, args.both, args, Path(tmp) / "a"), args.column, args.runs
             ),
             "with " + ", ".join(args.sets): describe(
-                run_arm(args.scenario, args.sets, args, Path(tmp) / "b"), args.column, args.runs
+                run_arm(args.scenario, args.both + args.sets, args, Path(tmp) / "b"),
+                args.column,
+                args.runs,
             ),
         }
     types = sorted({t for arm in arms.values() for t in arm["by_type"]})
@@ -78,7 +84,9 @@ def main() -> int:
         f"model {sim.__version__}",
         "",
         "    .venv/bin/python benchmarks/ablation.py "
-        + " ".join([args.scenario, *(f"--set {s}" for s in args.sets)])
+        + " ".join(
+            [args.scenario, *(f"--both {b}" for b in args.both), *(f"--set {s}" for s in args.sets)]
+        )
         + f" --column {args.column} --runs {args.runs} --seed {args.seed} --name {args.name}",
         "",
         "| arm | median | mean | standard error | " + " | ".join(types) + " |",

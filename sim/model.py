@@ -26,6 +26,7 @@ from sim.war import (
     campaigns,
     civilians,
     control,
+    economy,
     harassment,
     insurgency,
     irregular,
@@ -64,8 +65,8 @@ class MaliConflictModel(mesa.Model):
         governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
         towns: the towns (``sim.war.towns.Towns``), by id and by cell.
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
-        relations, presence, patrons, recruitment, regime, campaigns: the state the processes
-            own.
+        relations, presence, patrons, recruitment, purses, regime, campaigns: the state the
+            processes own.
         claims: town id -> the faction an offensive order sent against it.
         state_capture_dates: town id -> the first day the state took it.
         ledger: actor -> men at the start, recruited, sent as reinforcements, killed, gone home.
@@ -93,6 +94,7 @@ class MaliConflictModel(mesa.Model):
         self.presence = Presence(self)
         self.patrons = patrons.ForeignPresence(self.foreign_ids)
         self.recruitment = recruitment.RecruitmentPool()
+        self.purses = economy.Purses()
         self.regime = regime.Regime(cfg)
         self.log = record.RunLog(self.actors, self.foreign_ids)
         self.ledger = {
@@ -134,6 +136,7 @@ class MaliConflictModel(mesa.Model):
         militias.strike(self)
         civilians.update_population(self)
         insurgency.govern(self)
+        economy.pay(self)
         recruitment.recruit(self)
         if self.steps % self.config.politics.decision_interval_days == 0:
             patrons.decide(self)

@@ -35,6 +35,7 @@ SCHEDULE = (
     ("militias", "strike"),
     ("civilians", "update_population"),
     ("insurgency", "govern"),
+    ("economy", "pay"),
     ("recruitment", "recruit"),
     ("patrons", "decide"),
     ("regime", "update_popularity"),

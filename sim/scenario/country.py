@@ -113,6 +113,33 @@ class Insurgency(StrictModel):
             "does: recruits come where the insurgents' networks are, not from a fixed zone"
         ),
     )
+    pay_reserve_days: float = Field(
+        60.0,
+        gt=0,
+        le=3650,
+        description=(
+            "Days of pay for all its men an insurgent side with an economy starts with, and the "
+            "purse at which its recruits are neither drawn nor turned away by money "
+            "(sim.war.economy: f = purse / (purse + men x this), recruits x (1 - pay_share + "
+            "pay_share x 2 f))"
+        ),
+    )
+    pay_share: Share = Field(
+        0.5,
+        description=(
+            "Share of an insurgent side's recruits who come for the pay (sim.war.economy): "
+            "they are drawn by a full purse and turned away by an empty one, and as a share of "
+            "the unpaid they go home; the rest come and stay for protection, grievance or faith"
+        ),
+    )
+    unpaid_leave_days: float = Field(
+        120.0,
+        gt=0,
+        le=3650,
+        description=(
+            "With an empty purse, the days over which the men its income does not pay go home"
+        ),
+    )
     raid_network: Share = Field(
         0.1,
         description=(

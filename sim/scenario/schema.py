@@ -131,6 +131,25 @@ class Faction(StrictModel):
             "of its men within reach, up to three times that with more (sim.war.harassment)"
         ),
     )
+    tax_per_1000: float = Field(
+        0.0,
+        ge=0,
+        le=100,
+        description=(
+            "An insurgent's income, in days of a fighter's pay a day, per 1,000 people it "
+            "governs (zakat on herds, levies on markets, protection; sim.war.economy); 0 with "
+            "traffic_per_100km 0: no economy, recruits as if paid"
+        ),
+    )
+    traffic_per_100km: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description=(
+            "An insurgent's income, in days of a fighter's pay a day, per 100 km of main road it "
+            "governs (tolls, a share of the trafficking along the roads; sim.war.economy)"
+        ),
+    )
     assault_rate: float = Field(
         0.0,
         ge=0,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.tables import Results
 from sim.war.control import CONTROL_CLASSES, control_shares, update_control
+from sim.war.insurgency import INSURGENTS
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
@@ -159,4 +160,6 @@ def record_day(model: MaliConflictModel) -> None:
         row[f"present_foreign_{fid}"] = model.patrons.present[fid]
     centre = model.zone_pop["centre"]
     row["grievance_centre"] = float((model.grievance * centre).sum() / max(centre.sum(), 1.0))
+    for side in INSURGENTS:
+        row[f"purse_days_{side}"] = model.purses.days_in_hand(model, side)
     model.log.week(row)

@@ -3,8 +3,9 @@
 Daily recruits are Poisson around ``recruit_rate`` per 1,000 weighted people
 (``sim.society.recruitment_weight``: population, grievance, the state's lack of legitimacy,
 where the faction's networks are (``sim.war.insurgency.networks``), at
-``recruitment_under_state`` where the state controls the cell), bounded
-by the faction's ceiling. They gather in a pool and take the field as a new band once they
+``recruitment_under_state`` where the state controls the cell), times what money does
+(``sim.war.economy``: a full purse draws men, an empty one turns them away), bounded by the
+faction's ceiling. They gather in a pool and take the field as a new band once they
 number half a unit, at a cell drawn in proportion to the weight: where grievance is, bands
 appear.
 """
@@ -83,7 +84,8 @@ def recruit(model: MaliConflictModel) -> None:
         if total <= 0:
             continue
         room = doctrine.ceiling - model.strength(faction) - recruitment.pool[faction]
-        expected = min(doctrine.recruit_rate * total / 1000.0, max(room, 0.0))
+        paid = model.purses.pay_factor(model, faction)  # money draws recruits (sim.war.economy)
+        expected = min(doctrine.recruit_rate * total / 1000.0 * paid, max(room, 0.0))
         drawn = model.rng.poisson(expected) if expected > 0 else 0
         recruitment.pool[faction] += drawn
         # Book each day's recruits to the zones they come from, in proportion to the weight.
