@@ -81,14 +81,22 @@ def test_the_purse_fills_with_income_above_the_bill_and_is_capped_at_a_years_pay
     assert model.purses.purse["jihadists"] == model.strength("jihadists") * 365.0
 
 
+def broke_model(days: int, split: int = 1, seed: int | None = None):
+    """A side with no income and an empty purse, paid (not) for ``days``; its men at the start."""
+    model = taxed_model(split=split)
+    if seed is not None:
+        model.rng = np.random.default_rng(seed)
+    model.governance["jihadists"][:] = 0.0
+    economy.pay(model)
+    model.purses.purse["jihadists"] = 0.0
+    men = model.strength("jihadists")
+    for _ in range(days):
+        economy.pay(model)
+    return model, men
+
+
 def test_unpaid_men_go_home_and_paid_men_stay():
-    broke = taxed_model()
-    broke.governance["jihadists"][:] = 0.0
-    economy.pay(broke)
-    broke.purses.purse["jihadists"] = 0.0
-    men = broke.strength("jihadists")
-    for _ in range(30):
-        economy.pay(broke)
+    broke, men = broke_model(30)
     gone = broke.ledger["jihadists"]["departures"]
     cfg = broke.config.insurgency
     expected = men * (1 - (1 - cfg.pay_share / cfg.unpaid_leave_days) ** 30)
@@ -105,14 +113,7 @@ def test_who_goes_home_does_not_depend_on_how_men_are_grouped():
     def share_gone(split: int) -> float:
         shares = []
         for seed in range(8):
-            model = taxed_model(split=split)
-            model.rng = np.random.default_rng(seed)
-            model.governance["jihadists"][:] = 0.0
-            economy.pay(model)
-            model.purses.purse["jihadists"] = 0.0
-            men = model.strength("jihadists")
-            for _ in range(60):
-                economy.pay(model)
+            model, men = broke_model(60, split=split, seed=seed)
             shares.append(model.ledger["jihadists"]["departures"] / men)
         return float(np.mean(shares))
 
