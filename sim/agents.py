@@ -322,6 +322,18 @@ class Unit(CellAgent):
         field = self.model.geo.distance_field(tx, ty, self.uses_sanctuary)
         return bool(np.isfinite(field[self.xy]))
 
+    def go_home(self, men: int | None = None) -> None:
+        """``men`` of the unit (all by default) leave the field alive: the ledger's departures.
+
+        Deserters, the unpaid, a patron's draw-down, departure or re-organisation; the unit
+        leaves the map once it is empty.
+        """
+        men = self.strength if men is None else men
+        self.strength -= men
+        self.model.ledger[self.actor]["departures"] += men
+        if self.strength <= 0:
+            self.remove()
+
     def take_losses(self, deaths: int) -> None:
         """Remove ``deaths`` men; a loss shakes cohesion in proportion to its share."""
         if deaths <= 0:

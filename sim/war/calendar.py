@@ -72,11 +72,7 @@ def coup(model: MaliConflictModel, popularity: Any = None) -> None:
         unit.morale *= politics.coup_morale
         if desertion and model.geo.zone[unit.xy] == NORTH:
             # Men far from the capital walk away when the chain of command breaks (2012).
-            gone = combat.stochastic_round(unit.strength * desertion, model.rng)
-            unit.strength -= gone
-            model.ledger["state"]["departures"] += gone
-            if unit.strength <= 0:
-                unit.remove()
+            unit.go_home(combat.stochastic_round(unit.strength * desertion, model.rng))
     if isinstance(popularity, int | float) and not isinstance(popularity, bool):
         model.regime.popularity = float(popularity)
 

@@ -54,17 +54,10 @@ def income(model: MaliConflictModel, side: str) -> float:
 
 
 class Purses:
-    """Each insurgent side's purse (days of pay), and what it paid today.
-
-    Attributes:
-        purse: side -> days of a fighter's pay in hand; None until the side's first day.
-        unpaid: side -> the share of its men today's income and purse did not pay.
-
-    """
+    """Each insurgent side's purse: days of a fighter's pay in hand (None until its first day)."""
 
     def __init__(self):
         self.purse: dict[str, float | None] = dict.fromkeys(INSURGENTS)
-        self.unpaid = dict.fromkeys(INSURGENTS, 0.0)
 
     def days_in_hand(self, model: MaliConflictModel, side: str) -> float:
         """Days of pay in the purse for the men the side has (0 without an economy or men)."""
@@ -100,19 +93,14 @@ def pay(model: MaliConflictModel) -> None:
         paid = min(cash, float(men))
         # Beyond a year's pay in hand the money goes on arms, fuel and vehicles.
         purses.purse[side] = min(cash - paid, men * 365.0)
-        purses.unpaid[side] = 1.0 - paid / men if men > 0 else 0.0
-        if purses.unpaid[side] > 0:
-            chance = cfg.pay_share * purses.unpaid[side] / cfg.unpaid_leave_days
-            send_home(model, side, chance)
+        unpaid = 1.0 - paid / men if men > 0 else 0.0
+        if unpaid > 0:
+            send_home(model, side, cfg.pay_share * unpaid / cfg.unpaid_leave_days)
 
 
 def send_home(model: MaliConflictModel, side: str, chance: float) -> None:
     """Each man of a side goes home today with ``chance`` (one binomial draw per unit)."""
     for unit in model.units_of(side):
         gone = int(model.rng.binomial(unit.strength, min(chance, 1.0)))
-        if gone <= 0:
-            continue
-        unit.strength -= gone
-        model.ledger[unit.actor]["departures"] += gone
-        if unit.strength <= 0:
-            unit.remove()
+        if gone > 0:
+            unit.go_home(gone)

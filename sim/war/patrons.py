@@ -138,8 +138,7 @@ def depart(model: MaliConflictModel, fid: str, decided: bool) -> None:
     if not patrons.present[fid]:
         return
     for unit in model.units_of(fid):
-        model.ledger[fid]["departures"] += unit.strength
-        unit.remove()
+        unit.go_home()
     patrons.present[fid] = False
     if decided:
         patrons.withdrawal_date[fid] = model.date
@@ -164,8 +163,7 @@ def reorganise(model: MaliConflictModel, fid: str, successor: str) -> None:
         for new in heir:
             new.morale = unit.morale
             new.objective, new.destination = unit.objective, unit.destination
-        model.ledger[fid]["departures"] += unit.strength
-        unit.remove()
+        unit.go_home()
     patrons.present[fid] = False
     patrons.present[successor] = True
     patrons.reorganised_date[fid] = model.date
@@ -193,8 +191,7 @@ def close_base(model: MaliConflictModel, fid: str, tid: str) -> None:
     town = model.towns[tid]
     for unit in list(model.grid[(town.x, town.y)].agents):
         if unit.actor == fid:
-            model.ledger[fid]["departures"] += unit.strength
-            unit.remove()
+            unit.go_home()
     force.bases = [b for b in force.bases if b != tid]
     if not force.bases:
         depart(model, fid, decided=False)
@@ -268,10 +265,7 @@ def draw_down(model: MaliConflictModel, fid: str, strength: int) -> None:
     for unit in sorted(model.units_of(fid), key=lambda u: u.strength):
         take = min(cut, unit.strength)
         cut -= take
-        unit.strength -= take
-        model.ledger[fid]["departures"] += take
-        if unit.strength <= 0:
-            unit.remove()
+        unit.go_home(take)
         if cut <= 0:
             break
     if model.strength(fid) < 0.1 * model.config.foreign[fid].strength:
