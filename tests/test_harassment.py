@@ -84,3 +84,22 @@ def test_harassments_are_fights_in_the_events_and_the_yearly_series():
     events = events.assign(run_id=0, year=pd.to_datetime(events["date"]).dt.year)
     series = hindcast.SERIES["battle_deaths"][1](events)
     assert int(np.sum(series)) == int(events["deaths_total"].sum()) > 0
+
+
+def test_a_post_wiped_out_under_fire_is_not_fired_on_again_by_its_twin_town():
+    # Mopti and Sevare share a 0.5-degree cell, and so its post: fire on one that kills the
+    # post's last man must not be followed by fire on the same dead unit from the other (it
+    # once stopped a validation run with an AttributeError).
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"]["deploy"] = {"mopti": 1, "gao": 1500, "bamako": 1000}
+    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
+    data["factions"]["jihadists"].update(bands={"mopti": 600}, harass_rate=365.0)
+    model = MaliConflictModel(scenario_from_dict(data), rng=3)
+    assert model.towns["mopti"].xy == model.towns["sevare"].xy
+    model.config.combat.harass_deaths_mean = 100.0
+    events = harassed(model, 30)  # each post, a chance near 0.95 a day
+    assert events["deaths_state"].sum() == 1
+    assert not [u for u in model.units if u.side == "state" and u.xy == model.towns["mopti"].xy]

@@ -58,6 +58,11 @@ def harass(model: MaliConflictModel, faction: str, town, defenders: list) -> Non
     a Poisson draw a unit, of mean ``harass_deaths_mean x its share of the men x (1 -
     protection)``, so the same men split into more units face the same fire.
     """
+    # Two towns in one cell share their posts' men: the fire on the first may have killed a
+    # unit the second still lists.
+    defenders = [u for u in defenders if u.alive]
+    if not defenders:
+        return
     men = np.array([u.strength for u in defenders], dtype=float)
     spared = np.array([1.0 - u.protection(against=faction) for u in defenders])
     mean = model.config.combat.harass_deaths_mean * men / men.sum() * np.clip(spared, 0.0, 1.0)
