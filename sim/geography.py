@@ -152,6 +152,8 @@ class Geography:
         zone: ``int8 [w, h]`` index into :data:`ZONES`, -1 outside Mali.
         terrain: ``int8 [w, h]`` index into :data:`TERRAIN`, defined everywhere.
         population: ``float [w, h]`` people per cell (2009), 0 outside Mali.
+        urban: ``float [w, h]`` the part of ``population`` that lives in the towns of the
+            towns table, on their cells (the rest is spread over the country).
         road: ``bool [w, h]`` a main road crosses the cell.
         border_km: ``float [w, h]`` km from the cell centre to the outline: the nearest
             international border for cells in Mali, the distance to Mali for cells outside.
@@ -178,6 +180,7 @@ class Geography:
     zone: np.ndarray
     terrain: np.ndarray
     population: np.ndarray
+    urban: np.ndarray
     road: np.ndarray
     border_km: np.ndarray
     sanctuary: np.ndarray
@@ -503,6 +506,7 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
     # Population: towns in their cells, the rest of each region's census total spread by
     # terrain weight (x2 on roads). If a region's towns exceed its total, they are scaled down.
     population = np.zeros((width, height))
+    urban_people = np.zeros((width, height))
     town_pop = towns["population"].to_numpy(dtype=float)
     town_region = region[tx, ty]
     rural_w = np.array([TERRAIN_RURAL_WEIGHT[t] for t in TERRAIN])[terrain] * np.where(
@@ -512,6 +516,7 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
         mine = town_region == code
         urban = town_pop[mine].sum()
         scale = min(1.0, total / urban) if urban > 0 else 1.0
+        np.add.at(urban_people, (tx[mine], ty[mine]), town_pop[mine] * scale)
         np.add.at(population, (tx[mine], ty[mine]), town_pop[mine] * scale)
         cells = region == code
         weight = np.where(cells, rural_w, 0.0)
@@ -529,6 +534,7 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
         zone,
         terrain,
         population,
+        urban_people,
         road,
         border_km,
         sanctuary,
@@ -548,6 +554,7 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
         zone=zone,
         terrain=terrain,
         population=population,
+        urban=urban_people,
         road=road,
         border_km=border_km,
         sanctuary=sanctuary,

@@ -10,6 +10,7 @@ deployed forces and the state every process reads.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import mesa
 import numpy as np
@@ -200,7 +201,11 @@ class MaliConflictModel(mesa.Model):
         self.tension = self.grid.tension.data
         self.in_mali = geo.in_mali
         self.cell_km = geo.cell_km()
-        self.reach_cells = max(1, round(cfg.combat.reach_km / self.cell_km))
+        # Within reach: a cell whose centre is within ``reach_km`` of the unit's (a whole
+        # number of cells); the men within reach are summed over a square of side 2 x
+        # reach_km whatever the cells' size (``presence.box_sum``).
+        self.reach_half_cells = cfg.combat.reach_km / self.cell_km
+        self.reach_cells = max(1, math.floor(self.reach_half_cells))
         self.air_cells = max(0, round(cfg.combat.air_radius_km / self.cell_km))
         # Closeness to the cross-border sanctuary (1 at its edge), where ambushes are likeliest.
         self.near_sanctuary = np.exp(-geo.sanctuary_distance_km / 100.0)
@@ -208,9 +213,12 @@ class MaliConflictModel(mesa.Model):
         self.defence_layer = np.array([terrain_defence.get(t, 1.0) for t in TERRAIN])[geo.terrain]
         self.zone_pop = {z: geo.population * (geo.zone == i) for i, z in enumerate(ZONES)}
         self.sanctuary_xy = np.argwhere(geo.sanctuary)
-        # People exposed to an engagement: the cell's density over a fixed area, so that a
-        # coarser grid (more people per cell) does not kill more civilians.
-        self.people_near = geo.population * (cfg.population.local_area_km2 / self.cell_km**2)
+        # People exposed to an engagement: the people of the town in the cell (wherever the
+        # cell's edge falls, a town is as big), and the country's density over a fixed area;
+        # so that neither a coarser grid (more people per cell) nor a finer one (a town's
+        # people less diluted) changes the violence.
+        rural = geo.population - geo.urban
+        self.people_near = geo.urban + rural * (cfg.population.local_area_km2 / self.cell_km**2)
 
     def deploy(self) -> None:
         """Place each faction's forces and set which towns each holds at the start."""

@@ -1,7 +1,8 @@
 """Outcomes at a chosen date (--at) and the events table's three forms (--events).
 
-A tiny Kidal 2023 (1-degree cells, two months) is run through the real command line three
-times with the same seed, once per events form, so the three folders hold the same war.
+A tiny Kidal 2023 (1-degree cells, three months, so that some run takes Kidal) is run through
+the real command line three times with the same seed, once per events form, so the three
+folders hold the same war.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sim.tables import Results
 pytestmark = pytest.mark.xdist_group("analysis")
 
 ROOT = Path(__file__).resolve().parent.parent
-END = dt.date(2023, 11, 30)
+END = dt.date(2023, 12, 31)
 
 
 @pytest.fixture(scope="module")

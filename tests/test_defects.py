@@ -159,7 +159,8 @@ def test_splitting_a_column_in_two_leaves_its_chance_of_being_struck_unchanged()
 
 def test_the_people_an_engagement_exposes_do_not_grow_with_the_cell():
     # Raw people per cell grow about fourfold from 0.25 to 0.5 degrees; the people near an
-    # engagement (the density over a fixed area) must not: compare the mean over a region.
+    # engagement in the country (the density over a fixed area) must not: compare the mean
+    # over a region, towns' people aside.
     from sim.geography import REGIONS
 
     fine = MaliConflictModel(small(resolution=0.25), rng=1)
@@ -168,10 +169,50 @@ def test_the_people_an_engagement_exposes_do_not_grow_with_the_cell():
     def mean_over(model, layer):
         return layer[model.geo.region == REGIONS.index("segou")].mean()
 
+    def country(model):
+        return model.people_near - model.geo.urban
+
     raw = mean_over(coarse, coarse.geo.population) / mean_over(fine, fine.geo.population)
-    near = mean_over(coarse, coarse.people_near) / mean_over(fine, fine.people_near)
+    near = mean_over(coarse, country(coarse)) / mean_over(fine, country(fine))
     assert raw > 3.0
     assert near == pytest.approx(1.0, rel=0.15)
+
+
+def test_a_towns_people_are_as_near_at_any_resolution():
+    # A town is a point: a 0.5-degree cell does not dilute its people over four times the
+    # area (before, the people near a unit in Kidal or Gao fell fourfold on the coarse grid,
+    # and with them the abuses, which need a populated place).
+    fine = MaliConflictModel(small(resolution=0.25), rng=1)
+    coarse = MaliConflictModel(small(resolution=0.5), rng=1)
+    towns = fine.geo.towns
+    big = towns[towns["population"] >= 10_000].index
+    shared = coarse.geo.towns.duplicated(["x", "y"], keep=False)
+    alone = [t for t in big if not shared[t]]
+    assert len(alone) > 10
+    ratios = [
+        coarse.people_near[tuple(coarse.geo.towns.loc[t, ["x", "y"]])]
+        / fine.people_near[tuple(fine.geo.towns.loc[t, ["x", "y"]])]
+        for t in alone
+    ]
+    assert 0.9 < float(np.median(ratios)) < 1.15
+
+
+def test_men_within_reach_are_counted_over_the_same_km_at_any_resolution():
+    # The same men spread evenly (one man a km2): the men within reach of a cell in the
+    # middle of the grid are the men on a square of side 2 x reach_km at either resolution.
+    # Before, the square was rounded to whole cells, 7 at 0.25 degree and 3 at 0.5: the men
+    # within reach fell by a quarter on the coarse grid, and every ambush and abuse with them.
+    def within_reach(resolution: float) -> float:
+        model = MaliConflictModel(small(resolution=resolution), rng=1)
+        w, h = model.geo.width, model.geo.height
+        xy = np.argwhere(np.ones((w, h), dtype=bool))
+        men = np.full(len(xy), model.cell_km**2)
+        model.presence.count_men(xy, men, np.full(len(xy), "jihadists"))
+        return float(model.presence.reach["jihadists"][w // 2, h // 2])
+
+    reach_km = small(resolution=0.25).combat.reach_km
+    for resolution in (0.25, 0.5):
+        assert within_reach(resolution) == pytest.approx((2 * reach_km) ** 2, rel=0.01)
 
 
 def test_a_massacre_in_a_state_held_village_feeds_jihadist_recruitment():

@@ -378,10 +378,15 @@ class Combat(StrictModel):
         description="Range a zero-risk force operates from base; risk 1 adds 4x",
     )
     reach_km: float = Field(
-        80.0,
+        95.0,
         gt=0,
         le=1000,
-        description="Distance over which a unit's presence is felt (ambush, threat)",
+        description=(
+            "Distance over which a unit's presence is felt (ambush, threat), km: men are "
+            "counted over a square of side twice this around a cell (seven 0.25-degree cells), "
+            "and a cell is within reach when its centre is no farther than this from the "
+            "unit's along either axis"
+        ),
     )
     preparation_days: float = Field(
         40.0,

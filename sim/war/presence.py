@@ -10,6 +10,7 @@ the nearest garrison of the state's side (support), which makes an ambush far fr
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -64,6 +65,35 @@ def smooth(grid: np.ndarray, sigma: float) -> np.ndarray:
             grid[:, columns], sigma, axis=0, mode="constant"
         )
     return ndimage.gaussian_filter1d(first, sigma, axis=1, mode="constant")
+
+
+def box_kernel(half: float) -> np.ndarray:
+    """Weights over a line of cells that cover a segment ``2 x half`` cells long, centred.
+
+    The centre cell and the whole cells within ``half`` count fully, the two cells the ends
+    fall in by the share of them inside: so the segment is as many km long at any resolution
+    (at 0.25 degree and ``reach_km`` 95, seven whole cells).
+    """
+    if half <= 0.5:
+        return np.array([2.0 * half])
+    beyond = half - 0.5  # cells' length beyond the centre cell, on each side
+    whole = math.floor(beyond)
+    edge = beyond - whole
+    side = [edge] * (edge > 1e-12) + [1.0] * whole
+    return np.array(side + [1.0] + side[::-1])
+
+
+def box_sum(grid: np.ndarray, half: float) -> np.ndarray:
+    """Each cell's sum of ``grid`` over a square of side ``2 x half`` cells around it.
+
+    Two one-dimensional passes of :func:`box_kernel` (zeros beyond the grid). A box of whole
+    cells (``uniform_filter`` times its area) would round the square to an odd number of
+    cells: at 0.5 degree a 7-cell square of 0.25 degree (190 km) becomes 3 cells (163 km), and
+    every count of men within reach, and what reads it, shrinks with the cells.
+    """
+    kernel = box_kernel(half)
+    rows = ndimage.correlate1d(grid, kernel, axis=0, mode="constant")
+    return ndimage.correlate1d(rows, kernel, axis=1, mode="constant")
 
 
 class Presence:
@@ -135,11 +165,10 @@ class Presence:
             return
         stay = np.zeros(self.men["state"].shape)
         np.add.at(stay, (xy[garrisons, 0], xy[garrisons, 1]), strength[garrisons] * (1 - share))
-        size = 2 * self.model.reach_cells + 1
         box = self._filtered(
-            "garrisons staying", ndimage.uniform_filter, stay, size=size, mode="constant"
+            "garrisons staying", box_sum, stay, half=self.model.reach_half_cells
         )
-        self.countryside = self.reach["state"] - box * size * size + stay
+        self.countryside = self.reach["state"] - box + stay
         np.maximum(self.countryside, 0.0, out=self.countryside)
 
     def count_men(self, xy: np.ndarray, strength: np.ndarray, sides: np.ndarray) -> None:
@@ -152,7 +181,6 @@ class Presence:
 
         """
         model = self.model
-        size = 2 * model.reach_cells + 1
         shape = (model.geo.width, model.geo.height)
         self.men = {}
         self.reach = {}
@@ -162,10 +190,9 @@ class Presence:
             # A side with no units has zero sums everywhere: skip the box filter.
             if mask.any():
                 np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
-                box = self._filtered(
-                    f"reach {side}", ndimage.uniform_filter, grid, size=size, mode="constant"
+                reach = self._filtered(
+                    f"reach {side}", box_sum, grid, half=model.reach_half_cells
                 )
-                reach = box * size * size
             else:
                 reach = np.zeros(shape)
             self.men[side] = grid
@@ -258,11 +285,11 @@ class Presence:
                     np.maximum(
                         layer, np.where(covered, combat.escort_protection * risk, 0), out=layer
                     )
-            box = self._filtered(
-                f"patrols {fid}", ndimage.uniform_filter, out, size=size, mode="constant"
-            )
-            box = box * size * size
-            self.patrols += box * min(1.0, model.reach_cells / radius)
+            # The patrols' square is the range's in km (not rounded to whole cells), thinned
+            # by reach over range: the same at any resolution.
+            half = max(1.0, patrons.operating_range_cells(model, fid)) + 0.5
+            box = self._filtered(f"patrols {fid}", box_sum, out, half=half)
+            self.patrols += box * min(1.0, model.reach_half_cells / half)
 
     def balance(self, side: str) -> np.ndarray:
         """Hostile over own fighting power in the country around each cell, for an insurgent side.
@@ -307,16 +334,13 @@ class Presence:
     def state_within_reach(self) -> np.ndarray:
         """The state's side's men within reach of each cell: its own, partners' patrols, police.
 
-        The towns' police and gendarmes (``add_police``) are summed over the same square of
-        cells as the units' men (``reach_cells``).
+        The towns' police and gendarmes (``add_police``) are summed over the same square as
+        the units' men (``box_sum``).
         """
         police = np.zeros(self.model.in_mali.shape)
         self.add_police(police)
-        size = 2 * self.model.reach_cells + 1
-        police = self._filtered(
-            "police", ndimage.uniform_filter, police, size=size, mode="constant"
-        )
-        return self.countryside + self.patrols + police * size * size
+        police = self._filtered("police", box_sum, police, half=self.model.reach_half_cells)
+        return self.countryside + self.patrols + police
 
     def add_police(self, grid: np.ndarray, weight: float = 1.0) -> None:
         """Add to ``grid`` the police and gendarmes of each town the state holds, times ``weight``.
