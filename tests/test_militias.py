@@ -206,14 +206,19 @@ def test_the_tables_book_the_militias_dead_apart_from_the_state_sides_abuses():
 
 
 def test_on_an_ensemble_militias_that_kill_more_give_the_jihadists_more_recruits_in_the_centre():
-    # Nine months, 0.5 degree, the same seeds with and without the militias' killings: the sign
+    # Two years, 0.5 degree, the same seeds with and without the militias' killings: the sign
     # the ODD states for the whole process (arming, killing, grievance, recruiting), not a
-    # formula's. Measured before this test was written: 8 of 8 pairs up, by about a third.
+    # formula's. Measured before this test was first written (nine months, model 0.11.0): 8 of
+    # 8 pairs up, by about a third. On model 0.22.0, whose men within reach no longer shrink
+    # on a 0.5-degree grid, the jihadists' networks cover the centre in both arms, and the
+    # killings act through grievance alone, which builds for months before it shows in the
+    # recruits: at nine months 7 of 12 pairs were up by 2%, at eighteen 10 of 12 by 12%, at
+    # two years 11 of 12 by 21% (seed 1; seed 7, 12 of 12 by 41%).
     from sim.ensemble import run_ensemble
 
     def recruits(rate: float) -> np.ndarray:
         data = small_dict()
-        data["scenario"].update(resolution=0.5, end="2024-06-30")
+        data["scenario"].update(resolution=0.5, end="2025-09-30")
         data["events"] = []
         data["foreign"] = {}
         data["factions"]["state"]["deploy"] = {"bamako": 1000, "mopti": 600, "segou": 300}
@@ -224,9 +229,9 @@ def test_on_an_ensemble_militias_that_kill_more_give_the_jihadists_more_recruits
             "militia_abuse_rate": rate,
             "starting_tension": 1.0,
         }
-        runs = run_ensemble(scenario_from_dict(data), runs=6, seed=1).runs
+        runs = run_ensemble(scenario_from_dict(data), runs=12, seed=1).runs
         return runs["recruits_jihadists_centre"].to_numpy()
 
     calm, killing = recruits(0.0), recruits(300.0)
-    assert (killing > calm).sum() >= 5
+    assert (killing > calm).sum() >= 10
     assert np.median(killing / calm) > 1.15
