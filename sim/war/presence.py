@@ -165,9 +165,7 @@ class Presence:
             return
         stay = np.zeros(self.men["state"].shape)
         np.add.at(stay, (xy[garrisons, 0], xy[garrisons, 1]), strength[garrisons] * (1 - share))
-        box = self._filtered(
-            "garrisons staying", box_sum, stay, half=self.model.reach_half_cells
-        )
+        box = self._filtered("garrisons staying", box_sum, stay, half=self.model.reach_half_cells)
         self.countryside = self.reach["state"] - box + stay
         np.maximum(self.countryside, 0.0, out=self.countryside)
 
@@ -190,9 +188,7 @@ class Presence:
             # A side with no units has zero sums everywhere: skip the box filter.
             if mask.any():
                 np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
-                reach = self._filtered(
-                    f"reach {side}", box_sum, grid, half=model.reach_half_cells
-                )
+                reach = self._filtered(f"reach {side}", box_sum, grid, half=model.reach_half_cells)
             else:
                 reach = np.zeros(shape)
             self.men[side] = grid
