@@ -69,6 +69,25 @@ def test_a_full_purse_draws_recruits_and_an_empty_one_turns_them_away():
     assert poor.purses.pay_factor(poor, "jihadists") == 1.0
 
 
+def test_a_side_starts_with_the_purse_its_scenario_states():
+    # factions.<id>.purse_days: money in hand at the start (the ransoms AQIM held in 2012),
+    # else pay_reserve_days, where money neither draws nor turns away.
+    def first_day(purse_days):
+        model = taxed_model()
+        model.governance["jihadists"][:] = 0.0  # no income: the purse is what it started with
+        model.config.factions["jihadists"].purse_days = purse_days
+        economy.pay(model)
+        men = model.strength("jihadists")
+        return model.purses.purse["jihadists"] / men, model.purses.pay_factor(model, "jihadists")
+
+    reserve = taxed_model().config.insurgency.pay_reserve_days
+    days, factor = first_day(None)
+    assert days == reserve - 1 and factor < 1.0  # a day's pay gone
+    full, drawn = first_day(365.0)
+    assert full == 364.0 and drawn > 1.0 > factor
+    assert first_day(0.0)[0] == 0.0
+
+
 def test_the_purse_fills_with_income_above_the_bill_and_is_capped_at_a_years_pay():
     model = taxed_model()
     model.governance["jihadists"][model.in_mali] = 1.0  # the whole country pays

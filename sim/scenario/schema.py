@@ -150,6 +150,16 @@ class Faction(StrictModel):
             "governs (tolls, a share of the trafficking along the roads; sim.war.economy)"
         ),
     )
+    purse_days: float | None = Field(
+        None,
+        ge=0,
+        le=365,
+        description=(
+            "Days of a fighter's pay in hand for each of its men at the start "
+            "(sim.war.economy; at most a year's, the purse's cap); unset: "
+            "insurgency.pay_reserve_days"
+        ),
+    )
     assault_rate: float = Field(
         0.0,
         ge=0,

@@ -14,7 +14,8 @@ above zero) keeps a purse, counted in days of a fighter's pay:
   a full purse draws them and an empty one turns them away, the day's expected recruits
   (``sim.war.recruitment``) being multiplied by ``1 - s + s x 2 f``, where ``s`` is the
   pay share and ``f = purse / (purse + men x insurgency.pay_reserve_days)``; a side starts
-  with ``pay_reserve_days`` of pay for its men, where the multiplier is one; beyond a year's
+  with ``factions.<id>.purse_days`` of pay for each man (unset: ``pay_reserve_days``, where
+  the multiplier is one); beyond a year's
   pay in hand the surplus is spent on arms, fuel and vehicles, so ``f`` is at most
   365 / (365 + pay_reserve_days);
 - with an empty purse, the pay share of the men the day's income does not pay goes home over
@@ -24,8 +25,11 @@ above zero) keeps a purse, counted in days of a fighter's pay:
 The signs the ODD states and the tests check: more people and roads governed, more income and
 more recruits; more men in the field, a heavier bill, and with no income a shrinking band.
 
-Ransoms (the kidnappings of Westerners that financed AQIM before 2013) are not modelled: the
-model has no hostages. Towns a side holds pay nothing beyond the governance around them.
+Ransoms (the kidnappings of Westerners that financed AQIM before 2013) are not modelled as a
+flow: the model has no hostages. What they had paid in by 2012 is a stock a scenario may
+state: the purse a side starts with (``purse_days``; no library file sets it yet, see
+docs/CALIBRATION.md "Model 0.22.0"). Towns a side holds pay nothing beyond the governance
+around them.
 """
 
 from __future__ import annotations
@@ -88,7 +92,8 @@ def pay(model: MaliConflictModel) -> None:
             continue
         men = model.strength(side)
         if purses.purse[side] is None:
-            purses.purse[side] = men * cfg.pay_reserve_days
+            start = model.config.factions[side].purse_days
+            purses.purse[side] = men * (cfg.pay_reserve_days if start is None else start)
         cash = purses.purse[side] + income(model, side)
         paid = min(cash, float(men))
         # Beyond a year's pay in hand the money goes on arms, fuel and vehicles.
