@@ -9,6 +9,7 @@ the colours of ``sim.analysis.style``.
 from __future__ import annotations
 
 import json
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -218,7 +219,8 @@ def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
     """Where violence happened: event density (per run) and civilian deaths, towns labelled."""
     towns = _towns()
     fig, axes = plt.subplots(1, 2, figsize=(15, 7.5), layout="constrained")
-    violent = events[events["event_type"] != "town_abandoned"]
+    # A patron's adaptation or reorganisation is a decision, not an act of violence.
+    violent = events[~events["event_type"].isin(["town_abandoned", "adaptation", "reorganisation"])]
     panels = (
         (axes[0], None, "engagements and attacks per run"),
         (axes[1], "deaths_civilians", "civilians killed per run"),
@@ -257,8 +259,11 @@ def plot_violence_map(events: pd.DataFrame, n_runs: int) -> Figure:
     summary = ", ".join(
         f"{k.replace('_', ' ')} {v / max(n_runs, 1):.0f}" for k, v in by_type.items()
     )
+    # Wrapped: with many event types the line outgrew the figure and was cut at both ends.
     fig.suptitle(
-        f"Where the violence happened ({n_runs} runs; events per run: {summary})",
+        textwrap.fill(
+            f"Where the violence happened ({n_runs} runs; events per run: {summary})", 110
+        ),
         fontsize=11,
         fontweight="bold",
     )
