@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim import society
-from sim.agents import Unit
 from sim.war.insurgency import INSURGENTS
 
 if TYPE_CHECKING:
@@ -18,8 +17,21 @@ if TYPE_CHECKING:
 
 
 def commit_abuses(model: MaliConflictModel) -> None:
-    """Violence against civilians by the state's side on operations, and by the jihadists."""
-    model.units.do(Unit.abuse_civilians)
+    """Violence against civilians by the state's side on operations, and by the jihadists.
+
+    Only units that could abuse are asked, in the units' order: the jihadists' and those of
+    the state's side whose doctrine allows it (the others would draw nothing).
+    """
+    allows: dict[str, bool] = {}
+    for unit in list(model.units):
+        if unit.side == "state":
+            if unit.actor not in allows:
+                allows[unit.actor] = model.doctrine(unit.actor).abuse_propensity > 0
+            if not allows[unit.actor]:
+                continue
+        elif unit.side != "jihadists":
+            continue
+        unit.abuse_civilians()
 
 
 def weekly_rate(daily: float) -> float:
