@@ -22,16 +22,16 @@ def commit_abuses(model: MaliConflictModel) -> None:
     Only units that could abuse are asked, in the units' order: the jihadists' and those of
     the state's side whose doctrine allows it (the others would draw nothing).
     """
-    allows: dict[str, bool] = {}
+    side_of = model.side_of
+    abusers = {
+        a
+        for a in model.actors
+        if side_of[a] == "jihadists"
+        or (side_of[a] == "state" and model.doctrine(a).abuse_propensity > 0)
+    }
     for unit in list(model.units):
-        if unit.side == "state":
-            if unit.actor not in allows:
-                allows[unit.actor] = model.doctrine(unit.actor).abuse_propensity > 0
-            if not allows[unit.actor]:
-                continue
-        elif unit.side != "jihadists":
-            continue
-        unit.abuse_civilians()
+        if unit.actor in abusers:
+            unit.abuse_civilians()
 
 
 def weekly_rate(daily: float) -> float:

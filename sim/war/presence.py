@@ -265,8 +265,8 @@ class Presence:
             if not mine:
                 continue
             risk = patrons.risk(model, fid)
-            radius = max(1, int(round(patrons.operating_range_cells(model, fid))))
-            size = 2 * radius + 1
+            range_cells = patrons.operating_range_cells(model, fid)
+            size = 2 * max(1, int(round(range_cells))) + 1
             where = np.zeros(shape)
             out = np.zeros(shape)
             for unit in mine:
@@ -283,7 +283,7 @@ class Presence:
                     )
             # The patrols' square is the range's in km (not rounded to whole cells), thinned
             # by reach over range: the same at any resolution.
-            half = max(1.0, patrons.operating_range_cells(model, fid)) + 0.5
+            half = max(1.0, range_cells) + 0.5
             box = self._filtered(f"patrols {fid}", box_sum, out, half=half)
             self.patrols += box * min(1.0, model.reach_half_cells / half)
 
