@@ -29,8 +29,10 @@ def commit_abuses(model: MaliConflictModel) -> None:
         if side_of[a] == "jihadists"
         or (side_of[a] == "state" and model.doctrine(a).abuse_propensity > 0)
     }
+    people_near = model.people_near
     for unit in list(model.units):
-        if unit.actor in abusers:
+        # A unit with fewer than 1,000 people near abuses no one and draws nothing: not asked.
+        if unit.actor in abusers and unit.alive and people_near[unit.xy] >= 1000:
             unit.abuse_civilians()
 
 

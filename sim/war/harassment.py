@@ -40,7 +40,12 @@ def harass_posts(model: MaliConflictModel) -> None:
         rate = model.config.factions[faction].harass_rate
         if rate <= 0:
             continue
-        posts = [(town, posts_men(model, town, faction)) for town in model.towns]
+        # Only a town whose cell holds a unit of the state's side can have men in its post:
+        # asking the grid about the others (half the towns on a day of Barkhane) found none.
+        manned = {u.xy for u in model.units if u.side == "state"}
+        posts = [
+            (town, posts_men(model, town, faction)) for town in model.towns if town.xy in manned
+        ]
         posts = [(town, men) for town, men in posts if men]
         if not posts:
             continue
