@@ -224,10 +224,37 @@ class Unit(CellAgent):
             self.arrive()
 
     def speed_km(self) -> float:
-        """A day's march: road speed on a road, off-road speed elsewhere."""
+        """A day's march: on a road its pace force's own road speed or everyone's.
+
+        Off the roads every column goes at the off-road speed (armour is road-bound).
+        """
         x, y = self.xy
         combat = self.model.config.combat
-        return combat.speed_road_km if self.model.geo.road[x, y] else combat.speed_offroad_km
+        if not self.model.geo.road[x, y]:
+            return combat.speed_offroad_km
+        force = self.model.config.foreign.get(self.pace_actor())
+        if force is not None and force.speed_road_km is not None:
+            return force.speed_road_km
+        return combat.speed_road_km
+
+    def halt_days(self) -> int:
+        """Days the unit consolidates in a town its column took on the way (its pace force's)."""
+        force = self.model.config.foreign.get(self.pace_actor())
+        if force is not None and force.halt_days_after_capture is not None:
+            return force.halt_days_after_capture
+        return self.model.config.combat.halt_days_after_capture
+
+    def pace_actor(self) -> str:
+        """Whose pace the unit marches at: its ordered offensive's lead, or its own force's.
+
+        An ordered offensive keeps together at the pace of the force that ordered it: a partner
+        leading it carries the client's men in its convoys (French and Malian troops entered Gao
+        and Timbuktu together, January 2013), and a client leading it sets the partner's pace.
+        """
+        if self.posture != Posture.OFFENSIVE or self.objective is None:
+            return self.actor
+        campaign = self.model.campaigns.open.get((self.side, self.objective))
+        return self.actor if campaign is None else campaign.actors[0]
 
     def held_back(self, x: int, y: int) -> bool:
         """Whether a column must stop short of (x, y), within ``reach_km`` of its objective.

@@ -239,6 +239,24 @@ class ForeignForce(StrictModel):
         0.03, gt=0, le=1.0, description="Lanchester kill rate, enemies per fighter-day"
     )
     unit_size: int = Field(250, ge=10, le=5000, description="Men in a column")
+    speed_road_km: float | None = Field(
+        None,
+        gt=0,
+        le=500,
+        description=(
+            "The force's own column speed on a road, km a day (armour and its own logistics); "
+            "unset: combat.speed_road_km, as everyone's"
+        ),
+    )
+    halt_days_after_capture: int | None = Field(
+        None,
+        ge=0,
+        le=120,
+        description=(
+            "Days the force's columns consolidate in a town taken on their way; unset: "
+            "combat.halt_days_after_capture"
+        ),
+    )
     bases: list[str] = Field(min_length=1, description="Towns where the force is based")
     concessions: Share = Field(
         0.0,

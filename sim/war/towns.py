@@ -274,11 +274,11 @@ def pass_through(model: MaliConflictModel, unit: Unit) -> None:
     if defended(model, town, unit):
         return
     capture(model, town, taker(model, [unit], town))
-    # The whole offensive consolidates: columns bound forward town by town, not in a rush.
-    halt = model.steps + model.config.combat.halt_days_after_capture
+    # The whole offensive consolidates: columns bound forward town by town, not in a rush,
+    # each for its own force's days (Serval's armour moved on after two).
     for other in model.units:
         if other.objective == unit.objective and other.side == unit.side:
-            other.halt_until = halt
+            other.halt_until = model.steps + other.halt_days()
 
 
 def holder(model: MaliConflictModel, tid: str) -> str:
