@@ -105,7 +105,15 @@ def recruit(model: MaliConflictModel) -> None:
 
 
 def reinforce_state(model: MaliConflictModel, men: int) -> None:
-    """The state sends men from its reserve to the most threatened town it holds."""
+    """The state sends a month's men from its reserve to a threatened town it holds.
+
+    The town is drawn among the northern and central towns it holds in proportion to the
+    insurgents at war with it within reach of each: over the months the army grows where the
+    threat is, most where it is greatest. Until model 0.24.0 every month's men went to the one
+    most threatened town, counting insurgents in a truce with the state, so that in the arc
+    the army of 2014 stood 2,000-4,000 strong in two frontier towns and 100 in Mopti, Gao and
+    Timbuktu.
+    """
     state = model.config.factions["state"]
     room = min(
         men,
@@ -118,6 +126,13 @@ def reinforce_state(model: MaliConflictModel, men: int) -> None:
     if not held:
         return
     reach = model.presence.reach
-    threat = [sum(reach[s][t.x, t.y] for s in INSURGENTS) for t in held]
-    town = held[int(np.argmax(threat))]
+    # Insurgents in a truce with the state threaten no town of its.
+    enemies = [s for s in INSURGENTS if model.relations.sides_hostile("state", s)]
+    threat = np.array([sum(reach[s][t.x, t.y] for s in enemies) for t in held], dtype=float)
+    # A month's men go to one town, drawn in proportion to the threat: the most threatened
+    # towns get the most over the months, and no one town gets them all.
+    if threat.sum() > 0:
+        town = held[int(model.rng.choice(len(held), p=threat / threat.sum()))]
+    else:
+        town = held[0]
     model.spawn("state", room, (town.x, town.y), Posture.GARRISON, "reinforcements")

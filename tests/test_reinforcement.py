@@ -1,0 +1,56 @@
+"""Where the state sends its reserve (model 0.24.0): threatened towns, by the threat.
+
+Until model 0.24.0 every month's men went to the one town with the most insurgents within
+reach, counting insurgents in a truce with the state: by 2014 the arc's army stood 2,000-4,000
+strong in two frontier towns and 100 in Mopti, Gao and Timbuktu. ``reinforce_state`` now draws
+each month's town in proportion to the insurgents at war with the state within reach.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from small_scenario import small_dict
+
+from sim import MaliConflictModel
+from sim.scenario import scenario_from_dict
+from sim.war import recruitment
+
+
+def model_with() -> MaliConflictModel:
+    """Jihadists about Boni and Lere; 2,000 separatists about Tessit, in a truce."""
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["relations"] = {"state_separatists": "truce"}
+    state = data["factions"]["state"]
+    state.update(deploy={"boni": 500, "lere": 100, "tessit": 100, "bamako": 1000})
+    state.update(reserve=50000, ceiling=60000)
+    data["factions"]["separatists"] = {"deploy": {"kidal": 200}, "bands": {"tessit": 2000}}
+    data["factions"]["jihadists"].update(bands={"boni": 600, "lere": 300})
+    return MaliConflictModel(scenario_from_dict(data), rng=3)
+
+
+def months_of_reinforcements(model: MaliConflictModel, months: int) -> Counter:
+    """Which towns got each month's 300 men."""
+    got: Counter = Counter()
+    for _ in range(months):
+        before = {t.id: sum(u.strength for u in model.grid[t.xy].agents) for t in model.towns}
+        recruitment.reinforce_state(model, 300)
+        for t in model.towns:
+            if sum(u.strength for u in model.grid[t.xy].agents) - before[t.id] == 300:
+                got[t.id] += 1
+    return got
+
+
+def test_the_reserve_spreads_over_the_towns_the_insurgents_at_war_threaten():
+    model = model_with()
+    reach = model.presence.reach
+    tessit = model.towns["tessit"]
+    assert reach["separatists"][tessit.xy] > 1000 > reach["jihadists"][tessit.xy] == 0
+    got = months_of_reinforcements(model, 24)
+    assert sum(got.values()) == 24
+    assert "tessit" not in got  # the separatists about it are at peace with the state
+    assert all(reach["jihadists"][model.towns[t].xy] > 0 for t in got)
+    assert len(got) >= 3 and max(got.values()) < 24  # not all to one town
