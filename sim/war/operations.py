@@ -128,11 +128,7 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
         if not joining.any():
             continue
         for i in np.flatnonzero(joining):
-            column = send(free[i], town, detach=free[i].posture == Posture.GARRISON)
-            if faction == "state":
-                # The army raids from its camps and comes back to them (``Unit.return_home``).
-                base = model.towns.at.get(free[i].xy)
-                column.home = base.id if base is not None else None
+            send(free[i], town, detach=free[i].posture == Posture.GARRISON)
         used |= joining
 
 
