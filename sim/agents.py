@@ -298,8 +298,8 @@ class Unit(CellAgent):
 
         The state's side does not live in the country: a column of it left with a town it may
         not hold (its holder made a truce while it marched) falls back to the nearest town its
-        side holds (until model 0.24.0 it stayed in the bush as a band for good: some 1,400-2,400
-        of the arc's soldiers by 2014, from the MNLA's truce of January 2013).
+        side holds (until model 0.24.0 it stayed in the bush as a band for good: 1,441 of the
+        arc's soldiers in one run, from the ceasefire of 23 May 2014).
         """
         self.objective = self.destination = None
         if town.holder == self.side:

@@ -1,8 +1,8 @@
 """The state's side does not live in the bush (model 0.24.0).
 
 Until model 0.24.0 a column of the state's side whose objective's holder made a truce with it
-while it marched (the MNLA, 11 January 2013) settled in the countryside as a band, as an
-insurgent does, and stayed there for good: 1,400-2,400 of the arc's soldiers by 2014. It now
+while it marched settled in the countryside as a band, as an insurgent does, and stayed there
+for good (1,441 of the arc's soldiers in seed 2, from the ceasefire of 23 May 2014). It now
 falls back to the nearest town its side holds.
 """
 
