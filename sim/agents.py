@@ -25,6 +25,7 @@ from sim.war.posture import MOVING, Posture
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
+    from sim.scenario import ForeignForce
     from sim.war.towns import Town
 
 
@@ -232,17 +233,17 @@ class Unit(CellAgent):
         combat = self.model.config.combat
         if not self.model.geo.road[x, y]:
             return combat.speed_offroad_km
-        force = self.model.config.foreign.get(self.pace_actor())
-        if force is not None and force.speed_road_km is not None:
-            return force.speed_road_km
-        return combat.speed_road_km
+        own = getattr(self.pace_force(), "speed_road_km", None)
+        return combat.speed_road_km if own is None else own
 
     def halt_days(self) -> int:
         """Days the unit consolidates in a town its column took on the way (its pace force's)."""
-        force = self.model.config.foreign.get(self.pace_actor())
-        if force is not None and force.halt_days_after_capture is not None:
-            return force.halt_days_after_capture
-        return self.model.config.combat.halt_days_after_capture
+        own = getattr(self.pace_force(), "halt_days_after_capture", None)
+        return self.model.config.combat.halt_days_after_capture if own is None else own
+
+    def pace_force(self) -> ForeignForce | None:
+        """The foreign force whose pace the unit marches at, or None (everyone's pace)."""
+        return self.model.config.foreign.get(self.pace_actor())
 
     def pace_actor(self) -> str:
         """Whose pace the unit marches at: its ordered offensive's lead, or its own force's.
@@ -396,9 +397,9 @@ class Unit(CellAgent):
         """
         model = self.model
         x, y = self.xy
-        people = float(model.people_near[x, y])
-        if people < 1000 or not self.alive:
+        if not model.populated[x, y] or not self.alive:
             return
+        people = float(model.people_near[x, y])
         size = self.strength / model.config.combat.hazard_men
         if self.side == "state":
             propensity = model.doctrine(self.actor).abuse_propensity

@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid, PropertyLayer
 
+from sim import society
 from sim.agents import Unit
 from sim.geography import TERRAIN, ZONES, build_geography
 from sim.scenario import FACTIONS, Faction, ForeignForce, Scenario
@@ -219,6 +220,7 @@ class MaliConflictModel(mesa.Model):
         # people less diluted) changes the violence.
         rural = geo.population - geo.urban
         self.people_near = geo.urban + rural * (cfg.population.local_area_km2 / self.cell_km**2)
+        self.populated = self.people_near >= society.POPULATED_PEOPLE
 
     def deploy(self) -> None:
         """Place each faction's forces and set which towns each holds at the start."""

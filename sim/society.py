@@ -15,6 +15,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+POPULATED_PEOPLE = 1000.0
+"""People near a cell (``model.people_near``) below which no one is there to abuse or to arm
+a militia from: such a cell is not ``model.populated``."""
+
 
 def diffuse_and_decay(
     grievance: np.ndarray, in_mali: np.ndarray, spread: float, decay_days: float

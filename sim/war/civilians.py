@@ -29,10 +29,10 @@ def commit_abuses(model: MaliConflictModel) -> None:
         if side_of[a] == "jihadists"
         or (side_of[a] == "state" and model.doctrine(a).abuse_propensity > 0)
     }
-    people_near = model.people_near
+    populated = model.populated
     for unit in list(model.units):
-        # A unit with fewer than 1,000 people near abuses no one and draws nothing: not asked.
-        if unit.actor in abusers and unit.alive and people_near[unit.xy] >= 1000:
+        # A unit where too few people are near abuses no one and draws nothing: not asked.
+        if unit.actor in abusers and unit.alive and populated[unit.xy]:
             unit.abuse_civilians()
 
 

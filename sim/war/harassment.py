@@ -36,13 +36,14 @@ PRESENCE_MEN = 200.0
 
 def harass_posts(model: MaliConflictModel) -> None:
     """A day of fire on the posts (module doc); one batch of draws per insurgent side."""
+    # Only a town whose cell holds a unit of the state's side can have men in its post: asking
+    # the grid about the others (half the towns on a day of Barkhane) finds none. (A unit the
+    # first side's fire kills stays in the set: ``posts_men`` asks who is alive.)
+    manned = {u.xy for u in model.units if u.side == "state"}
     for faction in insurgency.INSURGENTS:
         rate = model.config.factions[faction].harass_rate
         if rate <= 0:
             continue
-        # Only a town whose cell holds a unit of the state's side can have men in its post:
-        # asking the grid about the others (half the towns on a day of Barkhane) found none.
-        manned = {u.xy for u in model.units if u.side == "state"}
         posts = [
             (town, posts_men(model, town, faction)) for town in model.towns if town.xy in manned
         ]

@@ -95,7 +95,7 @@ def arm(model: MaliConflictModel) -> None:
     militia = model.militia
     if c.militia_growth > 0:
         remote = irregular.remoteness(model, slice(None), slice(None))
-        populated = model.people_near >= 1000
+        populated = model.populated
         pull = c.militia_growth * model.seam * threat(model) * model.tension * remote * populated
         militia += pull * (1.0 - militia)
     militia *= np.exp(-7.0 / c.militia_decay_days)
