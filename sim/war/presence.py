@@ -10,6 +10,7 @@ the nearest garrison of the state's side (support), which makes an ambush far fr
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -48,23 +49,32 @@ class LastFiltered:
         return last[1].copy()
 
 
-def smooth(grid: np.ndarray, sigma: float) -> np.ndarray:
-    """``ndimage.gaussian_filter(grid, sigma, mode="constant")``, the same numbers, faster.
+@functools.lru_cache(maxsize=32)
+def gaussian_matrix(cells: int, sigma: float) -> np.ndarray:
+    """``gaussian_filter1d`` (zeros beyond the ends) along a line of ``cells`` cells, as a matrix.
 
-    The filter is two one-dimensional passes, along axis 0 then axis 1, each line on its own;
-    a line of zeros stays zeros. The first pass runs on the columns that hold something only
-    (on a sparse grid of units and towns, a third of them or fewer), the second on the whole
-    grid: each line the filter computes, it computes as ``gaussian_filter`` would.
+    Column ``j`` is the filter's response to one at cell ``j``, so ``matrix @ line`` is the
+    filtered line. Read-only: it is shared by every call with the same arguments.
+    """
+    matrix = ndimage.gaussian_filter1d(np.eye(cells), sigma, axis=0, mode="constant")
+    matrix.setflags(write=False)
+    return matrix
+
+
+def smooth(grid: np.ndarray, sigma: float) -> np.ndarray:
+    """``ndimage.gaussian_filter(grid, sigma, mode="constant")``, to rounding, faster.
+
+    The filter is linear and separable: one matrix along each axis (``gaussian_matrix``), so
+    the grid's filter is two small matrix products. At the Gaussian's usual width (sigma of
+    ``hold_km`` 300 over 0.25-degree cells is 11 cells, and ``gaussian_filter`` reaches four
+    sigmas each way) the kernel spans the whole grid, and the products (BLAS) cost a seventh of
+    filtering line by line; they add the same terms in another order, so the last bit of a
+    value may differ from ``gaussian_filter``'s.
     """
     if sigma <= 1e-15:  # gaussian_filter leaves a grid as it is under so small a sigma
         return ndimage.gaussian_filter(grid, sigma, mode="constant")
-    columns = np.flatnonzero(grid.any(axis=0))
-    first = np.zeros_like(grid)
-    if columns.size:
-        first[:, columns] = ndimage.gaussian_filter1d(
-            grid[:, columns], sigma, axis=0, mode="constant"
-        )
-    return ndimage.gaussian_filter1d(first, sigma, axis=1, mode="constant")
+    width, height = grid.shape
+    return gaussian_matrix(width, sigma) @ grid @ gaussian_matrix(height, sigma).T
 
 
 def box_kernel(half: float) -> np.ndarray:
