@@ -143,15 +143,15 @@ class Unit(CellAgent):
     def protection(self, against: str) -> float:
         """Armour, route clearance and air cover against an insurgent side's attack.
 
-        A low-risk Western force is well protected; the army by partners' aircraft at war with
+        A foreign force by its own aircraft and its armour (``patrons.armour``: the more, the
+        less risk it accepts); the army by partners' aircraft at war with
         the attacker, and by the escorts and quick-reaction forces of a partner that operates
         where it is (``Presence.escort``: more, the more risk that partner accepts).
         """
         model = self.model
         config = model.config
         if self.actor in config.foreign:
-            force = config.foreign[self.actor]
-            return 0.4 * force.air_support + 0.5 * (1.0 - patrons.risk(model, self.actor))
+            return 0.4 * config.foreign[self.actor].air_support + patrons.armour(model, self.actor)
         presence = model.presence
         return 0.2 * float(presence.air_against[against][self.xy]) + float(
             presence.escort[against][self.xy]

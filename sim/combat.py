@@ -143,14 +143,21 @@ def assault(
 def ied_strike(
     column_strength: int, deaths_mean: float, protection: float, rng: np.random.Generator
 ) -> int:
-    """Deaths from a roadside bomb: at least one where it strikes, geometric tail.
+    """Deaths from a roadside bomb: a geometric tail, thinned by protection.
+
+    The strike would kill at least one man of an unprotected vehicle, ``deaths_mean`` on
+    average; each of them survives with chance ``protection`` (armour and route clearance,
+    MRAPs): a well-protected force's strikes often kill no one. (Before model 0.25.0 a strike
+    killed at least one man whatever the armour, so a Western force lost a man a strike.)
 
     Args:
         column_strength: men exposed.
-        deaths_mean: mean deaths of a strike against an unprotected vehicle.
-        protection: 0-1, armour and route clearance (MRAPs), scaling the mean down.
+        deaths_mean: mean deaths of a strike against an unprotected vehicle (at least one).
+        protection: 0-1, armour and route clearance, the chance each man is spared.
         rng: random source.
 
     """
-    mean = max(1.0, deaths_mean * (1.0 - protection))
-    return int(min(column_strength, rng.geometric(1.0 / mean)))
+    exposed = int(rng.geometric(1.0 / max(1.0, deaths_mean)))
+    if protection > 0:
+        exposed = int(rng.binomial(exposed, 1.0 - min(protection, 1.0)))
+    return min(column_strength, exposed)

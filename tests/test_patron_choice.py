@@ -100,7 +100,11 @@ def test_a_reorganised_force_passes_its_men_to_its_successor_and_is_not_a_withdr
         model.step()
     assert model.patrons.reorganised_date["wagner"] == scenario.events[-1].date
     assert model.strength("wagner") == 0 and not model.patrons.present["wagner"]
-    assert model.strength("corps") == 1800  # Wagner's men, topped up to the successor's strength
+    # Wagner's men, topped up to the successor's strength (less what the day's fighting, after
+    # the morning's events, cost it).
+    day = scenario.events[-1].date
+    lost = sum(e["deaths_foreign_corps"] for e in model.log.events if e["date"] == day)
+    assert model.strength("corps") + lost == 1800
     assert model.patrons.withdrawal_date["wagner"] is None
     assert not any(model.check_ledger().values())
     dated = [e for e in model.log.events if e["event_type"] == "reorganisation"]

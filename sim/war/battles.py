@@ -87,6 +87,7 @@ def battle_at(
     deaths = casualties.distribute(attackers, losses.attacker)
     for actor, n in casualties.distribute(defenders, losses.defender).items():
         deaths[actor] = deaths.get(actor, 0) + n
+    deaths = casualties.spare_armoured(model, deaths)
     civilians = collateral(model, x, y, losses.attacker + losses.defender)
     # Civilians caught in the fighting are booked to the side whose fire killed most, air power
     # weighing (it was the attackers' first actor whenever neither side had aircraft).

@@ -93,17 +93,39 @@ def box_kernel(half: float) -> np.ndarray:
     return np.array(side + [1.0] + side[::-1])
 
 
+@functools.lru_cache(maxsize=32)
+def box_matrix(cells: int, half: float) -> np.ndarray:
+    """:func:`box_kernel` along a line of ``cells`` cells (zeros beyond the ends), as a matrix.
+
+    Column ``j`` is the box's weights around cell ``j``, so ``matrix @ line`` is the line's box
+    sums. Read-only: it is shared by every call with the same arguments.
+    """
+    matrix = ndimage.correlate1d(np.eye(cells), box_kernel(half), axis=0, mode="constant")
+    matrix.setflags(write=False)
+    return matrix
+
+
 def box_sum(grid: np.ndarray, half: float) -> np.ndarray:
     """Each cell's sum of ``grid`` over a square of side ``2 x half`` cells around it.
 
-    Two one-dimensional passes of :func:`box_kernel` (zeros beyond the grid). A box of whole
+    The box of :func:`box_kernel` along each axis (zeros beyond the grid). A box of whole
     cells (``uniform_filter`` times its area) would round the square to an odd number of
     cells: at 0.5 degree a 7-cell square of 0.25 degree (190 km) becomes 3 cells (163 km), and
     every count of men within reach, and what reads it, shrinks with the cells.
+
+    Two matrix products (``box_matrix``) over the rows and columns of ``grid`` that hold
+    something: the grids summed are sparse (a few dozen units on some four thousand cells), and
+    this costs about two thirds of two ``correlate1d`` passes (model 0.25.0; the sums are the
+    same to rounding).
     """
-    kernel = box_kernel(half)
-    rows = ndimage.correlate1d(grid, kernel, axis=0, mode="constant")
-    return ndimage.correlate1d(rows, kernel, axis=1, mode="constant")
+    width, height = grid.shape
+    rows = np.flatnonzero(grid.any(axis=1))
+    columns = np.flatnonzero(grid.any(axis=0))
+    return (
+        box_matrix(width, half)[:, rows]
+        @ grid[np.ix_(rows, columns)]
+        @ box_matrix(height, half)[:, columns].T
+    )
 
 
 class Presence:
