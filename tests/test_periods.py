@@ -69,14 +69,38 @@ def test_a_period_event_missing_from_the_arc_is_reported(tmp_path):
     assert lines == ["2013-01-13 event: offensive state konna is not in the arc (serval_2013)"]
 
 
-ARC_SWITCHES_AT_MOST = 33
+ARC_SWITCHES_AT_MOST = 27
 """The arc's dated `set` events, model 0.18.0 (issue 14, item 9: one parameter set for the war;
 82 from model 0.8.0 to 0.16.0; 51 in 0.17.0, when the four sets of 2013-2025 became one; 38 in
 0.18.0; 37 when the no-op switch of the regime's starting popularity went; 33 in 0.23.0, when
-Serval's movement became France's own speed).
+Serval's movement became France's own speed; 32 in 0.25.0, when the jihadists' ambush rate,
+"set" on 2013-01-10 to the value it already had, lost its switch; 27 in 0.26.0, when the
+MNLA's abandon ratio and recruitment and the jihadists' garrisons became one value each for
+the whole war).
 
 Lower it when a mechanism replaces switches; it must never rise: a new behaviour of a period
 needs a mechanism, not a date (``python tools/arc_consistency.py --switches`` lists them)."""
+
+
+def test_every_switch_of_the_arc_changes_what_it_sets():
+    # A `set` to the value already in force changes nothing and reads as history written as
+    # input: the jihadists' ambush rate was "set" to its own 0.02 on 2013-01-10 until 0.25.0.
+    arc = load_scenario(ROOT / "scenarios" / "history_2012_2025.toml")
+    in_force: dict[str, float] = {}
+
+    def start_value(path: str) -> float:
+        value = arc
+        for part in path.split("."):
+            value = value[part] if isinstance(value, dict) else getattr(value, part)
+        return float(value)
+
+    no_ops = []
+    for event in sorted((e for e in arc.events if e.type == "set"), key=lambda e: e.date):
+        before = in_force.get(event.parameter, start_value(event.parameter))
+        if float(event.value) == before:
+            no_ops.append(f"{event.date} {event.parameter} = {event.value}")
+        in_force[event.parameter] = float(event.value)
+    assert not no_ops
 
 
 def test_the_arc_gains_no_dated_switch():

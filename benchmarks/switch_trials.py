@@ -1,0 +1,196 @@
+"""Try the arc's dated switches away, one at a time: does 2012 need its own value?
+
+Issue 14 item 9 asks for one parameter set for the whole war. Each trial here replaces a
+parameter's 2012 value by the value the arc switches it to (on 2012-06-26/28 or 2013-01-10),
+from the start, in ``history_2012_2025`` and ``mali_2012`` alike, drops the switches, and runs
+``malisim validate`` on the two scenarios; the table says which criteria move. A switch whose
+removal moves nothing beyond the ensemble's noise has no business in the arc.
+
+Each trial runs on a copy of this repository's ``sim`` and ``scenarios`` in a temporary folder
+(the repository's own files are not touched)::
+
+    .venv/bin/python benchmarks/switch_trials.py --runs 40 --workers 2 \\
+        > benchmarks/results/switch_trials.md
+    .venv/bin/python benchmarks/switch_trials.py --only base abandon   # some trials only
+
+Model 0.26.0 removed the three switches whose trials left the criteria as they were
+(docs/CALIBRATION.md "Model 0.26.0"); run on a later model, those trials find nothing to
+remove and say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = ("history_2012_2025.toml", "mali_2012.toml")
+CRITERIA = ("C1a", "C1b", "C1c", "C1h", "C2h", "C3h", "C4h", "C6a", "C10h", "C11h", "C12h")
+
+# name -> (switches to drop: (date, parameter), starting values: {parameter: value})
+TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
+    "base": ([], {}),
+    "abandon": (
+        [("2013-01-10", "factions.separatists.abandon_ratio")],
+        {"factions.separatists.abandon_ratio": 0.6},
+    ),
+    "garrisons": (
+        [
+            ("2012-06-28", "factions.jihadists.garrison_size"),
+            ("2013-01-10", "factions.jihadists.garrison_size"),
+        ],
+        {},
+    ),
+    "mnla_recruits": (
+        [
+            ("2012-06-28", "factions.separatists.recruit_rate"),
+            ("2013-01-10", "factions.separatists.recruit_rate"),
+        ],
+        {},
+    ),
+    "jihadist_aggression": (
+        [("2013-01-10", "factions.jihadists.aggression")],
+        {"factions.jihadists.aggression": 0.25},
+    ),
+    "mnla_firepower": (
+        [("2013-01-10", "factions.separatists.firepower")],
+        {"factions.separatists.firepower": 0.02},
+    ),
+    "mnla_morale": (
+        [("2013-01-10", "factions.separatists.morale")],
+        {"factions.separatists.morale": 0.6},
+    ),
+    "ieds": (
+        [
+            ("2013-01-10", "factions.jihadists.ied_rate"),
+            ("2013-01-10", "factions.separatists.ied_rate"),
+        ],
+        {"factions.jihadists.ied_rate": 0.05, "factions.separatists.ied_rate": 0.03},
+    ),
+    "jihadist_recruits": (
+        [
+            ("2012-06-28", "factions.jihadists.recruit_rate"),
+            ("2013-01-10", "factions.jihadists.recruit_rate"),
+        ],
+        {"factions.jihadists.recruit_rate": 0.0012},
+    ),
+    "mnla_aggression": (
+        [
+            ("2012-06-26", "factions.separatists.aggression"),
+            ("2013-01-10", "factions.separatists.aggression"),
+        ],
+        {"factions.separatists.aggression": 0.15},
+    ),
+}
+
+
+def variant(text: str, drop: list[tuple[str, str]], start: dict[str, float]) -> tuple[str, int]:
+    """A scenario file with the named ``set`` events dropped and starting values replaced.
+
+    Returns the text and how many switches were dropped.
+    """
+    head, *events = text.split("\n[[events]]\n")
+    kept = [
+        event
+        for event in events
+        if not any(
+            f"date = {date}" in event and f'parameter = "{parameter}"' in event
+            for date, parameter in drop
+        )
+    ]
+    text = "\n[[events]]\n".join([head, *kept])
+    for path, value in start.items():
+        section, field = path.rsplit(".", 1)
+        table = re.search(rf"^\[{re.escape(section)}\]\n(.*?)(?=^\[)", text, re.S | re.M)
+        if table is None:
+            raise SystemExit(f"no [{section}] table")
+        setting = rf"^{field}\s*=\s*[^\s#]+"
+        body, n = re.subn(setting, f"{field} = {value}", table.group(1), flags=re.M)
+        if n == 0:
+            body += f"{field} = {value}\n"
+        text = text[: table.start(1)] + body + text[table.end(1) :]
+    return text, len(events) - len(kept)
+
+
+def trial(name: str, runs: int, workers: int, seed: int) -> dict[str, str]:
+    """Run one trial's validation on a temporary copy; each criterion's 'gave (result)'."""
+    drop, start = TRIALS[name]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp)
+        shutil.copytree(ROOT / "sim", copy / "sim", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "scenarios", copy / "scenarios")
+        dropped = 0
+        for file in FILES:
+            path = copy / "scenarios" / file
+            text, n = variant(path.read_text(), drop, start)
+            path.write_text(text)
+            dropped += n
+        if drop and dropped == 0:
+            return {"note": "its switches are no longer in the arc"}
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sim.cli",
+                "validate",
+                "--runs",
+                str(runs),
+                "--workers",
+                str(workers),
+                "--seed",
+                str(seed),
+                "--scenario",
+                "history_2012_2025",
+                "--scenario",
+                "mali_2012",
+                "--out",
+                str(copy / "validation"),
+            ],
+            env={**os.environ, "PYTHONPATH": str(copy)},
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    found = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 6 and cells[1] in CRITERIA:
+            gave = re.sub(r" \((median|medians) of \d+( runs)?\)| of \d+ runs", "", cells[4])
+            found[cells[1]] = f"{gave} ({cells[6]})"
+    return found
+
+
+def main() -> int:
+    """Run the trials and print a markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", nargs="*", choices=sorted(TRIALS), help="these trials only")
+    args = parser.parse_args()
+    names = args.only or list(TRIALS)
+    print(
+        f"Switch trials: {args.runs} runs of history_2012_2025 and mali_2012 each, "
+        f"seed {args.seed}\n"
+    )
+    print("| trial | " + " | ".join(CRITERIA) + " |")
+    print("|---|" + "---|" * len(CRITERIA))
+    for name in names:
+        found = trial(name, args.runs, args.workers, args.seed)
+        if "note" in found:
+            print(f"| {name} | {found['note']} |" + " |" * (len(CRITERIA) - 1))
+        else:
+            print(f"| {name} | " + " | ".join(found.get(c, "") for c in CRITERIA) + " |")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
