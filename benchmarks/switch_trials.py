@@ -124,7 +124,8 @@ def trial(name: str, runs: int, workers: int, seed: int) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp)
         shutil.copytree(ROOT / "sim", copy / "sim", ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(ROOT / "scenarios", copy / "scenarios")
+        for folder in ("scenarios", "lenses"):  # validate judges with the default lens file
+            shutil.copytree(ROOT / folder, copy / folder)
         dropped = 0
         for file in FILES:
             path = copy / "scenarios" / file
