@@ -379,7 +379,15 @@ class Combat(StrictModel):
     ambush_share: Share = Field(
         0.04, description="Mean share of the column lost in an ordinary ambush"
     )
-    ied_deaths_mean: float = Field(2.0, ge=0, le=100, description="Mean deaths of an IED strike")
+    ied_deaths_mean: float = Field(
+        2.0,
+        ge=0,
+        le=100,
+        description=(
+            "Mean deaths of an IED strike on an unprotected vehicle (at least one); each man"
+            " survives with the chance of his unit's protection (sim.combat.ied_strike)"
+        ),
+    )
     harass_deaths_mean: float = Field(
         0.5, ge=0, le=100, description="Mean deaths of a harassment of an unprotected post"
     )
