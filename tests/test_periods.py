@@ -73,10 +73,9 @@ ARC_SWITCHES_AT_MOST = 27
 """The arc's dated `set` events, model 0.18.0 (issue 14, item 9: one parameter set for the war;
 82 from model 0.8.0 to 0.16.0; 51 in 0.17.0, when the four sets of 2013-2025 became one; 38 in
 0.18.0; 37 when the no-op switch of the regime's starting popularity went; 33 in 0.23.0, when
-Serval's movement became France's own speed; 32 in 0.25.0, when the jihadists' ambush rate,
-"set" on 2013-01-10 to the value it already had, lost its switch; 27 in 0.26.0, when the
-MNLA's abandon ratio and recruitment and the jihadists' garrisons became one value each for
-the whole war).
+Serval's movement became France's own speed; 27 in 0.26.0, when the jihadists' ambush rate,
+"set" on 2013-01-10 to the value it already had, lost its switch, and the MNLA's abandon ratio
+and recruitment and the jihadists' garrisons became one value each for the whole war).
 
 Lower it when a mechanism replaces switches; it must never rise: a new behaviour of a period
 needs a mechanism, not a date (``python tools/arc_consistency.py --switches`` lists them)."""
