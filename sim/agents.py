@@ -233,12 +233,14 @@ class Unit(CellAgent):
         combat = self.model.config.combat
         if not self.model.geo.road[x, y]:
             return combat.speed_offroad_km
-        own = getattr(self.pace_force(), "speed_road_km", None)
+        force = self.pace_force()
+        own = None if force is None else force.speed_road_km
         return combat.speed_road_km if own is None else own
 
     def halt_days(self) -> int:
         """Days the unit consolidates in a town its column took on the way (its pace force's)."""
-        own = getattr(self.pace_force(), "halt_days_after_capture", None)
+        force = self.pace_force()
+        own = None if force is None else force.halt_days_after_capture
         return self.model.config.combat.halt_days_after_capture if own is None else own
 
     def pace_force(self) -> ForeignForce | None:
@@ -393,12 +395,11 @@ class Unit(CellAgent):
         stated for a unit of ``combat.hazard_men`` men and scale with the unit's men; the
         people are the cell's density over ``population.local_area_km2`` (so neither the split
         of the men nor the grid's resolution changes the violence). Deaths are heavy-tailed:
-        usually a few, rarely hundreds (Moura, March 2022).
+        usually a few, rarely hundreds (Moura, March 2022). Asked only of a unit on the map in a
+        populated cell (``model.populated``; ``sim.war.civilians.commit_abuses``).
         """
         model = self.model
         x, y = self.xy
-        if not model.populated[x, y] or not self.alive:
-            return
         people = float(model.people_near[x, y])
         size = self.strength / model.config.combat.hazard_men
         if self.side == "state":

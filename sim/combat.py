@@ -140,6 +140,18 @@ def assault(
     return Losses(attacker=attacker_loss, defender=defender_loss)
 
 
+def thin(hit: int, protection: float, rng: np.random.Generator) -> int:
+    """The dead among ``hit`` men each spared with chance ``protection`` (armour and care).
+
+    One binomial draw, none when nothing is hit or nothing protects: the rule by which a
+    mine strike's and a set battle's dead are thinned (``ied_strike``,
+    ``sim.war.casualties.spare_armoured``).
+    """
+    if hit <= 0 or protection <= 0:
+        return hit
+    return int(rng.binomial(hit, 1.0 - min(protection, 1.0)))
+
+
 def ied_strike(
     column_strength: int, deaths_mean: float, protection: float, rng: np.random.Generator
 ) -> int:
@@ -157,7 +169,5 @@ def ied_strike(
         rng: random source.
 
     """
-    exposed = int(rng.geometric(1.0 / max(1.0, deaths_mean)))
-    if protection > 0:
-        exposed = int(rng.binomial(exposed, 1.0 - min(protection, 1.0)))
-    return min(column_strength, exposed)
+    hit = int(rng.geometric(1.0 / max(1.0, deaths_mean)))
+    return min(column_strength, thin(hit, protection, rng))

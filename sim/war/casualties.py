@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim import combat
 from sim.war import patrons
 from sim.war.record import MILITIAS
 
@@ -51,15 +52,14 @@ def spare_armoured(model: MaliConflictModel, deaths: dict[str, int]) -> dict[str
     """A battle's dead by actor once armour and care have saved whom they save.
 
     Each man an enemy's fire would have killed survives with the chance of his force's armour
-    (``patrons.armour``: one binomial draw an actor that has any); the armies and the
-    insurgents have none. A cautious force's armour spares its men in an ambush, a mine strike
-    and a post's harassment (``Unit.protection``); so it does in a set battle.
+    (``patrons.armour``, ``combat.thin``); the armies and the insurgents have none. A cautious
+    force's armour spares its men in an ambush, a mine strike and a post's harassment
+    (``Unit.protection``); so it does in a set battle.
     """
-    spared = {}
-    for actor, n in deaths.items():
-        armour = patrons.armour(model, actor) if n else 0.0
-        spared[actor] = int(model.rng.binomial(n, 1.0 - armour)) if armour > 0 else n
-    return spared
+    return {
+        actor: combat.thin(n, patrons.armour(model, actor), model.rng)
+        for actor, n in deaths.items()
+    }
 
 
 def weighted_firepower(model: MaliConflictModel, units: list[Unit]) -> float:
