@@ -14,8 +14,10 @@ Each trial runs on a copy of this repository's ``sim`` and ``scenarios`` in a te
     .venv/bin/python benchmarks/switch_trials.py --only base abandon   # some trials only
 
 Model 0.26.0 removed the three switches whose trials left the criteria as they were
-(docs/CALIBRATION.md "Model 0.26.0"); run on a later model, those trials find nothing to
-remove and say so.
+(docs/CALIBRATION.md "Model 0.26.0"); model 0.27.0 replaced the three of the coups by a
+mechanism after the trials ``recovery`` and ``coup`` showed 2012 needed them (results of both
+on model 0.26.0: ``benchmarks/results/switch_trials_model_0.26.0.md``). Run on a later model,
+those trials find nothing to remove and say so.
 """
 
 from __future__ import annotations
@@ -86,6 +88,21 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
             ("2013-01-10", "factions.separatists.aggression"),
         ],
         {"factions.separatists.aggression": 0.15},
+    ),
+    "recovery": (
+        [("2013-01-10", "politics.morale_recovery_days")],
+        {"politics.morale_recovery_days": 60.0},
+    ),
+    "coup": (
+        [("2013-01-10", "politics.coup_morale"), ("2013-01-10", "politics.coup_desertion")],
+        {"politics.coup_morale": 0.5, "politics.coup_desertion": 0.0},
+    ),
+    "state_doctrine": (
+        [
+            ("2013-01-10", "factions.state.aggression"),
+            ("2013-01-10", "factions.state.raid_range_km"),
+        ],
+        {"factions.state.aggression": 0.7, "factions.state.raid_range_km": 300.0},
     ),
 }
 
