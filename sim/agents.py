@@ -12,15 +12,13 @@ only what differs from unit to unit.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from sim import society
 from sim.geography import cells_apart, cells_apart_each
-from sim.war import casualties, militias, patrons, towns
+from sim.war import patrons, towns
 from sim.war.posture import MOVING, Posture
 
 if TYPE_CHECKING:
@@ -381,50 +379,14 @@ class Unit(CellAgent):
         self.morale = max(0.05, self.morale * (1.0 - 0.5 * share))
 
     def recover_morale(self) -> None:
-        """Cohesion returns toward its doctrine's level over ``morale_recovery_days``."""
-        target = self.model.doctrine_morale(self.actor)
-        self.morale += (target - self.morale) / self.model.config.politics.morale_recovery_days
+        """Cohesion returns toward its doctrine's level over ``morale_recovery_days``.
 
-    def abuse_civilians(self) -> None:
-        """Violence against the civilians around the unit, by the state's side or jihadists.
-
-        A state-side unit operating (on the offensive, or a garrison's patrols) where insurgents
-        are within reach, in a populated place, commits an abuse with a daily chance set by its
-        ``abuse_propensity``, scaled by how many insurgents are near. A jihadist unit abuses
-        with ``jihadist_abuse_propensity``, scaled by the people around it. Both chances are
-        stated for a unit of ``combat.hazard_men`` men and scale with the unit's men; the
-        people are the cell's density over ``population.local_area_km2`` (so neither the split
-        of the men nor the grid's resolution changes the violence). Deaths are heavy-tailed:
-        usually a few, rarely hundreds (Moura, March 2022). Asked only of a unit on the map in a
-        populated cell (``model.populated``; ``sim.war.civilians.commit_abuses``).
+        The army's does only as far as it is not beaten (``Regime.beaten``: towns lost lately).
         """
         model = self.model
-        x, y = self.xy
-        people = float(model.people_near[x, y])
-        size = self.strength / model.config.combat.hazard_men
-        if self.side == "state":
-            propensity = model.doctrine(self.actor).abuse_propensity
-            if propensity <= 0:
-                return
-            reach = model.presence.reach
-            insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
-            if insurgents <= 0:
-                return
-            # On operations all its men; in garrison, those out on patrol (a partner's, by the
-            # risk it accepts): where its doctrine allows abuse, risk brings more of it.
-            if self.posture == Posture.OFFENSIVE:
-                active = 1.0
-            elif self.foreign:
-                active = 0.05 + 0.95 * patrons.risk(model, self.actor)
-            else:
-                active = model.config.combat.patrol_exposure_state
-            rate = propensity * active * min(1.0, insurgents / 500.0)
-            if model.rng.random() < 1.0 - math.exp(-rate * size):
-                deaths = society.villagers_killed(model.rng, people, 1.3, 1.2)
-                casualties.record_abuse(model, self, deaths)
-        elif self.side == "jihadists":
-            rate = model.config.population.jihadist_abuse_propensity * min(1.0, people / 20000.0)
-            if model.rng.random() < 1.0 - math.exp(-rate * size):
-                deaths = society.villagers_killed(model.rng, people, 0.7, 1.0, cap=0.02)
-                militias.embitter(model, self.xy, deaths)
-                casualties.record_abuse(model, self, deaths)
+        step = (model.doctrine_morale(self.actor) - self.morale) / (
+            model.config.politics.morale_recovery_days
+        )
+        if self.actor == "state":
+            step *= model.regime.recovering  # 1 - Regime.beaten()
+        self.morale += step

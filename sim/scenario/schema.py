@@ -309,10 +309,23 @@ class Politics(StrictModel):
         description="A force's own deaths in one engagement that make it a mass-casualty defeat",
     )
     coup_morale: Share = Field(
-        0.5, description="Multiplier on state units' morale the day of a coup"
+        0.35, description="Multiplier on state units' morale the day of a coup"
     )
     coup_desertion: Share = Field(
-        0.0, description="Share of the state's men in the north who desert on the day of a coup"
+        0.5,
+        description="Share of the state's men in the north who desert the day of a coup in a"
+        " beaten army (times how beaten it is: `defeats_to_break`)",
+    )
+    defeats_to_break: float = Field(
+        6.0,
+        gt=0,
+        le=1000,
+        description="Strategic value of the towns the state lost lately (`defeat_memory_days`)"
+        " at which its army is beaten: its morale does not recover, and a coup makes"
+        " `coup_desertion` of its northern men desert (in part, if less)",
+    )
+    defeat_memory_days: float = Field(
+        180.0, gt=0, le=10_000, description="e-folding time of the army's memory of lost towns"
     )
     morale_recovery_days: float = Field(
         60.0, gt=0, le=10_000, description="e-folding time of morale back to doctrine"

@@ -188,7 +188,8 @@ def median_deaths(column: str, start: str, end: str, per_year: bool = False) -> 
 def median_losses_with_desertion(start: str, end: str) -> Callable:
     """Median over runs of the state's deaths between two dates plus its desertions.
 
-    Desertion happens on the day of a coup (``politics.coup_desertion``); the runs table's
+    Desertion happens on the day of a coup in a beaten army (``politics.coup_desertion``,
+    ``sim.war.regime``); the runs table's
     ``desertions_state`` counts it, so this measure is meant for a window holding the coup.
     """
 

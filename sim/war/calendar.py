@@ -65,9 +65,15 @@ def apply_scheduled_events(model: MaliConflictModel) -> None:
 
 
 def coup(model: MaliConflictModel, popularity: Any = None) -> None:
-    """A coup in Bamako: the army's cohesion breaks for a while; popularity may reset."""
+    """A coup in Bamako: the army's cohesion breaks for a while; popularity may reset.
+
+    Every state unit's morale is multiplied by ``politics.coup_morale``. In a beaten army
+    (``Regime.beaten``, the towns it lost lately) that share of ``politics.coup_desertion`` of
+    its men in the north walk away; in an army holding its towns, none do.
+    """
     politics = model.config.politics
-    desertion = politics.coup_desertion
+    beaten = model.regime.beaten()
+    desertion = politics.coup_desertion * beaten
     for unit in model.units_of("state"):
         unit.morale *= politics.coup_morale
         if desertion and model.geo.zone[unit.xy] == NORTH:

@@ -1,39 +1,92 @@
 """Civilians: abuses against them, and the grievance and legitimacy they leave on the grid.
 
-Abuses are decided by each unit (``Unit.abuse_civilians``); grievance spreads and fades and
-legitimacy follows the security the state provides, as numpy operations on the cell layers
-(``sim.society``). Grievance feeds jihadist recruitment (``sim.war.recruitment``).
+Abuses are drawn for every unit that could commit one, in one batch a day; grievance spreads
+and fades and legitimacy follows the security the state provides, as numpy operations on the
+cell layers (``sim.society``). Grievance feeds jihadist recruitment (``sim.war.recruitment``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim import society
+from sim.war import casualties, militias, patrons
 from sim.war.insurgency import INSURGENTS
+from sim.war.posture import Posture
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
 
 def commit_abuses(model: MaliConflictModel) -> None:
-    """Violence against civilians by the state's side on operations, and by the jihadists.
+    """A day's violence against civilians by the state's side and by the jihadists.
 
-    Only units that could abuse are asked, in the units' order: the jihadists' and those of
-    the state's side whose doctrine allows it (the others would draw nothing).
+    A state-side unit whose doctrine allows abuse (``abuse_propensity > 0``), with insurgents
+    within reach, commits one with a daily chance set by its propensity, how active it is (all
+    its men on the offensive; in garrison those out on patrol, a partner's by the risk it
+    accepts) and how many insurgents are near (full at 500). A jihadist unit does with
+    ``population.jihadist_abuse_propensity``, scaled by the people near it (full at 20,000).
+    Both chances are stated for a unit of ``combat.hazard_men`` men and compound with its men,
+    so neither the split of the men nor the grid's resolution changes the violence; people are
+    the cell's density over ``population.local_area_km2`` (``model.people_near``). Only units
+    on the map in a populated cell (``model.populated``) are asked; their draws come in one
+    batch, in the units' order (model 0.27.0; before, a draw a unit, interleaved with the
+    deaths of each abuse). Deaths are heavy-tailed: usually a few, rarely hundreds (Moura,
+    March 2022).
     """
     side_of = model.side_of
-    abusers = {
-        a
-        for a in model.actors
-        if side_of[a] == "jihadists"
-        or (side_of[a] == "state" and model.doctrine(a).abuse_propensity > 0)
+    propensity = {
+        a: model.doctrine(a).abuse_propensity for a in model.actors if side_of[a] == "state"
     }
     populated = model.populated
-    for unit in list(model.units):
-        # A unit where too few people are near abuses no one and draws nothing: not asked.
-        if unit.actor in abusers and unit.alive and populated[unit.xy]:
-            unit.abuse_civilians()
+    units = [
+        u
+        for u in model.units
+        if (side_of[u.actor] == "jihadists" or propensity.get(u.actor, 0.0) > 0)
+        and u.alive
+        and populated[u.cell.coordinate]
+    ]
+    if not units:
+        return
+    xy = np.array([u.cell.coordinate for u in units])
+    x, y = xy[:, 0], xy[:, 1]
+    people = model.people_near[x, y]
+    size = np.array([u.strength for u in units], dtype=float) / model.config.combat.hazard_men
+    jihadist = np.array([side_of[u.actor] == "jihadists" for u in units])
+    reach = model.presence.reach
+    insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
+    # On operations all its men; in garrison, those out on patrol (a partner's, by the risk it
+    # accepts): where its doctrine allows abuse, risk brings more of it.
+    patrolling = {
+        a: 0.05 + 0.95 * patrons.risk(model, a)
+        if a in model.config.foreign
+        else model.config.combat.patrol_exposure_state
+        for a in propensity
+    }
+    state_rate = np.array(
+        [
+            0.0
+            if side_of[u.actor] == "jihadists"
+            else propensity[u.actor]
+            * (1.0 if u.posture == Posture.OFFENSIVE else patrolling[u.actor])
+            for u in units
+        ]
+    ) * np.minimum(1.0, insurgents / 500.0)
+    jihadist_rate = model.config.population.jihadist_abuse_propensity * np.minimum(
+        1.0, people / 20000.0
+    )
+    rate = np.where(jihadist, jihadist_rate, state_rate)
+    chance = 1.0 - np.exp(-rate * size)
+    for i in np.flatnonzero(model.rng.random(len(units)) < chance):
+        unit = units[i]
+        if jihadist[i]:
+            deaths = society.villagers_killed(model.rng, float(people[i]), 0.7, 1.0, cap=0.02)
+            militias.embitter(model, unit.xy, deaths)
+        else:
+            deaths = society.villagers_killed(model.rng, float(people[i]), 1.3, 1.2)
+        casualties.record_abuse(model, unit, deaths)
 
 
 def weekly_rate(daily: float) -> float:

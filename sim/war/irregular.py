@@ -47,7 +47,8 @@ def strike_columns(model: MaliConflictModel) -> None:
         present = model.presence.reach[faction][xy[:, 0], xy[:, 1]]
         if not present.any():
             continue
-        hostile = np.array([model.relations.hostile(faction, u.actor) for u in units])
+        at_war = {a: model.relations.hostile(faction, a) for a in {u.actor for u in units}}
+        hostile = np.array([at_war[u.actor] for u in units])
         pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
         # A column far from help draws the insurgents to it: they mass to hunt it.
         pressure *= 1.0 + 2.0 * far

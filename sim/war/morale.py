@@ -3,7 +3,8 @@
 A loss shakes a unit's morale in proportion to the share of its men it lost
 (``Unit.take_losses``); a coup breaks the army's (``sim.war.calendar.coup``). Every day each
 unit of every side, foreign forces included, recovers toward its doctrine's morale with time
-constant ``politics.morale_recovery_days``. (Only the state's units recovered before model
+constant ``politics.morale_recovery_days``; the army's only as far as it is not beaten
+(``sim.war.regime``: towns lost lately). (Only the state's units recovered before model
 version 0.3.0, and a foreign force's morale never did.)
 """
 

@@ -1,11 +1,19 @@
-"""The regime in Bamako: its popularity, moved by the day's news.
+"""The regime in Bamako: its popularity, moved by the day's news, and the army's defeats.
 
 Security and symbolic victories raise the regime's popularity; lost towns and mass-casualty
 defeats lower it; it relaxes toward its baseline (``sim.politics.popularity_step``).
+
+The regime also remembers the towns the army lost lately (``defeats``: their strategic value,
+fading over ``politics.defeat_memory_days``). An army that keeps losing towns is beaten
+(``Regime.beaten``): its morale does not come back while it is (``Unit.recover_morale``), and a
+coup that comes then (the mutiny of March 2012 came after the fall of Menaka, Aguelhok and
+Tessalit) makes its men in the north walk away (``sim.war.calendar.coup``). A coup in an army
+that is holding its towns (2020, 2021) shakes its morale for a while and no more.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from sim import politics
@@ -27,14 +35,26 @@ class Regime:
         self.config = config
         self.popularity = config.politics.popularity_start
         self.news = 0.0
+        self.defeats = 0.0
+        self.recovering = 1.0  # 1 - beaten(), kept current: read by every state unit each day
 
     def town_taken(self, value: float) -> None:
         """The state took a town: good news in proportion to its value."""
         self.news += self.config.politics.capture_boost * value
 
     def town_lost(self, value: float) -> None:
-        """The state lost a town."""
+        """The state lost a town: bad news, and a defeat the army remembers."""
         self.news -= self.config.politics.loss_penalty * value
+        self.remember(self.defeats + value)
+
+    def remember(self, defeats: float) -> None:
+        """Set the memory of lost towns, and how far the army's morale can come back."""
+        self.defeats = defeats
+        self.recovering = 1.0 - self.beaten()
+
+    def beaten(self) -> float:
+        """How beaten the army is, 0 to 1: the towns lost lately over ``defeats_to_break``."""
+        return min(1.0, self.defeats / self.config.politics.defeats_to_break)
 
     def defeat(self) -> None:
         """A mass-casualty defeat of the state's side."""
@@ -42,10 +62,15 @@ class Regime:
 
 
 def update_popularity(model: MaliConflictModel) -> None:
-    """The regime's popularity relaxes to its baseline and moves with the day's news."""
+    """The regime's popularity relaxes to its baseline and moves with the day's news.
+
+    The memory of lost towns fades by a day's share.
+    """
     pol = model.config.politics
     regime = model.regime
     regime.popularity = politics.popularity_step(
         regime.popularity, pol.popularity_baseline, pol.popularity_relaxation_days, regime.news
     )
     regime.news = 0.0
+    if regime.defeats:
+        regime.remember(regime.defeats * math.exp(-1.0 / pol.defeat_memory_days))

@@ -1,0 +1,84 @@
+"""A coup breaks a beaten army, not one that holds its towns (model 0.27.0).
+
+Until 0.27.0 the 2012-2025 arc gave its 2012 coup a harsher morale blow, half the north's men
+deserting and a year-long recovery of morale, then switched those three parameters to milder
+values on 2013-01-10 for the coups of 2020 and 2021: history written as input. Now one set runs
+every coup, and the difference is the army's: the towns it lost lately (``Regime.defeats``).
+Each test here fails on the code before 0.27.0 (no memory of defeats; desertion 0 by default;
+morale recovered whatever the army had lost).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from small_scenario import small_dict
+
+from sim import MaliConflictModel
+from sim.scenario import scenario_from_dict
+from sim.war import calendar, regime, towns
+from sim.war.calendar import NORTH
+
+
+def _model(seed: int = 3) -> MaliConflictModel:
+    data = small_dict()
+    data["events"] = []
+    return MaliConflictModel(scenario_from_dict(data), rng=seed)
+
+
+def _northern_men(model: MaliConflictModel) -> int:
+    return sum(u.strength for u in model.units_of("state") if model.geo.zone[u.xy] == NORTH)
+
+
+def test_losing_towns_beats_the_army_and_the_memory_fades():
+    model = _model()
+    politics = model.config.politics
+    assert model.regime.beaten() == 0.0
+    gao = model.towns["gao"]
+    assert gao.holder == "state"
+    model.claims["gao"] = "separatists"  # an ordered offensive: they occupy what they win
+    towns.capture(model, gao, "separatists")  # losing a town is remembered by its value
+    assert model.regime.defeats == pytest.approx(gao.value)
+    assert model.regime.beaten() == pytest.approx(min(1.0, gao.value / politics.defeats_to_break))
+    for _ in range(int(politics.defeat_memory_days)):
+        regime.update_popularity(model)
+    assert model.regime.defeats == pytest.approx(gao.value / math.e, rel=0.01)
+
+
+@pytest.mark.parametrize("lost", [0.0, 3.0, 6.0, 12.0])
+def test_a_coup_makes_the_northern_men_desert_as_far_as_the_army_is_beaten(lost):
+    model = _model()
+    politics = model.config.politics
+    model.regime.remember(lost)
+    before = _northern_men(model)
+    morale = {u: u.morale for u in model.units_of("state")}
+    calendar.coup(model)
+    share = 1.0 - _northern_men(model) / before
+    expected = politics.coup_desertion * min(1.0, lost / politics.defeats_to_break)
+    assert share == pytest.approx(expected, abs=0.01)
+    for unit in model.units_of("state"):  # every coup shakes morale alike
+        assert unit.morale == pytest.approx(morale[unit] * politics.coup_morale)
+
+
+def test_a_beaten_army_s_morale_does_not_come_back():
+    steps = {}
+    for lost in (0.0, 3.0, 6.0):
+        model = _model()
+        model.regime.remember(lost)
+        unit = model.units_of("state")[0]
+        unit.morale = 0.1
+        unit.recover_morale()
+        steps[lost] = unit.morale - 0.1
+    assert steps[0.0] > 0
+    assert steps[3.0] == pytest.approx(steps[0.0] / 2)  # half beaten, half the recovery
+    assert steps[6.0] == 0.0
+
+
+def test_the_enemy_s_morale_comes_back_whatever_the_army_lost():
+    model = _model()
+    model.regime.remember(100.0)
+    band = next(iter(model.units_of("separatists")))
+    band.morale = 0.1
+    band.recover_morale()
+    assert band.morale > 0.1
