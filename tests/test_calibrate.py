@@ -174,8 +174,10 @@ def test_a_parameter_with_a_strong_monotone_effect_is_recovered_inside_its_90_in
     tmp_path,
 ):
     # the contractor's end strength follows its starting strength; the second target is met
-    # by any value, so the morale of the separatists is left to its prior
-    text = TINY.replace("population = 6", "population = 24").replace(
+    # by any value, so the morale of the separatists is left to its prior. (With 24 particles
+    # the recovery hung on the draw: on model 0.27.0 seed 3 left the posterior nearly as wide
+    # as the prior, shrinkage 0.15, where seeds 4-6 gave 0.69-0.82; 40 particles give 0.53.)
+    text = TINY.replace("population = 6", "population = 40").replace(
         "generations = 2", "generations = 4"
     )
     path = write_problem(tmp_path, text)

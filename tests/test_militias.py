@@ -110,7 +110,9 @@ def test_killings_across_the_seam_raise_tension_that_then_fades():
 def test_on_an_ensemble_more_killings_across_the_seam_set_off_more_militia_killings():
     # The cycle through the whole schedule, from no tension at the start: jihadists who kill
     # more villagers (their abuses embitter the seam) arm the farmers sooner, whose militias
-    # then kill more herders. The same seeds, a year at 0.5 degree.
+    # then kill more herders. The same seeds, a year at 0.5 degree. (Militia killings are few
+    # and heavy-tailed: at the higher propensity about one run in eight still has none, 24 runs
+    # on models 0.26.0 and 0.27.0, so the test asks for most runs, not nearly all.)
     from sim.ensemble import run_ensemble
 
     def militia_dead(propensity: float) -> np.ndarray:
@@ -127,12 +129,12 @@ def test_on_an_ensemble_more_killings_across_the_seam_set_off_more_militia_killi
             "militia_abuse_rate": 120.0,
             "tension_dead": 10.0,
         }
-        runs = run_ensemble(scenario_from_dict(data), runs=6, seed=1).runs
+        runs = run_ensemble(scenario_from_dict(data), runs=10, seed=1).runs
         return runs["civilians_killed_by_militias"].to_numpy()
 
     rare, frequent = militia_dead(0.002), militia_dead(0.02)
-    assert (frequent > rare).sum() >= 5
-    assert frequent.sum() > 2 * max(rare.sum(), 1)
+    assert (frequent > rare).sum() >= 7
+    assert frequent.sum() > 5 * max(rare.sum(), 1)
 
 
 def test_a_militia_fades_once_the_threat_is_gone():
