@@ -16,8 +16,10 @@ Each trial runs on a copy of this repository's ``sim`` and ``scenarios`` in a te
 Model 0.26.0 removed the three switches whose trials left the criteria as they were
 (docs/CALIBRATION.md "Model 0.26.0"); model 0.27.0 replaced the three of the coups by a
 mechanism after the trials ``recovery`` and ``coup`` showed 2012 needed them (results of both
-on model 0.26.0: ``benchmarks/results/switch_trials_model_0.26.0.md``). Run on a later model,
-those trials find nothing to remove and say so.
+on model 0.26.0: ``benchmarks/results/switch_trials_model_0.26.0.md``); model 0.28.0 removed
+the MNLA's stand-down of 2012-06-26 after the trial ``mnla_stands_down`` on 0.27.0
+(``benchmarks/results/switch_trials_model_0.27.0.md``). Run on a later model, those trials
+find nothing to remove and say so.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
         ],
         {"factions.separatists.aggression": 0.15},
     ),
+    "mnla_stands_down": ([("2012-06-26", "factions.separatists.aggression")], {}),
+    "recruits_in_towns": ([("2012-06-28", "factions.jihadists.recruit_rate")], {}),
     "recovery": (
         [("2013-01-10", "politics.morale_recovery_days")],
         {"politics.morale_recovery_days": 60.0},
