@@ -133,10 +133,7 @@ class Unit(CellAgent):
         """
         if self.posture in MOVING and not self.standing:
             return 1.0
-        config = self.model.config
-        if self.foreign:
-            return 0.05 + 0.95 * patrons.risk(self.model, self.actor)
-        return config.combat.patrol_exposure_state
+        return patrons.patrolling(self.model, self.actor)
 
     def protection(self, against: str) -> float:
         """Armour, route clearance and air cover against an insurgent side's attack.

@@ -59,12 +59,7 @@ def commit_abuses(model: MaliConflictModel) -> None:
     insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
     # On operations all its men; in garrison, those out on patrol (a partner's, by the risk it
     # accepts): where its doctrine allows abuse, risk brings more of it.
-    patrolling = {
-        a: 0.05 + 0.95 * patrons.risk(model, a)
-        if a in model.config.foreign
-        else model.config.combat.patrol_exposure_state
-        for a in propensity
-    }
+    patrolling = {a: patrons.patrolling(model, a) for a in propensity}
     state_rate = np.array(
         [
             0.0

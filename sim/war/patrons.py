@@ -96,6 +96,19 @@ def risk(model: MaliConflictModel, fid: str) -> float:
     return base
 
 
+def patrolling(model: MaliConflictModel, actor: str) -> float:
+    """The share of a garrison's men out on patrol: a partner's by the risk it accepts.
+
+    ``0.05 + 0.95 x risk`` for a foreign force (a cautious one stays in its camp), the army's
+    ``combat.patrol_exposure_state``. Patrols are what a garrison exposes to ambush and mines
+    (``Unit.exposure``) and, where its doctrine allows, what abuses civilians
+    (``sim.war.civilians.commit_abuses``).
+    """
+    if actor in model.config.foreign:
+        return 0.05 + 0.95 * risk(model, actor)
+    return model.config.combat.patrol_exposure_state
+
+
 def armour(model: MaliConflictModel, actor: str) -> float:
     """The share of the men an enemy's hit would kill whom armour and care save (0-0.5).
 
