@@ -375,15 +375,16 @@ class Unit(CellAgent):
         self.strength -= deaths
         self.morale = max(0.05, self.morale * (1.0 - 0.5 * share))
 
-    def recover_morale(self) -> None:
+    def recover_morale(self, unbeaten: float) -> None:
         """Cohesion returns toward its doctrine's level over ``morale_recovery_days``.
 
-        The army's does only as far as it is not beaten (``Regime.beaten``: towns lost lately).
+        The army's does only as far as it is not beaten: ``unbeaten`` is ``1 -
+        Regime.beaten()`` (towns lost lately); the others' do whatever the army lost.
         """
         model = self.model
         step = (model.doctrine_morale(self.actor) - self.morale) / (
             model.config.politics.morale_recovery_days
         )
         if self.actor == "state":
-            step *= model.regime.recovering  # 1 - Regime.beaten()
+            step *= unbeaten
         self.morale += step

@@ -17,7 +17,7 @@ from small_scenario import small_dict
 
 from sim import MaliConflictModel
 from sim.scenario import scenario_from_dict
-from sim.war import calendar, regime, towns
+from sim.war import calendar, morale, regime, towns
 from sim.war.calendar import NORTH
 
 
@@ -50,25 +50,25 @@ def test_losing_towns_beats_the_army_and_the_memory_fades():
 def test_a_coup_makes_the_northern_men_desert_as_far_as_the_army_is_beaten(lost):
     model = _model()
     politics = model.config.politics
-    model.regime.remember(lost)
+    model.regime.defeats = lost
     before = _northern_men(model)
-    morale = {u: u.morale for u in model.units_of("state")}
+    shaken_from = {u: u.morale for u in model.units_of("state")}
     calendar.coup(model)
     share = 1.0 - _northern_men(model) / before
     expected = politics.coup_desertion * min(1.0, lost / politics.defeats_to_break)
     assert share == pytest.approx(expected, abs=0.01)
     for unit in model.units_of("state"):  # every coup shakes morale alike
-        assert unit.morale == pytest.approx(morale[unit] * politics.coup_morale)
+        assert unit.morale == pytest.approx(shaken_from[unit] * politics.coup_morale)
 
 
 def test_a_beaten_army_s_morale_does_not_come_back():
     steps = {}
     for lost in (0.0, 3.0, 6.0):
         model = _model()
-        model.regime.remember(lost)
+        model.regime.defeats = lost
         unit = model.units_of("state")[0]
         unit.morale = 0.1
-        unit.recover_morale()
+        morale.recover_morale(model)  # the day's step, reading how beaten the army is
         steps[lost] = unit.morale - 0.1
     assert steps[0.0] > 0
     assert steps[3.0] == pytest.approx(steps[0.0] / 2)  # half beaten, half the recovery
@@ -77,8 +77,8 @@ def test_a_beaten_army_s_morale_does_not_come_back():
 
 def test_the_enemy_s_morale_comes_back_whatever_the_army_lost():
     model = _model()
-    model.regime.remember(100.0)
+    model.regime.defeats = 100.0
     band = next(iter(model.units_of("separatists")))
     band.morale = 0.1
-    band.recover_morale()
+    morale.recover_morale(model)
     assert band.morale > 0.1

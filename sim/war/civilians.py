@@ -62,10 +62,8 @@ def commit_abuses(model: MaliConflictModel) -> None:
     patrolling = {a: patrons.patrolling(model, a) for a in propensity}
     state_rate = np.array(
         [
-            0.0
-            if side_of[u.actor] == "jihadists"
-            else propensity[u.actor]
-            * (1.0 if u.posture == Posture.OFFENSIVE else patrolling[u.actor])
+            propensity.get(u.actor, 0.0)  # none for the jihadists
+            * (1.0 if u.posture == Posture.OFFENSIVE else patrolling.get(u.actor, 0.0))
             for u in units
         ]
     ) * np.minimum(1.0, insurgents / 500.0)

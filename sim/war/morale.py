@@ -19,5 +19,8 @@ if TYPE_CHECKING:
 
 
 def recover_morale(model: MaliConflictModel) -> None:
-    """Every unit's cohesion moves a day's step back toward its doctrine's morale."""
-    model.units.do(Unit.recover_morale)
+    """Every unit's cohesion moves a day's step back toward its doctrine's morale.
+
+    How beaten the army is (``Regime.beaten``) is read once for the day.
+    """
+    model.units.do(Unit.recover_morale, 1.0 - model.regime.beaten())

@@ -36,7 +36,6 @@ class Regime:
         self.popularity = config.politics.popularity_start
         self.news = 0.0
         self.defeats = 0.0
-        self.recovering = 1.0  # 1 - beaten(), kept current: read by every state unit each day
 
     def town_taken(self, value: float) -> None:
         """The state took a town: good news in proportion to its value."""
@@ -45,12 +44,7 @@ class Regime:
     def town_lost(self, value: float) -> None:
         """The state lost a town: bad news, and a defeat the army remembers."""
         self.news -= self.config.politics.loss_penalty * value
-        self.remember(self.defeats + value)
-
-    def remember(self, defeats: float) -> None:
-        """Set the memory of lost towns, and how far the army's morale can come back."""
-        self.defeats = defeats
-        self.recovering = 1.0 - self.beaten()
+        self.defeats += value
 
     def beaten(self) -> float:
         """How beaten the army is, 0 to 1: the towns lost lately over ``defeats_to_break``."""
@@ -72,5 +66,4 @@ def update_popularity(model: MaliConflictModel) -> None:
         regime.popularity, pol.popularity_baseline, pol.popularity_relaxation_days, regime.news
     )
     regime.news = 0.0
-    if regime.defeats:
-        regime.remember(regime.defeats * math.exp(-1.0 / pol.defeat_memory_days))
+    regime.defeats *= math.exp(-1.0 / pol.defeat_memory_days)
