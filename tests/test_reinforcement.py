@@ -54,3 +54,43 @@ def test_the_reserve_spreads_over_the_towns_the_insurgents_at_war_threaten():
     assert "tessit" not in got  # the separatists about it are at peace with the state
     assert all(reach["jihadists"][model.towns[t].xy] > 0 for t in got)
     assert len(got) >= 3 and max(got.values()) < 24  # not all to one town
+
+
+def test_a_threat_in_the_south_draws_the_reserve_there_and_none_goes_to_bamako():
+    """Model 0.29.0: until then only northern and central towns could be reinforced, so bands
+    about a southern town (Nara, in the Koulikoro region) met the police and a 100-man post
+    whatever their numbers, and in the arc the jihadists grew unopposed in the populous south."""
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["relations"] = {"state_separatists": "truce"}
+    state = data["factions"]["state"]
+    state.update(deploy={"nara": 100, "boni": 100, "bamako": 1000})
+    state.update(reserve=50000, ceiling=60000)
+    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
+    data["factions"]["jihadists"].update(bands={"nara": 600})
+    model = MaliConflictModel(scenario_from_dict(data), rng=3)
+    nara = model.towns["nara"]
+    assert nara.zone == "south" and model.presence.reach["jihadists"][nara.xy] > 0
+    got = months_of_reinforcements(model, 12)
+    assert got == Counter({"nara": 12})
+
+
+def test_with_no_town_threatened_the_months_men_stay_in_the_reserve():
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["relations"] = {"state_separatists": "truce"}
+    state = data["factions"]["state"]
+    state.update(deploy={"boni": 100, "bamako": 1000}, reserve=50000, ceiling=60000)
+    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
+    data["factions"]["jihadists"].update(bands={})  # the separatists about are in a truce
+    model = MaliConflictModel(scenario_from_dict(data), rng=3)
+    assert model.strength("jihadists") == 0 and not model.relations.sides_hostile(
+        "state", "separatists"
+    )
+    before = model.strength("state")
+    assert months_of_reinforcements(model, 3) == Counter()
+    assert model.strength("state") == before and model.ledger["state"]["reinforcements"] == 0

@@ -107,12 +107,18 @@ def recruit(model: MaliConflictModel) -> None:
 def reinforce_state(model: MaliConflictModel, men: int) -> None:
     """The state sends a month's men from its reserve to a threatened town it holds.
 
-    The town is drawn among the northern and central towns it holds in proportion to the
-    insurgents at war with it within reach of each: over the months the army grows where the
-    threat is, most where it is greatest. Until model 0.24.0 every month's men went to the one
-    most threatened town, counting insurgents in a truce with the state, so that in the arc
-    the army of 2014 stood 2,000-4,000 strong in two frontier towns and 100 in Mopti, Gao and
-    Timbuktu.
+    The town is drawn among the towns it holds, the capital aside (Bamako is held by all the
+    state has: it is where the reserve comes from), in proportion to the insurgents at war
+    with it within reach of each: over the months the army grows where the threat is, most
+    where it is greatest. With no town threatened the month's men stay in the reserve.
+
+    Until model 0.24.0 every month's men went to the one most threatened town, counting
+    insurgents in a truce with the state, so that in the arc the army of 2014 stood
+    2,000-4,000 strong in two frontier towns and 100 in Mopti, Gao and Timbuktu. Until model
+    0.29.0 only northern and central towns could be reinforced (and with none threatened the
+    first of them in the file got the men): bands about a town of the Kayes, Koulikoro or
+    Sikasso regions met its post and its police whatever their numbers, and in the arc the
+    jihadists who had come south with the offensive of January 2013 grew there unopposed.
     """
     state = model.config.factions["state"]
     room = min(
@@ -122,17 +128,14 @@ def reinforce_state(model: MaliConflictModel, men: int) -> None:
     )
     if room <= 0:
         return
-    held = [t for t in model.towns if t.holder == "state" and t.zone != "south"]
-    if not held:
-        return
+    held = [t for t in model.towns if t.holder == "state" and t.kind != "capital"]
     reach = model.presence.reach
     # Insurgents in a truce with the state threaten no town of its.
     enemies = [s for s in INSURGENTS if model.relations.sides_hostile("state", s)]
     threat = np.array([sum(reach[s][t.x, t.y] for s in enemies) for t in held], dtype=float)
+    if threat.sum() <= 0:
+        return
     # A month's men go to one town, drawn in proportion to the threat: the most threatened
     # towns get the most over the months, and no one town gets them all.
-    if threat.sum() > 0:
-        town = held[int(model.rng.choice(len(held), p=threat / threat.sum()))]
-    else:
-        town = held[0]
+    town = held[int(model.rng.choice(len(held), p=threat / threat.sum()))]
     model.spawn("state", room, (town.x, town.y), Posture.GARRISON, "reinforcements")
