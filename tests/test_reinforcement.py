@@ -17,18 +17,27 @@ from sim.scenario import scenario_from_dict
 from sim.war import recruitment
 
 
-def model_with() -> MaliConflictModel:
-    """Jihadists about Boni and Lere; 2,000 separatists about Tessit, in a truce."""
+def model_with(
+    state: dict[str, int] | None = None,
+    separatist_bands: dict[str, int] | None = None,
+    jihadist_bands: dict[str, int] | None = None,
+) -> MaliConflictModel:
+    """A reserve of 50,000, the separatists in a truce with the state (200 in Kidal).
+
+    By default: the state in Boni, Lere, Tessit and Bamako; jihadists about Boni and Lere; 2,000
+    separatists about Tessit.
+    """
     data = small_dict()
     data["scenario"]["resolution"] = 0.5
     data["events"] = []
     data["foreign"] = {}
     data["relations"] = {"state_separatists": "truce"}
-    state = data["factions"]["state"]
-    state.update(deploy={"boni": 500, "lere": 100, "tessit": 100, "bamako": 1000})
-    state.update(reserve=50000, ceiling=60000)
-    data["factions"]["separatists"] = {"deploy": {"kidal": 200}, "bands": {"tessit": 2000}}
-    data["factions"]["jihadists"].update(bands={"boni": 600, "lere": 300})
+    deploy = state or {"boni": 500, "lere": 100, "tessit": 100, "bamako": 1000}
+    data["factions"]["state"].update(deploy=deploy, reserve=50000, ceiling=60000)
+    bands = {"tessit": 2000} if separatist_bands is None else separatist_bands
+    data["factions"]["separatists"] = {"deploy": {"kidal": 200}, "bands": bands}
+    jihadists = {"boni": 600, "lere": 300} if jihadist_bands is None else jihadist_bands
+    data["factions"]["jihadists"].update(bands=jihadists)
     return MaliConflictModel(scenario_from_dict(data), rng=3)
 
 
@@ -60,17 +69,7 @@ def test_a_threat_in_the_south_draws_the_reserve_there_and_none_goes_to_bamako()
     """Model 0.29.0: until then only northern and central towns could be reinforced, so bands
     about a southern town (Nara, in the Koulikoro region) met the police and a 100-man post
     whatever their numbers, and in the arc the jihadists grew unopposed in the populous south."""
-    data = small_dict()
-    data["scenario"]["resolution"] = 0.5
-    data["events"] = []
-    data["foreign"] = {}
-    data["relations"] = {"state_separatists": "truce"}
-    state = data["factions"]["state"]
-    state.update(deploy={"nara": 100, "boni": 100, "bamako": 1000})
-    state.update(reserve=50000, ceiling=60000)
-    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
-    data["factions"]["jihadists"].update(bands={"nara": 600})
-    model = MaliConflictModel(scenario_from_dict(data), rng=3)
+    model = model_with({"nara": 100, "boni": 100, "bamako": 1000}, {}, {"nara": 600})
     nara = model.towns["nara"]
     assert nara.zone == "south" and model.presence.reach["jihadists"][nara.xy] > 0
     got = months_of_reinforcements(model, 12)
@@ -78,16 +77,7 @@ def test_a_threat_in_the_south_draws_the_reserve_there_and_none_goes_to_bamako()
 
 
 def test_with_no_town_threatened_the_months_men_stay_in_the_reserve():
-    data = small_dict()
-    data["scenario"]["resolution"] = 0.5
-    data["events"] = []
-    data["foreign"] = {}
-    data["relations"] = {"state_separatists": "truce"}
-    state = data["factions"]["state"]
-    state.update(deploy={"boni": 100, "bamako": 1000}, reserve=50000, ceiling=60000)
-    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
-    data["factions"]["jihadists"].update(bands={})  # the separatists about are in a truce
-    model = MaliConflictModel(scenario_from_dict(data), rng=3)
+    model = model_with({"boni": 100, "bamako": 1000}, {}, {})
     assert model.strength("jihadists") == 0 and not model.relations.sides_hostile(
         "state", "separatists"
     )
