@@ -18,6 +18,7 @@ Kinds of figure (see docs/ANALYSIS.md for how to read each):
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 # No matplotlib.use() here: a notebook keeps its inline backend, and without a display
@@ -368,8 +369,9 @@ def plot_lenses(runs: pd.DataFrame, by: str | None = None) -> Figure:
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_aspect("equal")
-        ax.set_xlabel(outcome_label(x))
-        ax.set_ylabel(outcome_label(y))
+        # The lenses' labels say what each judge values: long, so wrapped to the panel's width.
+        ax.set_xlabel(textwrap.fill(outcome_label(x), 45), fontsize=9)
+        ax.set_ylabel(textwrap.fill(outcome_label(y), 45), fontsize=9)
         both = ((runs[x] > SUCCESS) & (runs[y] > SUCCESS)).mean()
         split = ((runs[x] > SUCCESS) != (runs[y] > SUCCESS)).mean()
         ax.set_title(f"success by both {both:.0%}, by one only {split:.0%}", fontsize=10)
