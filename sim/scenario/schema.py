@@ -111,7 +111,7 @@ class Faction(StrictModel):
         0.0, ge=0, le=1.0, description="Recruits per 1,000 reachable people per day"
     )
     reinforce_rate: float = Field(
-        0.0, ge=0, le=1.0, description="Share of reserve sent north per month"
+        0.0, ge=0, le=1.0, description="Share of reserve sent each month to a threatened town"
     )
     abuse_propensity: Share = Field(
         0.0, description="Chance per operation-day in a village of violence against civilians"
