@@ -229,7 +229,11 @@ def named_column(
 
 
 def foreign_raid(model: MaliConflictModel, fid: str) -> None:
-    """A foreign force strikes the strongest hostile unit it can take on at its odds.
+    """A foreign force strikes the strongest hostile unit in Mali it can take on at its odds.
+
+    Units in the sanctuary beyond the borders are out of its reach, as they are out of the
+    state side's marches (the ODD's Movement; until model 0.30.0 a force's raids struck bands
+    standing across the border: in the arc of 2013-2014 a third of the jihadists France killed).
 
     Risk tolerance sets both what share of a base goes in on the ground (``0.1 + 0.9 x risk``;
     the rest is air power) and the odds the force demands: effective power at least ``1 + 3 x
@@ -254,6 +258,8 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
     for enemy in model.units:
         if not model.relations.hostile(fid, enemy.actor) or towns.protected(model, *enemy.xy):
             continue
+        if not model.in_mali[enemy.xy]:
+            continue  # the sanctuary beyond the borders is out of the state side's reach
         target_power = enemy.power() * model.defence_layer[enemy.xy]
         if target_power <= best_power:
             continue
