@@ -42,7 +42,7 @@ def raids_on(model: MaliConflictModel, band) -> int:
     """Battles Wagner's raids fight against the band over a month of raiding days."""
     fought = 0
     for day in range(30):
-        model.steps = day  # every day a raiding day at a plan interval of 1 (checked below)
+        model.steps = day  # a raiding day every day: the caller sets plan to raid interval
         before = band.strength
         operations.foreign_raid(model, "wagner")
         fought += band.strength < before or not band.alive

@@ -31,7 +31,7 @@ def commit_abuses(model: MaliConflictModel) -> None:
     Both chances are stated for a unit of ``combat.hazard_men`` men and compound with its men,
     so neither the split of the men nor the grid's resolution changes the violence; people are
     the cell's density over ``population.local_area_km2`` (``model.people_near``). Only units
-    on the map in a populated cell (``model.populated``) are asked; their draws come in one
+    in a populated cell (``model.populated``) are asked; their draws come in one
     batch, in the units' order (model 0.27.0; before, a draw a unit, interleaved with the
     deaths of each abuse). Deaths are heavy-tailed: usually a few, rarely hundreds (Moura,
     March 2022).
@@ -44,13 +44,11 @@ def commit_abuses(model: MaliConflictModel) -> None:
     units = [
         u
         for u in model.units
-        if (side_of[u.actor] == "jihadists" or propensity.get(u.actor, 0.0) > 0)
-        and u.alive
-        and populated[u.cell.coordinate]
+        if (side_of[u.actor] == "jihadists" or propensity.get(u.actor, 0.0) > 0) and populated[u.xy]
     ]
     if not units:
         return
-    xy = np.array([u.cell.coordinate for u in units])
+    xy = np.array([u.xy for u in units])
     x, y = xy[:, 0], xy[:, 1]
     people = model.people_near[x, y]
     size = np.array([u.strength for u in units], dtype=float) / model.config.combat.hazard_men

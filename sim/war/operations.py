@@ -256,10 +256,13 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
     odds = 1.0 + 3.0 * (1.0 - risk)
     best, best_power, base = None, 0.0, None
     for enemy in model.units:
-        if not model.relations.hostile(fid, enemy.actor) or towns.protected(model, *enemy.xy):
+        # Not at war, beyond the border (the sanctuary), or beside a UN camp: not a target.
+        if (
+            not model.relations.hostile(fid, enemy.actor)
+            or not model.in_mali[enemy.xy]
+            or towns.protected(model, *enemy.xy)
+        ):
             continue
-        if not model.in_mali[enemy.xy]:
-            continue  # the sanctuary beyond the borders is out of the state side's reach
         target_power = enemy.power() * model.defence_layer[enemy.xy]
         if target_power <= best_power:
             continue
