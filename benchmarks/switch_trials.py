@@ -18,8 +18,10 @@ Model 0.26.0 removed the three switches whose trials left the criteria as they w
 mechanism after the trials ``recovery`` and ``coup`` showed 2012 needed them (results of both
 on model 0.26.0: ``benchmarks/results/switch_trials_model_0.26.0.md``); model 0.28.0 removed
 the MNLA's stand-down of 2012-06-26 after the trial ``mnla_stands_down`` on 0.27.0
-(``benchmarks/results/switch_trials_model_0.27.0.md``). Run on a later model, those trials
-find nothing to remove and say so.
+(``benchmarks/results/switch_trials_model_0.27.0.md``); model 0.31.0 made the MNLA's morale one
+value after the trial ``mnla_morale`` on 0.30.0 (``benchmarks/results/switch_trials_model_0.30.0.md``)
+and tried the rest again on top of it (``switch_trials_model_0.31.0.md``). Run on a later model,
+those trials find nothing to remove and say so.
 """
 
 from __future__ import annotations
@@ -69,6 +71,17 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     "mnla_morale": (
         [("2013-01-10", "factions.separatists.morale")],
         {"factions.separatists.morale": 0.6},
+    ),
+    "mnla_arms": (
+        [
+            ("2013-01-10", "factions.separatists.firepower"),
+            ("2013-01-10", "factions.separatists.ied_rate"),
+        ],
+        {"factions.separatists.firepower": 0.02, "factions.separatists.ied_rate": 0.03},
+    ),
+    "jihadist_ieds": (
+        [("2013-01-10", "factions.jihadists.ied_rate")],
+        {"factions.jihadists.ied_rate": 0.05},
     ),
     "ieds": (
         [
