@@ -113,7 +113,9 @@ def test_the_arc_gains_no_dated_switch():
     # (issue 14 item 9): counted apart, and it must name its source.
     capabilities = by_kind.pop(tool.CAPABILITY)
     total = sum(len(lines) for lines in by_kind.values())
-    assert total <= ARC_SWITCHES_AT_MOST, by_kind
+    # The bound counts the capabilities too (the tool's total), so that one new switch of any
+    # kind fails (until model 0.31.0 it left them out, and one switch more could pass).
+    assert total + len(capabilities) <= ARC_SWITCHES_AT_MOST, by_kind
     assert [line.split(" ")[1] for line in capabilities] == ["factions.state.air_support"]
     arc = load_scenario(ROOT / "scenarios" / "history_2012_2025.toml")
     notes = [e.note for e in arc.events if e.type == "set" and "air_support" in e.parameter]
