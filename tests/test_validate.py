@@ -309,8 +309,14 @@ def test_malisim_validate_runs_a_small_ensemble_and_writes_the_report(tmp_path):
         row = [line for line in lines if line.startswith(f"| {criterion.id} |")]
         assert len(row) == 1 and f"| {criterion.criterion} |" in row[0]
     assert any(line.startswith("3 of ") or " of 9 criteria pass; " in line for line in lines)
-    # The 2012 collapse of the north is the most robust pattern: it holds even in 3 runs.
-    assert table.set_index("id").loc["C1a", "result"] == "pass"
+    # The 2012 collapse of the north shows even in 3 runs: the state loses the three capitals
+    # (C1b has a median day, within the year) with losses of the record's order (C1c). Whether
+    # all three fall by mid-May is a share (C1a: 69% of 100 runs on model 0.31.0) that three
+    # runs cannot settle: this seed gives one of three since 0.31.0, where it gave two before.
+    c1 = table.set_index("id")
+    assert c1.loc["C1a", "value"] > 0
+    assert 0 < c1.loc["C1b", "value"] < 366
+    assert c1.loc["C1c", "result"] == "pass"
 
 
 def test_an_unknown_scenario_is_an_input_error_and_nothing_is_written(tmp_path):
