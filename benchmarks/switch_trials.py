@@ -19,9 +19,10 @@ mechanism after the trials ``recovery`` and ``coup`` showed 2012 needed them (re
 on model 0.26.0: ``benchmarks/results/switch_trials_model_0.26.0.md``); model 0.28.0 removed
 the MNLA's stand-down of 2012-06-26 after the trial ``mnla_stands_down`` on 0.27.0
 (``benchmarks/results/switch_trials_model_0.27.0.md``); model 0.31.0 made the MNLA's morale one
-value after the trial ``mnla_morale`` on 0.30.0 (``benchmarks/results/switch_trials_model_0.30.0.md``)
-and tried the rest again on top of it (``switch_trials_model_0.31.0.md``). Run on a later model,
-those trials find nothing to remove and say so.
+value after the trial ``mnla_morale`` on 0.30.0
+(``benchmarks/results/switch_trials_model_0.30.0.md``) and tried the rest again on top of it
+(``switch_trials_model_0.31.0.md``). Run on a later model, those trials find nothing to remove
+and say so.
 """
 
 from __future__ import annotations
