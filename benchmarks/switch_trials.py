@@ -21,8 +21,10 @@ the MNLA's stand-down of 2012-06-26 after the trial ``mnla_stands_down`` on 0.27
 (``benchmarks/results/switch_trials_model_0.27.0.md``); model 0.31.0 made the MNLA's morale one
 value after the trial ``mnla_morale`` on 0.30.0
 (``benchmarks/results/switch_trials_model_0.30.0.md``) and tried the rest again on top of it
-(``switch_trials_model_0.31.0.md``). Run on a later model, those trials find nothing to remove
-and say so.
+(``switch_trials_model_0.31.0.md``); model 0.32.0 made the jihadists' aggression one value
+after the trials ``jihadist_aggression_kept`` and ``air_*`` on 0.31.0 with the deterrence of
+hostile air (``switch_trials_model_0.32.0.md``). Run on a later model, those trials find nothing
+to remove and say so.
 """
 
 from __future__ import annotations
@@ -104,6 +106,26 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
             ("2013-01-10", "factions.separatists.aggression"),
         ],
         {"factions.separatists.aggression": 0.15},
+    ),
+    "jihadist_aggression_kept": ([("2013-01-10", "factions.jihadists.aggression")], {}),
+    "mnla_aggression_kept": ([("2013-01-10", "factions.separatists.aggression")], {}),
+    "air_jihadists": (
+        [("2013-01-10", "factions.jihadists.aggression")],
+        {"insurgency.air_deterrence": 0.55},
+    ),
+    "air_insurgents": (
+        [
+            ("2013-01-10", "factions.jihadists.aggression"),
+            ("2013-01-10", "factions.separatists.aggression"),
+        ],
+        {"insurgency.air_deterrence": 0.55},
+    ),
+    "air_insurgents_hi": (
+        [
+            ("2013-01-10", "factions.jihadists.aggression"),
+            ("2013-01-10", "factions.separatists.aggression"),
+        ],
+        {"insurgency.air_deterrence": 0.8},
     ),
     "mnla_stands_down": ([("2012-06-26", "factions.separatists.aggression")], {}),
     "recruits_in_towns": ([("2012-06-28", "factions.jihadists.recruit_rate")], {}),

@@ -10,6 +10,8 @@
 - They occupy a town they win only in country they govern (a band passing through rules nothing),
   and only where the state's side cannot come back for it: not near its garrisons, its towns'
   police, or under its air cover.
+- They mass less against a target under hostile air cover (``insurgency.air_deterrence``): the
+  same bands, the same weak garrison, fewer join the raid; the state's side is not deterred.
 """
 
 from __future__ import annotations
@@ -144,6 +146,44 @@ def test_insurgents_raid_only_where_their_networks_are():
     assert mopti not in operations.raid_targets(model, "jihadists")
     model.governance["jihadists"][mopti.xy] = 0.5
     assert mopti in operations.raid_targets(model, "jihadists")
+
+
+def test_insurgents_mass_less_against_a_target_under_hostile_air():
+    # Model 0.32.0: the jihadists' aggression is one value from 2012; what changed in 2013 is
+    # that French aircraft covered the north. Twelve free units of 100 within raid range of a
+    # weak garrison, in country they govern, with the air against them over the town at 0.9:
+    # all join at no deterrence; at 0.8 each joins with chance 1 - 0.8 x 0.9 = 0.28.
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"]["deploy"] = {"mopti": 50, "gao": 1500, "bamako": 1000}
+    data["factions"]["jihadists"].update(
+        bands={"boni": 600, "douentza": 600},
+        aggression=1.0,
+        attack_ratio=0.5,
+        raid_range_km=400,
+        unit_size=100,
+    )
+    joined = {}
+    for deterrence, air in ((0.0, 0.9), (0.8, 0.0), (0.8, 0.9)):
+        data["insurgency"] = {"air_deterrence": deterrence}
+        sent = 0
+        for seed in range(20):
+            model = MaliConflictModel(scenario_from_dict(data), rng=seed)
+            mopti = model.towns["mopti"]
+            model.governance["jihadists"][mopti.xy] = 0.5
+            model.presence.air_against["jihadists"][mopti.xy] = air
+            operations.plan_raids(model, "jihadists")
+            sent += sum(u.objective == "mopti" for u in model.units_of("jihadists"))
+        joined[(deterrence, air)] = sent / (20 * 12)
+    assert joined[(0.0, 0.9)] == 1.0  # air weighs only in the odds, which still hold
+    assert joined[(0.8, 0.0)] == 1.0  # no air over the target, nothing to fear
+    assert 0.1 < joined[(0.8, 0.9)] < 0.5  # about 0.28
+    # The state's side is not deterred; an insurgent's boldness falls with the air.
+    model.config.factions["state"].aggression = 0.7
+    assert insurgency.boldness(model, "state", mopti.xy) == pytest.approx(0.7)
+    assert insurgency.boldness(model, "jihadists", mopti.xy) == pytest.approx(1.0 - 0.8 * 0.9)
 
 
 def test_insurgents_occupy_a_town_they_win_only_in_country_they_govern():

@@ -182,6 +182,15 @@ class Insurgency(StrictModel):
             "over the 4.7 million people of the towns table"
         ),
     )
+    air_deterrence: Share = Field(
+        0.55,
+        description=(
+            "How much hostile air cover over a target keeps an insurgent's bands from massing "
+            "against it: each free band joins a raid, and an ordered offensive takes a share of "
+            "its men, with chance aggression x (1 - this x the air against it there, 0-1); "
+            "0: air power only weighs in the odds. GUESS (model 0.32.0)"
+        ),
+    )
     detection: Share = Field(
         0.5,
         description=(

@@ -50,6 +50,24 @@ def networks(model: MaliConflictModel, side: str) -> np.ndarray:
     return np.clip(model.governance[side] + men, 0.0, 1.0)
 
 
+def boldness(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> float:
+    """The chance a faction's free band joins an attack on a cell: its aggression, less under air.
+
+    An insurgent side masses less where hostile aircraft cover the target: bands that gather
+    in the open are seen and struck before they close (under French air strikes from 11
+    January 2013 the jihadists fled Diabaly, Konna and Gao and scattered into the bush and the
+    Adrar des Ifoghas: Reuters 2013-01-18, AFP 2013-01-14; with France gone, IS Sahel massed
+    against Tessit's camp in August 2022 and the CSP against Bourem's in September 2023).
+    ``insurgency.air_deterrence`` says how much; the state's side has no such fear. Sign: more
+    hostile air over a target, fewer of the insurgents' bands join an attack on it.
+    """
+    aggression = model.config.factions[faction].aggression
+    if faction not in INSURGENTS:
+        return aggression
+    air = float(model.presence.air_against[faction][xy])
+    return aggression * (1.0 - model.config.insurgency.air_deterrence * air)
+
+
 def govern(model: MaliConflictModel) -> None:
     """A day of shadow governance: it grows, recedes and spreads (numpy on the layers)."""
     cfg = model.config.insurgency

@@ -86,7 +86,8 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
 
     A target is worth attacking when the power the faction (and its allies) can bring within
     ``raid_range_km`` is at least ``attack_ratio`` times the town's defence; among those, the
-    faction prefers valuable, near targets. Each free unit joins with chance ``aggression``.
+    faction prefers valuable, near targets. Each free unit joins with chance ``aggression``, less
+    for an insurgent under hostile air cover over the target (``insurgency.boldness``).
     An insurgent side raids only towns where its networks are at least ``insurgency.raid_network``.
     """
     doctrine = model.config.factions[faction]
@@ -124,7 +125,8 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
             scored.append((town.value * min(ratio, 5.0) / (1.0 + dist[near].mean()), town, near))
     scored.sort(key=lambda item: -item[0])
     for _, town, near in scored:
-        joining = near & ~used & (model.rng.random(len(free)) < doctrine.aggression)
+        chance = insurgency.boldness(model, faction, town.xy)
+        joining = near & ~used & (model.rng.random(len(free)) < chance)
         if not joining.any():
             continue
         for i in np.flatnonzero(joining):
@@ -155,7 +157,8 @@ def launch_offensive(
     The actor commits a share (its aggression; all for a foreign force) of what its units within
     its ``offensive_range_km`` can spare; each allied foreign force that is present joins with a
     share that grows with its risk tolerance (0.2 at none, 1.0 at full), from bases within its
-    operating range; an allied faction joins with its aggression. An order that names its men
+    operating range; an allied faction joins with its aggression (an insurgent's less under
+    hostile air, ``insurgency.boldness``). An order that names its men
     (the event's ``value``) takes them from these units with the partners in the lead
     (``named_column``).
     """
@@ -177,7 +180,8 @@ def launch_offensive(
             reach = state_range if own else patrons.operating_range_cells(model, who)
         else:
             doctrine = config.factions[who]
-            share, reach = doctrine.aggression, doctrine.offensive_range_km / model.cell_km
+            share = insurgency.boldness(model, who, town.xy)
+            reach = doctrine.offensive_range_km / model.cell_km
         for unit in model.units_of(who):
             apart = cells_apart(unit.xy, town.xy)
             if unit.posture in (Posture.RETREAT, Posture.OFFENSIVE) or apart > reach:
