@@ -23,8 +23,10 @@ value after the trial ``mnla_morale`` on 0.30.0
 (``benchmarks/results/switch_trials_model_0.30.0.md``) and tried the rest again on top of it
 (``switch_trials_model_0.31.0.md``); model 0.32.0 made the jihadists' aggression one value
 after the trials ``jihadist_aggression_kept`` and ``air_*`` on 0.31.0 with the deterrence of
-hostile air (``switch_trials_model_0.32.0.md``). Run on a later model, those trials find nothing
-to remove and say so.
+hostile air (``switch_trials_model_0.32.0.md``); model 0.33.0 gave the jihadists one
+recruitment for 2012 after the trial ``recruits_of_2012`` on 0.32.0
+(``switch_trials_model_0.33.0.md``). Run on a later model, those trials find nothing to remove
+and say so.
 """
 
 from __future__ import annotations
@@ -129,6 +131,10 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     ),
     "mnla_stands_down": ([("2012-06-26", "factions.separatists.aggression")], {}),
     "recruits_in_towns": ([("2012-06-28", "factions.jihadists.recruit_rate")], {}),
+    "recruits_of_2012": (
+        [("2012-06-28", "factions.jihadists.recruit_rate")],
+        {"factions.jihadists.recruit_rate": 0.006},
+    ),
     "recovery": (
         [("2013-01-10", "politics.morale_recovery_days")],
         {"politics.morale_recovery_days": 60.0},
