@@ -310,11 +310,11 @@ def test_malisim_validate_runs_a_small_ensemble_and_writes_the_report(tmp_path):
         assert len(row) == 1 and f"| {criterion.criterion} |" in row[0]
     assert any(line.startswith("3 of ") or " of 9 criteria pass; " in line for line in lines)
     # The 2012 collapse of the north shows even in 3 runs: the state loses the three capitals
-    # (C1b has a median day, within the year) with losses of the record's order (C1c). Whether
-    # all three fall by mid-May is a share (C1a: 69% of 100 runs on model 0.31.0) that three
-    # runs cannot settle: this seed gives one of three since 0.31.0, where it gave two before.
+    # in time (C1a: 79% of 100 runs on model 0.33.0; this seed gives two of three, as it did
+    # before 0.31.0 and since 0.33.0), on a median day within the year (C1b), with losses of
+    # the record's order (C1c).
     c1 = table.set_index("id")
-    assert c1.loc["C1a", "value"] > 0
+    assert c1.loc["C1a", "result"] == "pass"
     assert 0 < c1.loc["C1b", "value"] < 366
     assert c1.loc["C1c", "result"] == "pass"
 
