@@ -143,6 +143,33 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
         [("2013-01-10", "politics.coup_morale"), ("2013-01-10", "politics.coup_desertion")],
         {"politics.coup_morale": 0.5, "politics.coup_desertion": 0.0},
     ),
+    "beaten_army": (
+        [("2013-01-10", "factions.state.aggression")],
+        {"factions.state.aggression": 0.7, "politics.beaten_caution": 1.0},
+    ),
+    "beaten_army_doctrine": (
+        [
+            ("2013-01-10", "factions.state.aggression"),
+            ("2013-01-10", "factions.state.raid_range_km"),
+        ],
+        {
+            "factions.state.aggression": 0.7,
+            "factions.state.raid_range_km": 300.0,
+            "politics.beaten_caution": 1.0,
+        },
+    ),
+    "town_recruits_10": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {"factions.jihadists.recruit_rate": 0.0012, "insurgency.recruitment_in_held_towns": 10.0},
+    ),
+    "town_recruits_20": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {"factions.jihadists.recruit_rate": 0.0012, "insurgency.recruitment_in_held_towns": 20.0},
+    ),
+    "mnla_ieds": (
+        [("2013-01-10", "factions.separatists.ied_rate")],
+        {"factions.separatists.ied_rate": 0.03},
+    ),
     "state_doctrine": (
         [
             ("2013-01-10", "factions.state.aggression"),

@@ -82,3 +82,42 @@ def test_the_enemy_s_morale_comes_back_whatever_the_army_lost():
     band.morale = 0.1
     morale.recover_morale(model)
     assert band.morale > 0.1
+
+
+def test_a_beaten_army_attacks_only_under_its_partners_air():
+    # Since model 0.35.0, opt-in (off in the library: docs/CALIBRATION.md "Switch trials on
+    # model 0.34.0"). The army of 2012 hardly attacked and that of 2013 did, which the arc
+    # switched on 2013-01-10 (aggression 0.1 to 0.7). Now one aggression: a beaten army holds
+    # back, unless a partner's aircraft cover the target (Serval's, from 2013-01-11).
+    from sim.war import insurgency, operations
+
+    data = small_dict()
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"].update(
+        deploy={"mopti": 1500, "bamako": 1000}, aggression=0.7, attack_ratio=0.5, raid_range_km=400
+    )
+    data["factions"]["jihadists"]["bands"] = {"douentza": 100}
+    data["politics"] = {"beaten_caution": 1.0}
+    joined = {}
+    for lost, air in ((0.0, 0.0), (12.0, 0.0), (12.0, 0.9), (3.0, 0.0)):
+        sent = 0
+        for seed in range(10):
+            model = MaliConflictModel(scenario_from_dict(data), rng=seed)
+            douentza = model.towns["douentza"]
+            douentza.holder = "jihadists"
+            model.regime.defeats = lost
+            model.presence.air_against["jihadists"][douentza.xy] = air
+            boldness = insurgency.boldness(model, "state", douentza.xy)
+            expected = 0.7 * (1.0 - min(1.0, lost / 6.0) * (1.0 - air))
+            assert boldness == pytest.approx(expected)
+            operations.plan_raids(model, "state")
+            sent += sum(u.objective == "douentza" for u in model.units_of("state"))
+        joined[(lost, air)] = sent
+    assert joined[(0.0, 0.0)] > 0
+    assert joined[(12.0, 0.0)] == 0  # beaten, no air: it waits
+    assert joined[(12.0, 0.9)] > 0  # beaten, under a partner's air: it attacks
+    assert joined[(3.0, 0.0)] > 0  # half beaten: it attacks, less often
+    # With no caution the old behaviour: the aggression whatever the army lost.
+    model.config.politics.beaten_caution = 0.0
+    assert insurgency.boldness(model, "state", douentza.xy) == pytest.approx(0.7)

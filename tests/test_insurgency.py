@@ -408,3 +408,30 @@ def test_a_garrison_that_stays_in_its_camp_does_not_contest_the_villages_around(
         for _ in range(90):
             insurgency.govern(model)
     assert camp.governance["jihadists"][beside] > full.governance["jihadists"][beside]
+
+
+def test_a_town_an_insurgent_side_holds_is_a_recruiting_ground():
+    # Since model 0.35.0, opt-in (off in the library: docs/CALIBRATION.md "Switch trials on
+    # model 0.34.0"). The jihadists of 2012 recruited in the towns they held (HRW, 2012); the
+    # arc switches their recruitment from 0.006 to 0.0012 on 2013-01-10, when they lost them.
+    # With `insurgency.recruitment_in_held_towns` k, a held town's people weigh k times more.
+    data = small_dict()
+    data["events"] = []
+    data["foreign"] = {}
+    weights, separatists = {}, {}
+    for k in (0.0, 10.0):
+        data["insurgency"] = {"recruitment_in_held_towns": k}
+        model = MaliConflictModel(scenario_from_dict(data), rng=1)
+        gao = model.towns["gao"]
+        gao.holder = "jihadists"
+        model.recruitment.refresh_weights(model)
+        weights[k] = model.recruitment.weights["jihadists"]
+        separatists[k] = model.recruitment.weights["separatists"][0]
+    # The separatists do not hold Gao: their weight there does not change.
+    assert separatists[10.0][gao.xy] == separatists[0.0][gao.xy]
+    (before, total_before), (after, total_after) = weights[0.0], weights[10.0]
+    assert after[gao.xy] - before[gao.xy] == pytest.approx(10.0 * gao.population)
+    assert total_after - total_before == pytest.approx(10.0 * gao.population)
+    others = np.ones(before.shape, dtype=bool)
+    others[gao.xy] = False
+    assert np.array_equal(after[others], before[others])

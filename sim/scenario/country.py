@@ -182,6 +182,18 @@ class Insurgency(StrictModel):
             "over the 4.7 million people of the towns table"
         ),
     )
+    recruitment_in_held_towns: float = Field(
+        0.0,
+        ge=0,
+        le=100,
+        description=(
+            "How many times a town's people weigh in an insurgent side's recruitment while it"
+            " holds the town (its pay, its mosques and schools, its youth in reach: the"
+            " jihadists of 2012 in Gao and Timbuktu); 0: a held town counts as its cell. Opt-in:"
+            ' 0 in every library scenario (docs/CALIBRATION.md, "Switch trials on model'
+            ' 0.34.0")'
+        ),
+    )
     air_deterrence: Share = Field(
         0.55,
         description=(

@@ -60,12 +60,27 @@ def boldness(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> flo
     against Tessit's camp in August 2022 and the CSP against Bourem's in September 2023).
     ``insurgency.air_deterrence`` says how much; the state's side has no such fear. Sign: more
     hostile air over a target, fewer of the insurgents' bands join an attack on it.
+
+    The state's side fears its own defeats instead (``politics.beaten_caution``, opt-in): a
+    beaten army (``Regime.beaten``) holds back, unless a partner's aircraft cover the target.
     """
     aggression = model.config.factions[faction].aggression
-    if faction not in INSURGENTS:
+    if faction in INSURGENTS:
+        air = float(model.presence.air_against[faction][xy])
+        return aggression * (1.0 - model.config.insurgency.air_deterrence * air)
+    # A beaten army holds back, unless its partners' aircraft cover the target.
+    caution = model.config.politics.beaten_caution * model.regime.beaten()
+    if caution == 0:
         return aggression
-    air = float(model.presence.air_against[faction][xy])
-    return aggression * (1.0 - model.config.insurgency.air_deterrence * air)
+    cover = max(
+        (
+            float(model.presence.air_against[side][xy])
+            for side in INSURGENTS
+            if model.relations.hostile("state", side)
+        ),
+        default=0.0,
+    )
+    return aggression * (1.0 - caution * (1.0 - cover))
 
 
 def govern(model: MaliConflictModel) -> None:

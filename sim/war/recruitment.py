@@ -64,6 +64,12 @@ class RecruitmentPool:
             weight = society.recruitment_weight(
                 model.geo.population, model.grievance, model.legitimacy, reachable, gw
             )
+            # A town the side holds is a recruiting ground of its own: it pays, it preaches,
+            # its youth are in reach (the towns of 2012; none held, no difference).
+            in_towns = model.config.insurgency.recruitment_in_held_towns
+            for town in model.towns if in_towns > 0 else ():
+                if town.holder == faction:
+                    weight[town.xy] += in_towns * town.population
             self.weights[faction] = (weight, float(weight.sum()))
             total = max(float(weight.sum()), 1e-12)
             self.zone_shares[faction] = {
