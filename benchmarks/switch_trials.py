@@ -170,6 +170,9 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
         [("2013-01-10", "factions.separatists.ied_rate")],
         {"factions.separatists.ied_rate": 0.03},
     ),
+    # Not a switch: mali_2012 at the arc's 0.5 degree (the arc is at 0.5 already), to see
+    # whether the arc's 2012 loses the north in time in fewer runs because of its resolution.
+    "half_degree": ([], {"scenario.resolution": 0.5}),
     "state_doctrine": (
         [
             ("2013-01-10", "factions.state.aggression"),
