@@ -17,7 +17,7 @@ from small_scenario import small_dict
 
 from sim import MaliConflictModel
 from sim.scenario import scenario_from_dict
-from sim.war import calendar, morale, regime, towns
+from sim.war import calendar, insurgency, morale, operations, regime, towns
 from sim.war.calendar import NORTH
 
 
@@ -90,8 +90,6 @@ def test_a_beaten_army_attacks_only_under_its_partners_air():
     # switches on 2013-01-10 (aggression 0.1 to 0.7). With the caution on, one aggression
     # would do: a beaten army holds back, unless a partner's aircraft cover the target
     # (Serval's, from 2013-01-11).
-    from sim.war import insurgency, operations
-
     data = small_dict()
     data["events"] = []
     data["foreign"] = {}
@@ -108,7 +106,7 @@ def test_a_beaten_army_attacks_only_under_its_partners_air():
             douentza = model.towns["douentza"]
             douentza.holder = "jihadists"
             model.regime.defeats = lost
-            model.presence.air_against["jihadists"][douentza.xy] = air
+            model.presence.air_cover[douentza.xy] = air
             boldness = insurgency.boldness(model, "state", douentza.xy)
             expected = 0.7 * (1.0 - min(1.0, lost / 6.0) * (1.0 - air))
             assert boldness == pytest.approx(expected)

@@ -51,7 +51,7 @@ def networks(model: MaliConflictModel, side: str) -> np.ndarray:
 
 
 def boldness(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> float:
-    """The chance a faction's free band joins an attack on a cell: its aggression, less under air.
+    """The chance a faction's free band joins an attack on a cell: its aggression, or less.
 
     An insurgent side masses less where hostile aircraft cover the target: bands that gather
     in the open are seen and struck before they close (under French air strikes from 11
@@ -68,18 +68,9 @@ def boldness(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> flo
     if faction in INSURGENTS:
         air = float(model.presence.air_against[faction][xy])
         return aggression * (1.0 - model.config.insurgency.air_deterrence * air)
-    # A beaten army holds back, unless its partners' aircraft cover the target.
+    # A beaten army holds back, unless aircraft at war with an insurgent cover the target.
     caution = model.config.politics.beaten_caution * model.regime.beaten()
-    if caution == 0:
-        return aggression
-    cover = max(
-        (
-            float(model.presence.air_against[side][xy])
-            for side in INSURGENTS
-            if model.relations.hostile("state", side)
-        ),
-        default=0.0,
-    )
+    cover = float(model.presence.air_cover[xy])
     return aggression * (1.0 - caution * (1.0 - cover))
 
 

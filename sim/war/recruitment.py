@@ -65,9 +65,9 @@ class RecruitmentPool:
                 model.geo.population, model.grievance, model.legitimacy, reachable, gw
             )
             # A town the side holds is a recruiting ground of its own: it pays, it preaches,
-            # its youth are in reach (the towns of 2012; none held, no difference).
+            # its youth are in reach (the towns of 2012).
             in_towns = model.config.insurgency.recruitment_in_held_towns
-            for town in model.towns if in_towns > 0 else ():
+            for town in model.towns:
                 if town.holder == faction:
                     weight[town.xy] += in_towns * town.population
             self.weights[faction] = (weight, float(weight.sum()))
