@@ -26,7 +26,8 @@ after the trials ``jihadist_aggression_kept`` and ``air_*`` on 0.31.0 with the d
 hostile air (``switch_trials_model_0.32.0.md``); model 0.33.0 gave the jihadists one
 recruitment for 2012 after the trial ``recruits_of_2012`` on 0.32.0
 (``switch_trials_model_0.33.0.md``). Run on a later model, those trials find nothing to remove
-and say so.
+and say so. ``quarter_degree`` is not a switch: it runs the arc at 0.25 degree, which model
+0.36.0 adopted (``switch_trials_model_0.36.0.md``).
 """
 
 from __future__ import annotations
@@ -158,6 +159,18 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
             "politics.beaten_caution": 1.0,
         },
     ),
+    "quarter_beaten_doctrine": (
+        [
+            ("2013-01-10", "factions.state.aggression"),
+            ("2013-01-10", "factions.state.raid_range_km"),
+        ],
+        {
+            "factions.state.aggression": 0.7,
+            "factions.state.raid_range_km": 300.0,
+            "politics.beaten_caution": 1.0,
+            "scenario.resolution": 0.25,
+        },
+    ),
     "town_recruits_10": (
         [("2013-01-10", "factions.jihadists.recruit_rate")],
         {"factions.jihadists.recruit_rate": 0.0012, "insurgency.recruitment_in_held_towns": 10.0},
@@ -173,6 +186,7 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     # Not a switch: mali_2012 at the arc's 0.5 degree (the arc is at 0.5 already), to see
     # whether the arc's 2012 loses the north in time in fewer runs because of its resolution.
     "half_degree": ([], {"scenario.resolution": 0.5}),
+    "quarter_degree": ([], {"scenario.resolution": 0.25}),
     "state_doctrine": (
         [
             ("2013-01-10", "factions.state.aggression"),

@@ -309,7 +309,14 @@ class Unit(CellAgent):
             self.cell = self.model.grid[towns.countryside_near(self.model, town)]
 
     def retreat(self) -> None:
-        """Fall back to the nearest town the side holds, or into the sanctuary or the hinterland."""
+        """Fall back to the nearest town the side holds, or into the sanctuary or the hinterland.
+
+        The state's men fall back on their own country: the nearest of its towns that the
+        insurgents do not outnumber around (``towns.safe``), not an empty post deeper in the
+        enemy's (the garrison of Kidal fled to Gao on 30 March 2012, AFP; until model 0.36.0
+        it went to the nearest post the state held in name, Abeibara or Tin Essako, and the
+        state kept some 1,200 men in the north in May 2012, when the record has none).
+        """
         model = self.model
         x, y = self.xy
         friendly = [
@@ -322,6 +329,10 @@ class Unit(CellAgent):
                 for o in model.grid[(t.x, t.y)].agents
             )
         ]
+        if self.side == "state":
+            # Back to the state's own country: a town the insurgents do not outnumber around
+            # (towns.safe), not an empty post deeper in theirs.
+            friendly = [t for t in friendly if towns.safe(model, t.xy)] or friendly
         options = [(cells_apart(t.xy, (x, y)), t.xy) for t in friendly]
         if self.uses_sanctuary:
             sanctuary = model.sanctuary_xy

@@ -16,6 +16,7 @@ import pytest
 from small_scenario import small_dict
 
 from sim import MaliConflictModel
+from sim.geography import cells_apart
 from sim.scenario import scenario_from_dict
 from sim.war import calendar, insurgency, morale, operations, regime, towns
 from sim.war.calendar import NORTH
@@ -120,3 +121,38 @@ def test_a_beaten_army_attacks_only_under_its_partners_air():
     # With no caution the old behaviour: the aggression whatever the army lost.
     model.config.politics.beaten_caution = 0.0
     assert insurgency.boldness(model, "state", douentza.xy) == pytest.approx(0.7)
+
+
+def _northern_posts(seed: int = 1) -> MaliConflictModel:
+    """The state in Kidal (few) and Gao (many), the MNLA massed around Kidal, 0.5-degree grid."""
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"]["deploy"] = {"kidal": 150, "gao": 1500, "bamako": 1000}
+    data["factions"]["separatists"].update(deploy={}, bands={"kidal": 1500, "aguelhok": 500})
+    data["factions"]["jihadists"]["bands"] = {"boni": 100}
+    return MaliConflictModel(scenario_from_dict(data), rng=seed)
+
+
+def test_a_beaten_garrison_falls_back_on_its_own_country_not_deeper_into_the_enemys():
+    # Model 0.36.0. Until then a garrison that left its town went to the nearest town its side
+    # held, with or without men in it: in mali_2012 the garrisons of Kidal, Aguelhok and
+    # Tessalit fell back on the empty posts of Abeibara, Tin Essako and Tinzaouatene, and the
+    # state kept some 1,200 men in the north in May 2012, when the record has none.
+    model = _northern_posts()
+    model.presence.refresh()
+    kidal = model.towns["kidal"]
+    post = next(u for u in model.grid[kidal.xy].agents if u.actor == "state")
+    nearer = [
+        t
+        for t in model.towns
+        if t.holder == "state" and t.id != "kidal" and not towns.safe(model, t.xy)
+    ]
+    assert nearer  # empty posts of the state's in the MNLA's country
+    assert towns.outnumbered(model, kidal.xy) > 1.0
+    post.retreat()
+    assert post.destination is not None
+    assert towns.safe(model, post.destination)
+    went = min(cells_apart(t.xy, kidal.xy) for t in model.towns if t.xy == post.destination)
+    assert went > min(cells_apart(t.xy, kidal.xy) for t in nearer)  # it went past them
