@@ -9,7 +9,7 @@ Tinzaouatene), and ``mali_2012`` kept some 1,200 of the state's men in the north
 of the northern regions (and in the open north of the Niger's bend), per run.
 
     .venv/bin/python benchmarks/northern_remnant.py [--runs 12] [--resolution 0.25]
-        [--set politics.beaten_withdrawal_days=0]
+        [--set politics.coup_desertion=0.3]   # any --set of malisim run
 
 Writes ``benchmarks/results/northern_remnant_model_<version>.md``.
 """

@@ -183,8 +183,9 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
         [("2013-01-10", "factions.separatists.ied_rate")],
         {"factions.separatists.ied_rate": 0.03},
     ),
-    # Not a switch: mali_2012 at the arc's 0.5 degree (the arc is at 0.5 already), to see
-    # whether the arc's 2012 loses the north in time in fewer runs because of its resolution.
+    # Not switches: both scenarios at one resolution. Before model 0.36.0 the arc ran at 0.5
+    # degree: half_degree asked whether mali_2012 there loses the north in time in fewer runs
+    # (model 0.35.0), quarter_degree ran the arc at 0.25 (adopted in 0.36.0).
     "half_degree": ([], {"scenario.resolution": 0.5}),
     "quarter_degree": ([], {"scenario.resolution": 0.25}),
     "state_doctrine": (

@@ -52,6 +52,7 @@ class RecruitmentPool:
         zone = model.geo.zone
         self.weights = {}
         self.zone_shares = {}
+        in_towns = model.config.insurgency.recruitment_in_held_towns
         for faction in INSURGENTS:
             # Recruits come where the faction's networks are (its governance and its men within
             # reach), not from a fixed list of zones; where the state controls a cell fewer of
@@ -65,13 +66,14 @@ class RecruitmentPool:
                 model.geo.population, model.grievance, model.legitimacy, reachable, gw
             )
             # A town the side holds is a recruiting ground of its own: it pays, it preaches,
-            # its youth are in reach (the towns of 2012).
-            in_towns = model.config.insurgency.recruitment_in_held_towns
-            for town in model.towns:
-                if town.holder == faction:
-                    weight[town.xy] += in_towns * town.population
-            self.weights[faction] = (weight, float(weight.sum()))
-            total = max(float(weight.sum()), 1e-12)
+            # its youth are in reach (the towns of 2012). Off (0) in the library.
+            if in_towns > 0:
+                for town in model.towns:
+                    if town.holder == faction:
+                        weight[town.xy] += in_towns * town.population
+            summed = float(weight.sum())
+            self.weights[faction] = (weight, summed)
+            total = max(summed, 1e-12)
             self.zone_shares[faction] = {
                 name: float(weight[zone == i].sum()) / total for i, name in enumerate(ZONES)
             }
