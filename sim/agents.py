@@ -108,11 +108,22 @@ class Unit(CellAgent):
         return self.strength * (0.25 + self.morale)
 
     def garrison_need(self) -> int:
-        """Men its actor leaves to hold a town: ``garrison_size``, or half a foreign unit."""
+        """Men its actor leaves to hold a town: ``garrison_size``, or half a foreign unit.
+
+        The army leaves at least ``politics.capital_guard`` in the capital: the regime's guard
+        goes on no raid and no offensive (model 0.37.0).
+        """
         config = self.model.config
+        if self.actor == "state" and self.in_capital():
+            return max(config.factions["state"].garrison_size, config.politics.capital_guard)
         if self.actor in config.factions:
             return config.factions[self.actor].garrison_size
         return config.foreign[self.actor].unit_size // 2
+
+    def in_capital(self) -> bool:
+        """Whether the unit stands in the capital."""
+        town = self.model.towns.at.get(self.xy)
+        return town is not None and town.kind == "capital"
 
     def surplus(self) -> int:
         """Men a garrison can spare beyond what its town needs."""

@@ -206,16 +206,26 @@ def test_insurgents_occupy_a_town_they_win_only_in_country_they_govern():
     assert towns.takes_towns(model, "state", model.towns["kidal"])
 
 
-def overmatch_model(deploy: dict[str, int], guards: float = 0.0) -> MaliConflictModel:
-    """A jihadist band of 600 at Hombori, in country it governs, and the state's men elsewhere."""
+def overmatch_model(
+    deploy: dict[str, int],
+    guards: float = 0.0,
+    occupiers: float = 0.0,
+    band: int = 600,
+    at: str = "hombori",
+) -> MaliConflictModel:
+    """A jihadist band (600) at Hombori, in country it governs, and the state's men elsewhere.
+
+    ``occupiers``: ``insurgency.occupiers_per_1000`` (0, no check of the town's size, unless
+    a test asks).
+    """
     data = small_dict()
     data["scenario"]["resolution"] = 0.5
     data["events"] = []
     data["foreign"] = {}
     data["factions"]["state"].update(deploy=deploy, reserve=0)
     data["factions"]["separatists"].update(deploy={}, bands={})
-    data["factions"]["jihadists"].update(bands={"hombori": 600}, holds_towns=True)
-    data["insurgency"] = {"guards_per_1000": guards}
+    data["factions"]["jihadists"].update(bands={at: band}, holds_towns=True)
+    data["insurgency"] = {"guards_per_1000": guards, "occupiers_per_1000": occupiers}
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     model.governance["jihadists"][:] = 0.5
     return model
@@ -247,6 +257,25 @@ def test_insurgents_occupy_a_town_only_where_the_state_cannot_come_back_for_it()
     covered.presence.air_against["jihadists"][:] = 1.0
     covered.steps += 1  # a new day: the balance is reckoned again
     assert not occupies(covered)
+
+
+def test_insurgents_occupy_a_town_only_with_men_enough_to_rule_its_people():
+    # Model 0.37.0: an unordered occupation needs insurgency.occupiers_per_1000 fighters within
+    # reach per 1,000 of the town's people. The same 600 men take Hombori (3,000 people) and
+    # only raid Mopti (186,000), which 2,000 could hold; no band could hold Bamako.
+    from sim.war import towns
+
+    def occupies(model: MaliConflictModel, town: str) -> bool:
+        return towns.takes_towns(model, "jihadists", model.towns[town])
+
+    assert occupies(overmatch_model({"kayes": 3000}, occupiers=10.0), "hombori")
+    at_mopti = overmatch_model({"kayes": 3000}, occupiers=10.0, at="mopti")
+    assert at_mopti.presence.reach["jihadists"][at_mopti.towns["mopti"].xy] >= 600
+    assert not occupies(at_mopti, "mopti")
+    assert occupies(overmatch_model({"kayes": 3000}, at="mopti"), "mopti")  # no size check
+    assert occupies(
+        overmatch_model({"kayes": 3000}, occupiers=10.0, band=2000, at="mopti"), "mopti"
+    )
 
 
 def spreading_model(spread_km: float) -> MaliConflictModel:

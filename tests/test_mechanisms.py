@@ -312,8 +312,9 @@ def _allied_offensive(stance: str, allies: tuple[str, ...] = ("separatists",)):
         data["factions"][faction].update(ambush_rate=0.0, ied_rate=0.0, recruit_rate=0.0)
     data["foreign"] = {}
     # No police in the state's towns: 400 separatists would not occupy a town on their own
-    # account against them all (model 0.13.0); the claims, not the balance, are tested here.
-    data["insurgency"] = {"guards_per_1000": 0.0}
+    # account against them all (model 0.13.0), nor with too few men to rule its people (model
+    # 0.37.0); the claims, not the balance or the town's size, are tested here.
+    data["insurgency"] = {"guards_per_1000": 0.0, "occupiers_per_1000": 0.0}
     data["events"] = [
         {
             "date": dt.date(2023, 10, 1),  # ordered before any plan of their own

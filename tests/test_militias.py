@@ -216,7 +216,12 @@ def test_on_an_ensemble_militias_that_kill_more_give_the_jihadists_more_recruits
     # on a 0.5-degree grid, the jihadists' networks cover the centre in both arms, and the
     # killings act through grievance alone, which builds for months before it shows in the
     # recruits: at nine months 7 of 12 pairs were up by 2%, at eighteen 10 of 12 by 12%, at
-    # two years 11 of 12 by 21% (seed 1; seed 7, 12 of 12 by 41%).
+    # two years 11 of 12 by 21% (seed 1; seed 7, 12 of 12 by 41%). On model 0.37.0, whose
+    # towns' police contest the jihadists' rule around Mopti and Segou, 9 of 12 pairs up and
+    # the median by about half: the direction is tested by a one-sided Wilcoxon signed-rank
+    # test on the pairs (the magnitudes count, not only the signs) and the median ratio.
+    from scipy.stats import wilcoxon
+
     from sim.ensemble import run_ensemble
 
     def recruits(rate: float) -> np.ndarray:
@@ -236,5 +241,6 @@ def test_on_an_ensemble_militias_that_kill_more_give_the_jihadists_more_recruits
         return runs["recruits_jihadists_centre"].to_numpy()
 
     calm, killing = recruits(0.0), recruits(300.0)
-    assert (killing > calm).sum() >= 10
+    assert wilcoxon(killing, calm, alternative="greater").pvalue < 0.05
+    assert (killing > calm).sum() >= 8
     assert np.median(killing / calm) > 1.15

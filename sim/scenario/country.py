@@ -182,6 +182,17 @@ class Insurgency(StrictModel):
             "over the 4.7 million people of the towns table"
         ),
     )
+    occupiers_per_1000: float = Field(
+        10.0,
+        ge=0,
+        le=100,
+        description=(
+            "Fighters an insurgent side needs within reach of a town, per 1,000 of its people, to "
+            "occupy it unordered (to police and rule it); with fewer it raids and melts back. "
+            "GUESS (5-20): a few hundred held Timbuktu (~55,000 people) in 2012 (ICG Africa "
+            "Report 189); no insurgent ever had the ~18,000 that Bamako would take"
+        ),
+    )
     recruitment_in_held_towns: float = Field(
         0.0,
         ge=0,

@@ -327,6 +327,14 @@ class Politics(StrictModel):
     defeat_memory_days: float = Field(
         180.0, gt=0, le=10_000, description="e-folding time of the army's memory of lost towns"
     )
+    capital_guard: int = Field(
+        1500,
+        ge=0,
+        le=100_000,
+        description="Men of the state's army who never leave the capital (the regime's guard:"
+        " the presidential guard, the gendarmerie's mobile units, the Kati camp): its garrison"
+        " there sends no more than its surplus over this on raids and offensives",
+    )
     beaten_caution: Share = Field(
         0.0,
         description="How much a beaten army holds back from attacking: the state's boldness is"

@@ -40,6 +40,7 @@ from sim.validate.measures import (
     share_not_held_at_end,
     share_retaken_within,
     share_timeline_kept,
+    share_towns_never_taken,
     share_withdrew,
 )
 from sim.validate.statistics import Sample, passes
@@ -187,6 +188,12 @@ P_C11 = (
     f"{recorded('minusma_hostile_deaths_2013_2022'):.0f} in hostile acts"
 )
 P_C12 = "The jihadists number in the thousands (JNIM and Islamic State Sahel, Sahel-wide)"
+P_C13 = (
+    "2012-2025: the insurgents never take Bamako or a regional capital of the centre and south; "
+    "they raid the capital (Kati 2022, Bamako 2024) and blockade towns"
+)
+CAPITALS_NEVER_TAKEN = ("bamako", "kayes", "koulikoro", "sikasso", "segou", "mopti")
+"""Bamako and the regional capitals of the centre and south, which no insurgent side took."""
 P_C8 = (
     "2018-2019: self-defence militias of the centre kill hundreds of herders, whole villages at "
     "a time (Ogossagou, March 2019)"
@@ -639,6 +646,17 @@ CRITERIA: tuple[Criterion, ...] = (
         high=STRENGTH_2024[1],
         unit="men",
         record=("jnim_strength_2024", "isgs_strength_2022"),
+    ),
+    Criterion(
+        "C13h",
+        "C13",
+        "history_2012_2025",
+        P_C13,
+        "(whole arc) share of runs in which no insurgent side ever takes Bamako, Kayes, "
+        "Koulikoro, Sikasso, Segou or Mopti >= 0.9 (record: none was taken)",
+        share_towns_never_taken(CAPITALS_NEVER_TAKEN),
+        low=0.9,
+        record=("capitals_never_taken_2012_2025", "kati_attacked_2022", "bamako_attacked_2024"),
     ),
 )
 """Every criterion of ``malisim validate``, in the order of the report."""

@@ -229,6 +229,26 @@ def share_withdrew(force: str) -> Callable:
     return measure
 
 
+def share_towns_never_taken(towns: tuple[str, ...]) -> Callable:
+    """Share of runs in which no insurgent side ever took any of these towns (a raid is no take)."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        events = results.events
+        taken: set[int] = set()
+        if not events.empty:
+            captures = events[
+                (events["event_type"] == "town_captured") & events["town"].isin(towns)
+            ]
+            taken = {
+                int(r)
+                for r, a in zip(captures["run_id"], captures["actor1"], strict=True)
+                if side_of(a) != "state"
+            }
+        return share(r not in taken for r in run_ids(results))
+
+    return measure
+
+
 def share_kidal_taken(after: str, by: str) -> Callable:
     """Share of runs in which the state took Kidal between two dates."""
 

@@ -79,7 +79,7 @@ def govern(model: MaliConflictModel) -> None:
     cfg = model.config.insurgency
     reach = model.presence.reach
     # The state's men within reach, and its partners' patrols over their operating range.
-    state = model.presence.countryside + model.presence.patrols
+    state = model.presence.state_within_reach()
     # A 3x3 mean's pull is about (2/3) cell^2 times the Laplacian: this rate diffuses at the
     # coefficient given in km2 a day, whatever the cell (capped where a grid is very fine).
     spread = min(0.25, cfg.governance_spread_km2 * 1.5 / model.cell_km**2)

@@ -115,10 +115,9 @@ def recruit(model: MaliConflictModel) -> None:
 def reinforce_state(model: MaliConflictModel, men: int) -> None:
     """The state sends a month's men from its reserve to a threatened town it holds.
 
-    The town is drawn among the towns it holds, the capital aside (Bamako is held by all the
-    state has: it is where the reserve comes from), in proportion to the insurgents at war
-    with it within reach of each: over the months the army grows where the threat is, most
-    where it is greatest. With no town threatened the month's men stay in the reserve.
+    The town is drawn among the towns it holds, in proportion to the insurgents at war with it
+    within reach of each: over the months the army grows where the threat is, most where it is
+    greatest. With no town threatened the month's men stay in the reserve.
 
     Until model 0.24.0 every month's men went to the one most threatened town, counting
     insurgents in a truce with the state, so that in the arc the army of 2014 stood
@@ -127,6 +126,8 @@ def reinforce_state(model: MaliConflictModel, men: int) -> None:
     first of them in the file got the men): bands about a town of the Kayes, Koulikoro or
     Sikasso regions met its post and its police whatever their numbers, and in the arc the
     jihadists who had come south with the offensive of January 2013 grew there unopposed.
+    Until model 0.37.0 the capital was left out ("it is where the reserve comes from"), so a
+    threat about Bamako drew no one to it.
     """
     state = model.config.factions["state"]
     room = min(
@@ -136,7 +137,7 @@ def reinforce_state(model: MaliConflictModel, men: int) -> None:
     )
     if room <= 0:
         return
-    held = [t for t in model.towns if t.holder == "state" and t.kind != "capital"]
+    held = [t for t in model.towns if t.holder == "state"]
     reach = model.presence.reach
     # Insurgents in a truce with the state threaten no town of its.
     enemies = [s for s in INSURGENTS if model.relations.sides_hostile("state", s)]

@@ -199,8 +199,12 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
         return False
     if actor not in INSURGENTS or model.claims.get(town.id) == actor:
         return True
+    cfg = model.config.insurgency
     near = model.governance[actor][around(*town.xy, model.reach_cells)]
-    if near.max() < model.config.insurgency.raid_network:
+    if near.max() < cfg.raid_network:
+        return False
+    # A town's people need policing and ruling: too few men raid a city and melt back.
+    if model.presence.reach[actor][town.xy] < cfg.occupiers_per_1000 * town.population / 1000:
         return False
     # Against a state far stronger in the country around, it raids and melts back: it would
     # have to leave the town again as soon as the enemy came back for it.
@@ -344,8 +348,8 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         threats = {
             s: men for s, men in aimed.get(town.id, {}).items() if relations.sides_hostile(side, s)
         }
-        if not threats:
-            continue
+        if not threats or (side == "state" and town.kind == "capital"):
+            continue  # the regime does not give up its capital: it fights for it
         # Only units that would fight a threatening side hold or leave (peacekeepers stay in
         # their camp when only the separatists come).
         defenders = [
