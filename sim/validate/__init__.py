@@ -1,6 +1,6 @@
 """``malisim validate``: how close the historical scenarios come to the documented record.
 
-Each pattern of the project's record of facts (``sim/data/record.csv``, facts C1-C12, each with
+Each pattern of the project's record of facts (``sim/data/record.csv``, facts C1-C13, each with
 its source) becomes one or more statistical criteria on an ensemble of a historical scenario: a
 share of runs in which something happens, or a median that falls in a range. The criteria live
 here, in the validation layer, and nowhere in the model: the model never reads a target number.

@@ -78,7 +78,9 @@ def govern(model: MaliConflictModel) -> None:
     """A day of shadow governance: it grows, recedes and spreads (numpy on the layers)."""
     cfg = model.config.insurgency
     reach = model.presence.reach
-    # The state's men within reach, and its partners' patrols over their operating range.
+    # The state's men within reach, its partners' patrols over their operating range, and the
+    # police of the towns it holds (model 0.37.0: before, a town's police did not contest the
+    # country around it, and in the arc the jihadists came to rule Bamako's district).
     state = model.presence.state_within_reach()
     # A 3x3 mean's pull is about (2/3) cell^2 times the Laplacian: this rate diffuses at the
     # coefficient given in km2 a day, whatever the cell (capped where a grid is very fine).

@@ -185,12 +185,15 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     ``insurgency.raid_network``: a band passing through rules nothing) and where it is not
     overmatched: the hostile fighting power within ``insurgency.hold_km`` of the town, with the
     state's air cover, is at most its ``abandon_ratio`` times its own and its allies'
-    (``Presence.balance``). It does not move into a town it would have to leave as soon as the
-    enemy came back for it: near parity an insurgency takes and holds towns, against a far
-    stronger state it raids them (Kalyvas and Balcells, "International System and Technologies
-    of Rebellion", APSR 2010: irregular war where the state is much stronger, conventional war
-    near parity). In 2012 the collapse of the army in the north let the rebels hold its towns;
-    from Serval on they held none. The state's side occupies what it wins.
+    (``Presence.balance``), and only with men enough within reach to rule the town's people
+    (``insurgency.occupiers_per_1000`` of them per 1,000: model 0.37.0; a few hundred held
+    Timbuktu in 2012, no band could hold Bamako). It does not move into a town it would have to
+    leave as soon as the enemy came back for it: near parity an insurgency takes and holds
+    towns, against a far stronger state it raids them (Kalyvas and Balcells, "International
+    System and Technologies of Rebellion", APSR 2010: irregular war where the state is much
+    stronger, conventional war near parity). In 2012 the collapse of the army in the north let
+    the rebels hold its towns; from Serval on they held none. The state's side occupies what it
+    wins.
     """
     doctrine = model.config.factions.get(actor)
     if doctrine is None:

@@ -1,0 +1,132 @@
+"""Which of Bamako and the regional capitals of the centre and south the insurgents take in the arc.
+
+The record (``sim/data/record.csv``, C13): no insurgent side took Bamako, Kayes, Koulikoro,
+Sikasso, Segou or Mopti between 2012 and 2025; JNIM raided the Kati camp (2022) and Bamako
+(2024). Until model 0.37.0 no criterion looked, and the arc's jihadists took Bamako in a third
+of the runs. This reads a results folder of ``history_2012_2025`` (``malisim run``'s tables)
+and counts, run by run, the takes of each town by an insurgent side, their years, who holds
+Bamako at the end, and the jihadists' men and the share of the people they control (medians
+by year)::
+
+    malisim run scenarios/history_2012_2025.toml --runs 40 --seed 1 --workers 2 --out DIR
+    .venv/bin/python benchmarks/capitals_taken.py DIR [DIR ...]
+
+Writes ``benchmarks/results/capitals_taken_model_<version>.md`` for each folder (its
+``manifest.json`` names the model that wrote it) and a ``.json`` beside it for the docs'
+figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim.validate.criteria import CAPITALS_NEVER_TAKEN  # noqa: E402
+
+INSURGENTS = ("jihadists", "separatists")
+YEARS = (2013, 2015, 2017, 2019, 2021, 2023, 2025)
+
+
+def run_command(command: list[str]) -> str:
+    """The ``malisim`` command that wrote a folder, from its manifest, without the folder."""
+    words = command[1:]  # the interpreter's script path first
+    if "--out" in words:
+        at = words.index("--out")
+        words = words[:at] + words[at + 2 :]
+    return " ".join(words)
+
+
+def summary(folder: Path) -> dict:
+    """The counts and medians of one results folder."""
+    events = pd.read_parquet(folder / "events.parquet")
+    runs = pd.read_parquet(folder / "runs.parquet")
+    series = pd.read_parquet(folder / "timeseries.parquet")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    taken = events[
+        (events["event_type"] == "town_captured")
+        & events["town"].isin(CAPITALS_NEVER_TAKEN)
+        & events["actor1"].isin(INSURGENTS)
+    ].copy()
+    taken["year"] = pd.to_datetime(taken["date"]).dt.year
+    series["year"] = pd.to_datetime(series["date"]).dt.year
+    yearly = series.groupby("year")
+    return {
+        "model": manifest["model_version"],
+        "revision": manifest.get("git_revision", ""),
+        "command": run_command(manifest.get("command", [])),
+        "runs": len(runs),
+        "runs_with_a_take": int(taken["run_id"].nunique()),
+        "share_never": 1.0 - taken["run_id"].nunique() / len(runs),
+        "runs_by_town": {
+            t: int(taken.loc[taken["town"] == t, "run_id"].nunique()) for t in CAPITALS_NEVER_TAKEN
+        },
+        "runs_by_year": {
+            int(y): int(n) for y, n in taken.groupby("year")["run_id"].nunique().items()
+        },
+        "bamako_at_end": {k: int(v) for k, v in runs["holder_bamako"].value_counts().items()},
+        "jihadists": {y: float(yearly["strength_jihadists"].median()[y]) for y in YEARS},
+        "pop_share_jihadists": {
+            y: round(float(yearly["pop_share_jihadists"].median()[y]), 3) for y in YEARS
+        },
+    }
+
+
+def table(found: dict) -> str:
+    """The Markdown report of one folder."""
+    lines = [
+        f"# Capitals taken in the arc, model {found['model']}",
+        "",
+        f"`malisim {found['command']}`, then `python benchmarks/capitals_taken.py RESULTS`: "
+        f"{found['runs']} runs of `history_2012_2025` (revision {found['revision'][:7]}).",
+        "",
+        f"Runs in which an insurgent side took Bamako or a regional capital of the centre and "
+        f"south at least once: **{found['runs_with_a_take']} of {found['runs']}** (C13h's share "
+        f"of runs with none: {found['share_never']:.0%}).",
+        "",
+        "| town | runs in which an insurgent took it |",
+        "|---|---|",
+        *(f"| {t} | {n} |" for t, n in found["runs_by_town"].items()),
+        "",
+        "Runs with a take, by year: "
+        + (", ".join(f"{y}: {n}" for y, n in found["runs_by_year"].items()) or "none")
+        + ".",
+        "",
+        "Who holds Bamako at the end of 2025: "
+        + ", ".join(f"{k} {v}" for k, v in found["bamako_at_end"].items())
+        + ".",
+        "",
+        "| year | jihadists (median men) | share of the people they control (median) |",
+        "|---|---|---|",
+        *(
+            f"| {y} | {found['jihadists'][y]:,.0f} | {found['pop_share_jihadists'][y]:.1%} |"
+            for y in YEARS
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Write a report for each results folder named."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="+", type=Path)
+    args = parser.parse_args()
+    out = ROOT / "benchmarks" / "results"
+    for folder in args.folders:
+        found = summary(folder)
+        name = f"capitals_taken_model_{found['model']}"
+        (out / f"{name}.md").write_text(table(found))
+        (out / f"{name}.json").write_text(json.dumps(found, indent=1) + "\n")
+        print(table(found))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
