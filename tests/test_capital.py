@@ -3,8 +3,9 @@
 Until model 0.37.0 the army's garrison of Bamako went north on raids and offensives like any
 other, reinforcements never came back to it, its police did not contest the countryside, and
 in the arc the jihadists governed the capital's district and took Bamako in 13 of 40 runs
-(benchmarks/results/capitals_taken_model_0.36.0.md; docs/CALIBRATION.md "Model 0.37.0"). No insurgent side took Bamako or a
-regional capital of the centre and south in the war (``sim/data/record.csv``, C13).
+(benchmarks/results/capitals_taken_model_0.36.0.md; docs/CALIBRATION.md "Model 0.37.0"). No
+insurgent side took Bamako or a regional capital of the centre and south in the war
+(``sim/data/record.csv``, C13).
 """
 
 from __future__ import annotations
