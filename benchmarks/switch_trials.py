@@ -27,7 +27,9 @@ hostile air (``switch_trials_model_0.32.0.md``); model 0.33.0 gave the jihadists
 recruitment for 2012 after the trial ``recruits_of_2012`` on 0.32.0
 (``switch_trials_model_0.33.0.md``). Run on a later model, those trials find nothing to remove
 and say so. ``quarter_degree`` is not a switch: it runs the arc at 0.25 degree, which model
-0.36.0 adopted (``switch_trials_model_0.36.0.md``).
+0.36.0 adopted (``switch_trials_model_0.36.0.md``); ``occupiers_20`` asks how much model
+0.37.0's ``insurgency.occupiers_per_1000`` (10) decides (``switch_trials_model_0.37.0.md``).
+The table reports C13h since model 0.37.0.
 """
 
 from __future__ import annotations
@@ -188,6 +190,8 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     # (model 0.35.0), quarter_degree ran the arc at 0.25 (adopted in 0.36.0).
     "half_degree": ([], {"scenario.resolution": 0.5}),
     "quarter_degree": ([], {"scenario.resolution": 0.25}),
+    # Not a switch: how much an unordered occupation needs (model 0.37.0's 10 per 1,000 people).
+    "occupiers_20": ([], {"insurgency.occupiers_per_1000": 20.0}),
     "state_doctrine": (
         [
             ("2013-01-10", "factions.state.aggression"),
