@@ -656,7 +656,12 @@ CRITERIA: tuple[Criterion, ...] = (
         "Koulikoro, Sikasso, Segou or Mopti >= 0.9 (record: none was taken)",
         share_towns_never_taken(CAPITALS_NEVER_TAKEN),
         low=0.9,
-        record=("capitals_never_taken_2012_2025", "kati_attacked_2022", "bamako_attacked_2024"),
+        record=(
+            "capitals_never_taken_2012_2025",
+            "kati_attacked_2022",
+            "bamako_attacked_2024",
+            "kayes_nioro_blockade_2025",
+        ),
     ),
 )
 """Every criterion of ``malisim validate``, in the order of the report."""
