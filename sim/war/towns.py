@@ -214,25 +214,18 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     return bool(model.presence.balance(actor)[town.xy] <= doctrine.abandon_ratio)
 
 
-def outnumbered(model: MaliConflictModel, xy: tuple[int, int]) -> float:
-    """By how much the most threatening insurgent side outnumbers the state's side around a cell.
+def safe(model: MaliConflictModel, xy: tuple[int, int]) -> bool:
+    """Whether no insurgent side at war with the state outnumbers the state's side around a cell.
 
-    The inverse of ``Presence.balance`` (which weighs the state's side with its air cover and
-    its towns' police): an insurgent side's fighting power in the country around over the
-    state side's; 0 when no insurgent side is at war with the state.
+    ``Presence.balance`` (the state's side's fighting power, with its air cover and its towns'
+    police, over the insurgent side's) is at least 1 for every such side.
     """
     relations = model.relations
-    balance = [
-        float(model.presence.balance(side)[xy])
+    return all(
+        model.presence.balance(side)[xy] >= 1.0
         for side in INSURGENTS
         if relations.sides_hostile("state", side)
-    ]
-    return 1.0 / max(min(balance), 1e-9) if balance else 0.0
-
-
-def safe(model: MaliConflictModel, xy: tuple[int, int]) -> bool:
-    """Whether the state's side is not outnumbered around a cell (``outnumbered`` at most 1)."""
-    return outnumbered(model, xy) <= 1.0
+    )
 
 
 def lead(units: list[Unit]) -> str:
