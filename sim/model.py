@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid, PropertyLayer
 
-from sim import society
+from sim import communities, society
 from sim.agents import Unit
 from sim.geography import TERRAIN, ZONES, build_geography
 from sim.scenario import FACTIONS, Faction, ForeignForce, Scenario
@@ -61,9 +61,9 @@ class MaliConflictModel(mesa.Model):
         date, end: the simulated day and the scenario's last day.
         geo, grid: the geography and the Mesa grid with its property layers.
         grievance, legitimacy, control: the cell layers (numpy views of the property layers).
-        herders, seam, militia, tension: the herders' share of the people, how mixed the two
-            communities are, how armed the farmers' militias are and the communal tension
-            the killings across the seam leave (``sim.war.militias``).
+        communities: community -> its share of each cell's people (``sim.communities``).
+        seam, militia, tension: how mixed herders and farmers are, how armed the farmers'
+            militias are, the tension killings across the seam leave (``sim.war.militias``).
         governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
         towns: the towns (``sim.war.towns.Towns``), by id and by cell.
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
@@ -185,7 +185,7 @@ class MaliConflictModel(mesa.Model):
             ("legitimacy", np.clip(start_legitimacy, 0, 1)),
             ("control", np.full(shape, control.CONTESTED, dtype=np.int8)),
             *((f"governance_{side}", np.zeros(shape)) for side in insurgency.INSURGENTS),
-            ("herders", militias.herder_layer(geo)),
+            *((name, communities.layer(geo, name)) for name in communities.COMMUNITIES),
             ("militia", np.zeros(shape)),
             ("tension", np.zeros(shape)),
         ):
@@ -196,8 +196,8 @@ class MaliConflictModel(mesa.Model):
         self.governance = {
             side: getattr(self.grid, f"governance_{side}").data for side in insurgency.INSURGENTS
         }
-        self.herders = self.grid.herders.data
-        self.seam = militias.seam(self.herders)
+        self.communities = {c: getattr(self.grid, c).data for c in communities.COMMUNITIES}
+        self.seam = communities.seam(self.communities["herders"])
         self.militia = self.grid.militia.data
         self.tension = self.grid.tension.data
         self.in_mali = geo.in_mali

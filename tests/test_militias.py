@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from small_scenario import small_dict
 
-from sim import MaliConflictModel
+from sim import MaliConflictModel, communities
 from sim.geography import REGIONS, build_geography
 from sim.scenario import scenario_from_dict
 from sim.war import militias
@@ -54,13 +54,13 @@ def armed_after(model: MaliConflictModel, weeks: int = 52) -> float:
 
 def test_the_herders_layer_adds_up_to_the_national_fula_share_and_the_seam_is_in_mopti():
     geo = build_geography(0.25)
-    herders = militias.herder_layer(geo)
+    herders = communities.layer(geo, "herders")
     national = float((herders * geo.population).sum() / geo.population.sum())
     assert 0.12 < national < 0.17  # CIA World Factbook: Fula 13.3% (2018), Peul 17% (1995)
-    seam = militias.seam(herders)
+    seam = communities.seam(herders)
     mopti, sikasso = (geo.region == REGIONS.index(r) for r in ("mopti", "sikasso"))
     assert seam[mopti].mean() > 0.85 > 0.3 > seam[sikasso].mean()
-    assert militias.seam(np.array([0.0, 1.0])).tolist() == [0.0, 0.0]
+    assert communities.seam(np.array([0.0, 1.0])).tolist() == [0.0, 0.0]
 
 
 def test_militias_form_where_jihadists_threaten_and_the_state_is_far():

@@ -58,7 +58,7 @@ def test_show_names_every_parameter_that_set_takes(shown):
     scenario = load_scenario(ARC)
     for name in flatten_parameters(scenario):
         parts = name.split(".")
-        if len(parts) > 3 and parts[2] in ("deploy", "bands", "terrain_defence"):
+        if len(parts) > 3 and parts[2] in ("deploy", "bands", "recruits_from", "terrain_defence"):
             name = ".".join(parts[:3]) + ".<key>"
         elif parts[0] in ("combat", "politics") and len(parts) > 2:  # a table of values
             name = ".".join(parts[:2]) + ".<key>"

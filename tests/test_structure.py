@@ -22,6 +22,7 @@ CORE = (
     "sim.combat",
     "sim.politics",
     "sim.society",
+    "sim.communities",
     "sim.lenses",
 )
 LAYERS = (

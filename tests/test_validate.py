@@ -107,6 +107,23 @@ def test_the_level_measures_count_violent_events_by_year_and_the_centre_s_share(
     assert list(mass(results, None).values) == [1.0, 0.0, 0.0]  # run 1's 19 is in 2015
 
 
+def test_a_region_s_share_of_the_deaths_weighs_events_by_their_dead():
+    # C10i: the Mopti region's share of a year's deaths in violent events (ACLED, 2020).
+    from sim.validate.measures import median_regions_share_of_deaths
+
+    rows = [
+        (0, "2020-01-03", "battle", "mopti", 30),
+        (0, "2020-02-03", "ambush", "kayes", 10),
+        (0, "2020-03-03", "town_captured", "kayes", 50),  # not an act of violence
+        (0, "2019-03-03", "battle", "kayes", 100),  # another year
+        (1, "2020-05-01", "ied", "kayes", 4),
+    ]
+    events = _violence(rows).assign(deaths_total=lambda f: f["deaths_state"])
+    results = Results(pd.DataFrame({"run_id": [0, 1, 2]}), events, pd.DataFrame())
+    sample = median_regions_share_of_deaths(("mopti",), 2020)(results, None)
+    assert sample.values == pytest.approx([0.75, 0.0, 0.0])  # run 2: no death, counted 0
+
+
 def test_strength_on_a_date_is_the_last_weekly_value_up_to_it():
     from sim.validate.measures import median_strength_on
 

@@ -159,6 +159,7 @@ def all_differences(root: Path = ROOT) -> list[str]:
 
 
 CAPABILITY = "a new capability (sourced: the state's drones)"
+DEPLOYMENT = "a deployment (sourced: where a force is based)"
 
 SWITCH_KINDS = (
     (CAPABILITY, ("air_support",)),
@@ -167,6 +168,7 @@ SWITCH_KINDS = (
         ("ceiling", "unit_size", "garrison_size"),
     ),
     ("a patron's commitment", ("commitment",)),
+    (DEPLOYMENT, (".bases",)),
     ("politics (coups, popularity)", ("politics.",)),
     ("movement", ("combat.",)),
     ("doctrine (behaviour)", ("",)),

@@ -27,8 +27,8 @@ GROUPS = (
     ("war", ("sim.war",), "war/: one module a process"),
     (
         "formulas",
-        ("sim.combat", "sim.politics", "sim.society", "sim.lenses"),
-        "combat, politics, society, lenses",
+        ("sim.combat", "sim.politics", "sim.society", "sim.communities", "sim.lenses"),
+        "combat, politics, society, communities, lenses",
     ),
     ("geography", ("sim.geography",), "geography.py: the grid of Mali"),
     ("scenario", ("sim.scenario",), "scenario/: the file schema"),

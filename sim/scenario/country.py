@@ -161,6 +161,14 @@ class Insurgency(StrictModel):
             "back (irregular war against a far stronger state, conventional war near parity)"
         ),
     )
+    rested_morale: Share = Field(
+        0.9,
+        description=(
+            "Share of its doctrine's morale at which a band resting in the sanctuary beyond "
+            "the border comes back into Mali (sim.war.insurgency.come_back); 1: only when "
+            "fully rested"
+        ),
+    )
     garrison_reach_share: Share = Field(
         1.0,
         description=(

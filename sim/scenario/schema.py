@@ -108,7 +108,20 @@ class Faction(StrictModel):
         2.0, gt=0, le=50, description="Leaves a town when threat/own exceeds this"
     )
     recruit_rate: float = Field(
-        0.0, ge=0, le=1.0, description="Recruits per 1,000 reachable people per day"
+        0.0,
+        ge=0,
+        le=1.0,
+        description=(
+            "Recruits per 1,000 reachable people per day (its recruitable people, recruits_from)"
+        ),
+    )
+    recruits_from: dict[Literal["herders", "nomads", "farmers"], Share] = Field(
+        default_factory=dict,
+        description=(
+            "How readily each community joins it, 0-1 (herders: the Fulbe; nomads: the Tuareg "
+            "and Arabs of the north; farmers: everyone else; sim.communities): its recruitable "
+            "people are the people weighted by these; all three or none (everyone alike)"
+        ),
     )
     reinforce_rate: float = Field(
         0.0, ge=0, le=1.0, description="Share of reserve sent each month to a threatened town"
@@ -199,6 +212,14 @@ class Faction(StrictModel):
             "back"
         ),
     )
+
+    @field_validator("recruits_from")
+    @classmethod
+    def _all_communities_or_none(cls, value: dict[str, float]) -> dict[str, float]:
+        missing = [c for c in ("herders", "nomads", "farmers") if c not in value]
+        if value and missing:
+            raise ValueError(f"give all three communities or none; missing {', '.join(missing)}")
+        return value
 
     @model_validator(mode="before")
     @classmethod

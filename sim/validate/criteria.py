@@ -28,6 +28,7 @@ from sim.validate.measures import (
     median_fighting_at_capture,
     median_killed_by,
     median_losses_with_desertion,
+    median_regions_share_of_deaths,
     median_strength_on,
     median_yearly_events,
     share_centre_rising,
@@ -614,6 +615,19 @@ CRITERIA: tuple[Criterion, ...] = (
         P_C10,
         "(whole arc) median violent events a year 2017-2019: 200-1,500",
         **EVENTS_2017_2019,
+    ),
+    Criterion(
+        "C10i",
+        "C10",
+        "history_2012_2025",
+        P_C10,
+        "(whole arc) median Mopti region's share of the deaths in violent events of 2020: "
+        f"0.30-0.90 (record: more than {recorded('mopti_share_fatalities_2020'):.0%}, ACLED)",
+        median_regions_share_of_deaths(("mopti",), 2020),
+        low=0.3,
+        high=0.9,
+        unit="fraction",
+        record=("mopti_share_fatalities_2020",),
     ),
     Criterion(
         "C11h",

@@ -396,6 +396,33 @@ def centre_share_of_violence(results: Results, year: int) -> pd.Series:
     return centre.groupby(violent["run_id"]).mean().reindex(index).astype(float)
 
 
+def regions_share_of_deaths(results: Results, regions: tuple[str, ...], year: int) -> pd.Series:
+    """Per run: the share of a year's deaths in violent events that fell in ``regions``.
+
+    NaN where a run had no death that year.
+    """
+    index = pd.Index(run_ids(results), name="run_id")
+    events = results.events
+    if events.empty:
+        return pd.Series(np.nan, index=index)
+    violent = events[
+        events["event_type"].isin(VIOLENT) & (pd.to_datetime(events["date"]).dt.year == year)
+    ]
+    deaths = violent["deaths_total"].astype(float)
+    inside = deaths.where(violent["region"].isin(regions), 0.0)
+    by_run = inside.groupby(violent["run_id"]).sum() / deaths.groupby(violent["run_id"]).sum()
+    return by_run.reindex(index).astype(float)
+
+
+def median_regions_share_of_deaths(regions: tuple[str, ...], year: int) -> Callable:
+    """Median over runs of the share of a year's deaths that fell in ``regions`` (none: 0)."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        return median(regions_share_of_deaths(results, regions, year).fillna(0.0))
+
+    return measure
+
+
 def median_yearly_events(years: tuple[int, ...]) -> Callable:
     """Median over runs of the violent events a year (each run's mean over ``years``)."""
 

@@ -84,6 +84,14 @@ def coup(model: MaliConflictModel, popularity: Any = None) -> None:
 
 
 def set_parameter(model: MaliConflictModel, dotted: str, value: Any) -> None:
-    """Change a scenario parameter mid-run (a ``set`` event), e.g. a patron's risk tolerance."""
+    """Change a scenario parameter mid-run (a ``set`` event), e.g. a patron's risk tolerance.
+
+    A foreign force's new ``bases`` move it: its garrisons elsewhere march to the nearest of
+    them (``patrons.rebase``; France's Barkhane left Serval's bases of the centre for the
+    north's, August 2014).
+    """
     set_value(model.config, dotted, value)
     model.relations.forget()
+    parts = dotted.split(".")
+    if len(parts) == 3 and parts[0] == "foreign" and parts[2] == "bases":
+        patrons.rebase(model, parts[1])

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import ndimage
 
-from sim import society
+from sim import communities, society
 from sim.geography import around
 from sim.scenario import FACTIONS
 from sim.war.posture import Posture
@@ -110,7 +110,8 @@ def disperse(model: MaliConflictModel) -> None:
     (each within reach counted against ``network_men``). A band left to sit in one place
     governs only the country within its reach; spread out, the same men govern, tax and
     recruit from much more, and are harder to find. Two detachments of one plan do not go to
-    the same country. Deterministic: no draw of the generator.
+    the same country. Then the bands rested in the sanctuary come back (``come_back``).
+    Deterministic: no draw of the generator.
     """
     cfg = model.config.insurgency
     bands = {
@@ -123,29 +124,31 @@ def disperse(model: MaliConflictModel) -> None:
         for side in INSURGENTS
         if round(model.config.factions[side].spread_km / model.cell_km) >= 1  # a cell or more
     }
-    if not any(bands.values()):
-        return
-    state = 1.0 + model.presence.state_within_reach() / cfg.network_men
-    for side, spreading in bands.items():
-        if spreading:
-            send_detachments(model, side, spreading, state)
+    if any(bands.values()):
+        state = 1.0 + model.presence.state_within_reach() / cfg.network_men
+        for side, spreading in bands.items():
+            if spreading:
+                send_detachments(model, side, spreading, state)
+    come_back(model)
 
 
-def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np.ndarray) -> None:
-    """Each band sends one unit to the best prospect within the side's ``spread_km`` of it.
+def prospects(model: MaliConflictModel, side: str, state: np.ndarray) -> np.ndarray:
+    """How promising each cell is for a band of ``side`` to work (0 where it may not go).
 
-    ``state``: one plus the state's side's men, patrols and police within reach over
-    ``insurgency.network_men``, per cell (``disperse``).
+    Many of the people it recruits from (``recruits_from``; grievance, the state's lack of
+    legitimacy: the recruitment weight), not yet governed by its side, along the seams, away
+    from the state's men, patrols and police (``state``: one plus those within reach over
+    ``insurgency.network_men``) and from its own bands; never a cell where a hostile side's
+    men stand or a town it holds.
     """
     cfg = model.config.insurgency
-    doctrine = model.config.factions[side]
     pop = model.config.population
     gw = pop.recruitment_grievance_weight if side == "jihadists" else 0.0
     ungoverned = 1.0 - model.governance[side]
     prospect = society.recruitment_weight(
-        model.geo.population, model.grievance, model.legitimacy, ungoverned, gw
+        communities.people_of(model, side), model.grievance, model.legitimacy, ungoverned, gw
     )
-    # Along the seams: where herders and farmers live side by side (sim.war.militias.seam).
+    # Along the seams: where herders and farmers live side by side (sim.communities.seam).
     prospect *= model.seam / (state * (1.0 + model.presence.reach[side] / cfg.network_men))
     prospect[~model.in_mali] = 0.0
     # Not into the enemy: a detachment sent to work the country does not walk into a town a
@@ -157,13 +160,32 @@ def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np
     for town in model.towns:
         if town.holder in hostile:
             prospect[town.xy] = 0.0
+    return prospect
+
+
+def best_within(prospect: np.ndarray, xy: tuple[int, int], radius: int) -> tuple[int, int] | None:
+    """The most promising cell within ``radius`` cells of ``xy``; None if none is (or it is xy)."""
+    rows, cols = around(*xy, radius)
+    window = prospect[rows, cols]
+    dx, dy = np.unravel_index(int(np.argmax(window)), window.shape)
+    target = (rows.start + int(dx), cols.start + int(dy))
+    if window[dx, dy] <= 0 or target == xy:
+        return None
+    return target
+
+
+def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np.ndarray) -> None:
+    """Each band sends one unit to the best prospect within the side's ``spread_km`` of it.
+
+    ``state``: one plus the state's side's men, patrols and police within reach over
+    ``insurgency.network_men``, per cell (``disperse``).
+    """
+    doctrine = model.config.factions[side]
+    prospect = prospects(model, side, state)
     radius = round(doctrine.spread_km / model.cell_km)
     for band in bands:
-        rows, cols = around(*band.xy, radius)
-        window = prospect[rows, cols]
-        dx, dy = np.unravel_index(int(np.argmax(window)), window.shape)
-        target = (rows.start + int(dx), cols.start + int(dy))
-        if window[dx, dy] <= 0 or target == band.xy:
+        target = best_within(prospect, band.xy, radius)
+        if target is None:
             continue
         part = band.split(doctrine.unit_size)
         part.posture, part.destination = Posture.SPREAD, target
@@ -171,6 +193,48 @@ def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np
             band.absorb(part)
             continue
         prospect[around(*target, model.reach_cells)] = 0.0  # not two to the same country
+
+
+def come_back(model: MaliConflictModel) -> None:
+    """Bands rested in the sanctuary come back to work the country of their people.
+
+    Each plan, every band of an insurgent side that stands beyond Mali's borders (it fell back
+    into the sanctuary, ``Unit.retreat``) and whose cohesion has come back to
+    ``insurgency.rested_morale`` of its doctrine's walks, whole, to the most promising country
+    (``prospects``) within ``sanctuary_km`` plus ``combat.reach_km`` of it. The sanctuary is a
+    place to rest and re-arm, not to stay: the jihadists who scattered into Mauritania, Algeria
+    and Niger in 2013 came back to found the Katiba Macina (2015) and the Islamic State in the
+    Greater Sahara (2015) inside Mali. Until model 0.38.0 nothing brought a band back, and in
+    the arc some 900-1,500 of the jihadists sat beyond the border from 2013 to the end.
+    Deterministic: no draw of the generator.
+    """
+    rested = model.config.insurgency.rested_morale
+    config = model.config
+    radius = round((config.scenario.sanctuary_km + config.combat.reach_km) / model.cell_km)
+    state = None
+    for side in INSURGENTS:
+        doctrine_morale = model.config.factions[side].morale
+        resting = [
+            u
+            for u in model.units_of(side)
+            if u.posture == Posture.PATROL
+            and not model.in_mali[u.xy]
+            and u.morale >= rested * doctrine_morale
+        ]
+        if not resting:
+            continue
+        if state is None:
+            state = 1.0 + model.presence.state_within_reach() / model.config.insurgency.network_men
+        prospect = prospects(model, side, state)
+        for band in resting:
+            target = best_within(prospect, band.xy, radius)
+            if target is None:
+                continue
+            band.posture, band.destination = Posture.SPREAD, target
+            if not band.can_reach_destination():
+                band.posture, band.destination = Posture.PATROL, None
+                continue
+            prospect[around(*target, model.reach_cells)] = 0.0  # not two to the same country
 
 
 def dispersed_band_found(model: MaliConflictModel, unit, air_support: float) -> bool:

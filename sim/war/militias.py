@@ -1,9 +1,9 @@
 """Communities and their militias: the herder/farmer seam of central Mali.
 
 The people of a cell are herders (Fulbe pastoralists and agro-pastoralists) and farmers (Dogon,
-Bambara, Bozo and others), in the herders' share of each region (``sim/data/communities.csv``,
-author's estimates that add up to the national Fula share of the census era). Where both live
-side by side the seam is strongest: ``seam = 4 h (1 - h)``, 1 where half the people herd.
+Bambara, Bozo and others), in the herders' share of each region (``sim.communities``, author's
+estimates that add up to the national Fula share of the census era). Where both live side by
+side the seam is strongest: ``seam = 4 h (1 - h)``, 1 where half the people herd.
 
 - **Communal tension** (a cell layer, 0-1) is the memory of killings across the seam: every
   villager killed there by the jihadists or by the militias adds ``seam / tension_dead`` of it
@@ -34,42 +34,19 @@ community alone), no militia.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim import society
-from sim.geography import DATA_DIR, REGIONS
 from sim.war import casualties, irregular
 from sim.war.record import MILITIAS
 
 if TYPE_CHECKING:
-    from sim.geography import Geography
     from sim.model import MaliConflictModel
 
 AREA_KM2 = 10_000.0
 """The area the militias' rates are stated for, so that they mean the same at any resolution."""
-
-
-@functools.cache
-def herder_shares() -> dict[str, float]:
-    """Region -> share of its people in herding communities (``sim/data/communities.csv``)."""
-    table = pd.read_csv(DATA_DIR / "communities.csv")
-    return dict(zip(table["region"], table["herder_share"], strict=True))
-
-
-def herder_layer(geo: Geography) -> np.ndarray:
-    """The herders' share of each cell's people (0 outside Mali)."""
-    shares = herder_shares()
-    by_code = np.array([shares[name] for name in REGIONS] + [0.0])  # code -1 -> 0
-    return by_code[geo.region]
-
-
-def seam(herders: np.ndarray) -> np.ndarray:
-    """How mixed a cell's people are: 1 where half herd and half farm, 0 for one community."""
-    return 4.0 * herders * (1.0 - herders)
 
 
 def threat(model: MaliConflictModel, cells: np.ndarray | None = None) -> np.ndarray:
@@ -126,7 +103,7 @@ def strike(model: MaliConflictModel) -> None:
         return
     area = model.cell_km**2 / AREA_KM2
     militia = model.militia.ravel()[cells]
-    herders = model.herders.ravel()[cells]
+    herders = model.communities["herders"].ravel()[cells]
     people = model.people_near.ravel()[cells]
     danger = threat(model, cells)
     expected = np.stack(

@@ -23,6 +23,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sim import politics
+from sim.geography import cells_apart
 from sim.war import control
 from sim.war.posture import Posture
 
@@ -224,6 +225,27 @@ def close_base(model: MaliConflictModel, fid: str, tid: str) -> None:
     force.bases = [b for b in force.bases if b != tid]
     if not force.bases:
         depart(model, fid, decided=False)
+
+
+def rebase(model: MaliConflictModel, fid: str) -> None:
+    """A foreign force moves to new bases: each garrison elsewhere marches to the nearest.
+
+    Only to a base its client holds; a garrison with no such base within reach stays. Its
+    columns and patrols are not recalled; they come back to whatever base is nearest.
+    """
+    if not model.patrons.present[fid]:
+        return
+    bases = [model.towns[tid] for tid in model.config.foreign[fid].bases]
+    held = [t for t in bases if t.holder == "state"]
+    at_a_base = {t.xy for t in bases}  # by cell: two towns may share one (Mopti, Sevare)
+    for unit in model.units_of(fid):
+        if unit.posture != Posture.GARRISON or unit.xy in at_a_base or not held:
+            continue
+        nearest = min(held, key=lambda t: cells_apart(t.xy, unit.xy))
+        unit.posture, unit.objective, unit.destination = Posture.RETREAT, None, nearest.xy
+        unit.halt_until = 0
+        if not unit.can_reach_destination():
+            unit.posture, unit.destination = Posture.GARRISON, None
 
 
 def decide(model: MaliConflictModel) -> None:

@@ -1,7 +1,8 @@
 """Recruitment: insurgents recruit from the people they can reach; the state sends its reserve.
 
 Daily recruits are Poisson around ``recruit_rate`` per 1,000 weighted people
-(``sim.society.recruitment_weight``: population, grievance, the state's lack of legitimacy,
+(``sim.society.recruitment_weight``: the people of the communities it recruits from
+(``recruits_from``, ``sim.communities``), grievance, the state's lack of legitimacy,
 where the faction's networks are (``sim.war.insurgency.networks``), at
 ``recruitment_under_state`` where the state controls the cell), times what money does
 (``sim.war.economy``: a full purse draws men, an empty one turns them away), bounded by the
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import society
+from sim import communities, society
 from sim.geography import ZONES
 from sim.scenario import FACTIONS
 from sim.war import insurgency
@@ -62,8 +63,9 @@ class RecruitmentPool:
                 model.control == STATE, pop.recruitment_under_state, 1.0
             )
             gw = pop.recruitment_grievance_weight if faction == "jihadists" else 0.0
+            people = communities.people_of(model, faction)  # of the communities it draws on
             weight = society.recruitment_weight(
-                model.geo.population, model.grievance, model.legitimacy, reachable, gw
+                people, model.grievance, model.legitimacy, reachable, gw
             )
             # A town the side holds is a recruiting ground of its own: it pays, it preaches,
             # its youth are in reach (the towns of 2012). Off (0) in the library.

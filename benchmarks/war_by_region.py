@@ -1,0 +1,130 @@
+"""Where the arc's war is fought: the jihadists' violent events and the deaths, region by region.
+
+The record (``sim/data/record.csv``, C10): from 2016 the war's centre of gravity was the Mopti
+region (more than 60% of Mali's conflict deaths in 2020, ACLED), then Segou, Gao and Timbuktu;
+the Kayes, Koulikoro and Sikasso regions saw little until after 2020. Until model 0.38.0 the
+arc's jihadists fought their war of 2016-2022 in the Kayes and Koulikoro regions and the Mopti
+region had some 2% of the deaths of 2020; C10i now looks. This reads a results folder of
+``history_2012_2025`` (``malisim run``'s tables) and writes, year by year, the jihadists'
+violent events in each region (mean over runs), the median shares of the year's deaths in the
+Mopti region, in the centre (Mopti and Segou) and in the south-west (Kayes, Koulikoro,
+Sikasso), and the jihadists' median men::
+
+    malisim run scenarios/history_2012_2025.toml --runs 40 --seed 1 --workers 2 --out DIR
+    .venv/bin/python benchmarks/war_by_region.py DIR [DIR ...]
+
+Writes ``benchmarks/results/war_by_region_model_<version>.md`` for each folder (its
+``manifest.json`` names the model that wrote it) and a ``.json`` beside it for the docs'
+figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.capitals_taken import run_command  # noqa: E402
+from sim.analysis.results import load_results  # noqa: E402
+from sim.geography import REGIONS  # noqa: E402
+from sim.validate.measures import VIOLENT, regions_share_of_deaths  # noqa: E402
+
+YEARS = tuple(range(2013, 2026))
+SHARES = {
+    "Mopti": ("mopti",),
+    "centre": ("mopti", "segou"),
+    "south-west": ("kayes", "koulikoro", "sikasso"),
+}
+
+
+def summary(folder: Path) -> dict:
+    """The yearly counts and shares of one results folder."""
+    results = load_results(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    events = results.events
+    runs = len(results.runs)
+    jihadist = events[
+        events["event_type"].isin(VIOLENT)
+        & ((events["actor1"] == "jihadists") | (events["actor2"] == "jihadists"))
+    ]
+    year = pd.to_datetime(jihadist["date"]).dt.year
+    counts = jihadist.groupby([year, jihadist["region"]]).size().unstack(fill_value=0) / runs
+    series = results.timeseries
+    strength = series.groupby(pd.to_datetime(series["date"]).dt.year)["strength_jihadists"]
+    return {
+        "model": manifest["model_version"],
+        "revision": manifest.get("git_revision", ""),
+        "command": run_command(manifest.get("command", [])),
+        "runs": runs,
+        "events": {
+            int(y): {r: round(float(counts.loc[y].get(r, 0.0)), 1) for r in REGIONS}
+            for y in YEARS
+            if y in counts.index
+        },
+        "shares": {
+            name: {
+                int(y): round(float(regions_share_of_deaths(results, regions, y).median()), 3)
+                for y in YEARS
+            }
+            for name, regions in SHARES.items()
+        },
+        "jihadists": {int(y): float(strength.median()[y]) for y in YEARS},
+    }
+
+
+def table(found: dict) -> str:
+    """The Markdown report of one folder."""
+    head = "| year | " + " | ".join(REGIONS) + " |"
+    lines = [
+        f"# Where the arc's war is fought, model {found['model']}",
+        "",
+        f"`malisim {found['command']}`, then `python benchmarks/war_by_region.py RESULTS`: "
+        f"{found['runs']} runs of `history_2012_2025` (revision {found['revision'][:7]}).",
+        "",
+        "The jihadists' violent events a year, by region (mean over runs):",
+        "",
+        head,
+        "|---" * (len(REGIONS) + 1) + "|",
+        *(
+            f"| {y} | " + " | ".join(f"{row[r]:.0f}" for r in REGIONS) + " |"
+            for y, row in found["events"].items()
+        ),
+        "",
+        "Median shares of the year's deaths in violent events, and the jihadists' median men:",
+        "",
+        "| year | " + " | ".join(SHARES) + " | jihadists |",
+        "|---" * (len(SHARES) + 2) + "|",
+        *(
+            f"| {y} | "
+            + " | ".join(f"{found['shares'][name][y]:.2f}" for name in SHARES)
+            + f" | {found['jihadists'][y]:,.0f} |"
+            for y in YEARS
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Write a report for each results folder named."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="+", type=Path)
+    args = parser.parse_args()
+    out = ROOT / "benchmarks" / "results"
+    for folder in args.folders:
+        found = summary(folder)
+        name = f"war_by_region_model_{found['model']}"
+        (out / f"{name}.md").write_text(table(found))
+        (out / f"{name}.json").write_text(json.dumps(found, indent=1) + "\n")
+        print(table(found))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
