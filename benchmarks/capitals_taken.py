@@ -113,19 +113,28 @@ def table(found: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    """Write a report for each results folder named."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_reports(description: str, report: str, summarise, tabulate) -> int:
+    """Write ``<report>_model_<version>.md`` and ``.json`` for each results folder named.
+
+    ``summarise(folder)`` gives the figures (with the ``model`` that wrote the folder),
+    ``tabulate(figures)`` the Markdown; shared by the arc's reports in ``benchmarks/``.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("folders", nargs="+", type=Path)
     args = parser.parse_args()
     out = ROOT / "benchmarks" / "results"
     for folder in args.folders:
-        found = summary(folder)
-        name = f"capitals_taken_model_{found['model']}"
-        (out / f"{name}.md").write_text(table(found))
+        found = summarise(folder)
+        name = f"{report}_model_{found['model']}"
+        (out / f"{name}.md").write_text(tabulate(found))
         (out / f"{name}.json").write_text(json.dumps(found, indent=1) + "\n")
-        print(table(found))
+        print(tabulate(found))
     return 0
+
+
+def main() -> int:
+    """Write a report for each results folder named."""
+    return write_reports(__doc__.splitlines()[0], "capitals_taken", summary, table)
 
 
 if __name__ == "__main__":

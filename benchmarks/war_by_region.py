@@ -20,7 +20,6 @@ figures.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.capitals_taken import run_command  # noqa: E402
+from benchmarks.capitals_taken import run_command, write_reports  # noqa: E402
 from sim.analysis.results import load_results  # noqa: E402
 from sim.geography import REGIONS  # noqa: E402
 from sim.validate.measures import VIOLENT, regions_share_of_deaths  # noqa: E402
@@ -113,17 +112,7 @@ def table(found: dict) -> str:
 
 def main() -> int:
     """Write a report for each results folder named."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", nargs="+", type=Path)
-    args = parser.parse_args()
-    out = ROOT / "benchmarks" / "results"
-    for folder in args.folders:
-        found = summary(folder)
-        name = f"war_by_region_model_{found['model']}"
-        (out / f"{name}.md").write_text(table(found))
-        (out / f"{name}.json").write_text(json.dumps(found, indent=1) + "\n")
-        print(table(found))
-    return 0
+    return write_reports(__doc__.splitlines()[0], "war_by_region", summary, table)
 
 
 if __name__ == "__main__":

@@ -383,15 +383,22 @@ def yearly_violent_events(results: Results, years: Iterable[int]) -> pd.DataFram
     return counts.reindex(index=index, columns=years, fill_value=0).astype(float)
 
 
+def violent_in(results: Results, year: int) -> pd.DataFrame:
+    """The violent events of one year (all runs)."""
+    events = results.events
+    if events.empty:
+        return events
+    return events[
+        events["event_type"].isin(VIOLENT) & (pd.to_datetime(events["date"]).dt.year == year)
+    ]
+
+
 def centre_share_of_violence(results: Results, year: int) -> pd.Series:
     """Per run: the share of a year's violent events in the centre (NaN: no event that year)."""
     index = pd.Index(run_ids(results), name="run_id")
-    events = results.events
-    if events.empty:
+    violent = violent_in(results, year)
+    if violent.empty:
         return pd.Series(np.nan, index=index)
-    violent = events[
-        events["event_type"].isin(VIOLENT) & (pd.to_datetime(events["date"]).dt.year == year)
-    ]
     centre = violent["region"].isin(zone_regions("centre"))
     return centre.groupby(violent["run_id"]).mean().reindex(index).astype(float)
 
@@ -402,12 +409,9 @@ def regions_share_of_deaths(results: Results, regions: tuple[str, ...], year: in
     NaN where a run had no death that year.
     """
     index = pd.Index(run_ids(results), name="run_id")
-    events = results.events
-    if events.empty:
+    violent = violent_in(results, year)
+    if violent.empty:
         return pd.Series(np.nan, index=index)
-    violent = events[
-        events["event_type"].isin(VIOLENT) & (pd.to_datetime(events["date"]).dt.year == year)
-    ]
     deaths = violent["deaths_total"].astype(float)
     inside = deaths.where(violent["region"].isin(regions), 0.0)
     by_run = inside.groupby(violent["run_id"]).sum() / deaths.groupby(violent["run_id"]).sum()
