@@ -3,7 +3,7 @@
 Insurgent bands that fall back across the border (``Unit.retreat``) rest in the sanctuary; once
 their cohesion is back to ``insurgency.rested_morale`` of their doctrine's they walk back into
 Mali, whole, to the most promising country of their people within ``sanctuary_km`` plus
-``combat.reach_km`` (``sim.war.insurgency.come_back``). Until model 0.38.0 nothing brought a
+``combat.reach_km`` (``sim.war.insurgency.come_back``). Until model 0.38.0 only a raid brought a
 band back, and some 900-1,500 of the arc's jihadists sat beyond the border from 2013 on.
 """
 

@@ -204,8 +204,9 @@ def come_back(model: MaliConflictModel) -> None:
     (``prospects``) within ``sanctuary_km`` plus ``combat.reach_km`` of it. The sanctuary is a
     place to rest and re-arm, not to stay: the jihadists who scattered into Mauritania, Algeria
     and Niger in 2013 came back to found the Katiba Macina (2015) and the Islamic State in the
-    Greater Sahara (2015) inside Mali. Until model 0.38.0 nothing brought a band back, and in
-    the arc some 900-1,500 of the jihadists sat beyond the border from 2013 to the end.
+    Greater Sahara (2015) inside Mali. Until model 0.38.0 only a raid on a town its networks
+    reached could bring a band back, and in the arc some 900-1,500 of the jihadists sat beyond
+    the border from 2013 to the end.
     Deterministic: no draw of the generator.
     """
     rested = model.config.insurgency.rested_morale
