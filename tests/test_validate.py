@@ -141,6 +141,23 @@ def test_strength_on_a_date_is_the_last_weekly_value_up_to_it():
     assert list(sample.values) == [200.0, 60.0]
 
 
+def test_an_insurgency_put_out_counts_against_the_share_of_runs_it_survives():
+    # C12i: the share of runs in which the jihadists still number at least so many on a date
+    # (the same weekly value as C12h's); a run with no row for them counts as none.
+    from sim.validate.measures import share_strength_at_least
+
+    weeks = pd.DataFrame(
+        {
+            "run_id": [0, 0, 1, 1],
+            "date": pd.to_datetime(["2024-06-23", "2024-06-30", "2024-06-23", "2024-06-30"]),
+            "strength_jihadists": [900, 250, 400, 150],
+        }
+    )
+    results = Results(pd.DataFrame({"run_id": [0, 1, 2]}), pd.DataFrame(), weeks)
+    sample = share_strength_at_least("jihadists", "2024-06-30", 200)(results, None)
+    assert list(sample.values) == [1.0, 0.0, 0.0]
+
+
 def test_a_share_s_interval_is_wilson_s_score_interval():
     # Newcombe (1998), Statistics in Medicine 17:857-872, table II, method 3 (score, no
     # continuity correction), to four decimals.

@@ -40,6 +40,7 @@ from sim.validate.measures import (
     share_north_lost_together,
     share_not_held_at_end,
     share_retaken_within,
+    share_strength_at_least,
     share_timeline_kept,
     share_towns_never_taken,
     share_withdrew,
@@ -660,6 +661,18 @@ CRITERIA: tuple[Criterion, ...] = (
         high=STRENGTH_2024[1],
         unit="men",
         record=("jnim_strength_2024", "isgs_strength_2022"),
+    ),
+    Criterion(
+        "C12i",
+        "C12",
+        "history_2012_2025",
+        P_C12,
+        "(whole arc) share of runs in which the jihadists still number 200 or more on "
+        f"2024-06-30 >= 0.9 (record: JNIM {stated('jnim_strength_2024')} in 2024, UN Monitoring "
+        "Team; never put out)",
+        share_strength_at_least("jihadists", "2024-06-30", 200),
+        low=0.9,
+        record=("jnim_strength_2024",),
     ),
     Criterion(
         "C13h",

@@ -472,20 +472,39 @@ def median_centre_share(year: int) -> Callable:
     return measure
 
 
-def median_strength_on(actor: str, date: str) -> Callable:
-    """Median over runs of an actor's fighters in the week holding ``date`` (the weekly table).
+def strength_on(results: Results, actor: str, date: str) -> pd.Series | None:
+    """Per run: an actor's fighters in the week holding ``date`` (the weekly table).
 
-    The last weekly row on or before the date; a run whose table ends earlier gives its last.
+    The last weekly row on or before the date; a run whose table ends earlier gives its last,
+    a run with none 0. None when the table has no column for the actor.
+    """
+    ts = results.timeseries
+    column = f"strength_{actor}"
+    if ts.empty or column not in ts:
+        return None
+    upto = ts[pd.to_datetime(ts["date"]).dt.date <= day(date)]
+    return upto.groupby("run_id")[column].last().reindex(run_ids(results)).fillna(0.0)
+
+
+def median_strength_on(actor: str, date: str) -> Callable:
+    """Median over runs of an actor's fighters in the week holding ``date`` (``strength_on``)."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        values = strength_on(results, actor, date)
+        return median([] if values is None else values)
+
+    return measure
+
+
+def share_strength_at_least(actor: str, date: str, men: float) -> Callable:
+    """Share of runs in which an actor has at least ``men`` fighters on ``date``.
+
+    The record's insurgencies were never put out: a run in which one is gone has a different war.
     """
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        ts = results.timeseries
-        column = f"strength_{actor}"
-        if ts.empty or column not in ts:
-            return median([])
-        upto = ts[pd.to_datetime(ts["date"]).dt.date <= day(date)]
-        values = upto.groupby("run_id")[column].last().reindex(run_ids(results))
-        return median(values.fillna(0.0))
+        values = strength_on(results, actor, date)
+        return share([] if values is None else values >= men)
 
     return measure
 
