@@ -26,13 +26,11 @@ import numpy as np
 import pandas as pd
 
 from sim.geography import DATA_DIR, REGIONS
+from sim.scenario import COMMUNITIES
 
 if TYPE_CHECKING:
     from sim.geography import Geography
     from sim.model import MaliConflictModel
-
-COMMUNITIES = ("herders", "nomads", "farmers")
-"""The communities a faction's ``recruits_from`` may weigh."""
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from sim.scenario.files import (
 )
 from sim.scenario.overrides import apply_overrides, flatten_parameters, parse_override, set_value
 from sim.scenario.schema import (
+    COMMUNITIES,
     FACTIONS,
     SECTIONS,
     STANCE_FIELDS,
@@ -35,6 +36,7 @@ from sim.scenario.schema import (
 from sim.scenario.strict import ScenarioError, StrictModel
 
 __all__ = [
+    "COMMUNITIES",
     "FACTIONS",
     "SECTIONS",
     "STANCE_FIELDS",

@@ -27,6 +27,9 @@ from sim.scenario.strict import Share, StrictModel
 FactionId = Literal["state", "separatists", "jihadists"]
 FACTIONS: tuple[str, ...] = typing.get_args(FactionId)
 """The three domestic factions, by id. Foreign forces are keyed by their own ids."""
+CommunityId = Literal["herders", "nomads", "farmers"]
+COMMUNITIES: tuple[str, ...] = typing.get_args(CommunityId)
+"""The communities a faction's ``recruits_from`` weighs (``sim.communities``)."""
 
 
 class ScenarioSettings(StrictModel):
@@ -115,7 +118,7 @@ class Faction(StrictModel):
             "Recruits per 1,000 reachable people per day (its recruitable people, recruits_from)"
         ),
     )
-    recruits_from: dict[Literal["herders", "nomads", "farmers"], Share] = Field(
+    recruits_from: dict[CommunityId, Share] = Field(
         default_factory=dict,
         description=(
             "How readily each community joins it, 0-1 (herders: the Fulbe; nomads: the Tuareg "
@@ -216,7 +219,7 @@ class Faction(StrictModel):
     @field_validator("recruits_from")
     @classmethod
     def _all_communities_or_none(cls, value: dict[str, float]) -> dict[str, float]:
-        missing = [c for c in ("herders", "nomads", "farmers") if c not in value]
+        missing = [c for c in COMMUNITIES if c not in value]
         if value and missing:
             raise ValueError(f"give all three communities or none; missing {', '.join(missing)}")
         return value

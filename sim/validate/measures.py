@@ -472,16 +472,16 @@ def median_centre_share(year: int) -> Callable:
     return measure
 
 
-def strength_on(results: Results, actor: str, date: str) -> pd.Series | None:
+def strength_on(results: Results, actor: str, date: str) -> pd.Series:
     """Per run: an actor's fighters in the week holding ``date`` (the weekly table).
 
     The last weekly row on or before the date; a run whose table ends earlier gives its last,
-    a run with none 0. None when the table has no column for the actor.
+    a run with none 0. Empty when the table has no column for the actor.
     """
     ts = results.timeseries
     column = f"strength_{actor}"
     if ts.empty or column not in ts:
-        return None
+        return pd.Series(dtype=float)
     upto = ts[pd.to_datetime(ts["date"]).dt.date <= day(date)]
     return upto.groupby("run_id")[column].last().reindex(run_ids(results)).fillna(0.0)
 
@@ -490,8 +490,7 @@ def median_strength_on(actor: str, date: str) -> Callable:
     """Median over runs of an actor's fighters in the week holding ``date`` (``strength_on``)."""
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        values = strength_on(results, actor, date)
-        return median([] if values is None else values)
+        return median(strength_on(results, actor, date))
 
     return measure
 
@@ -503,8 +502,7 @@ def share_strength_at_least(actor: str, date: str, men: float) -> Callable:
     """
 
     def measure(results: Results, scenario: Scenario) -> Sample:
-        values = strength_on(results, actor, date)
-        return share([] if values is None else values >= men)
+        return share(strength_on(results, actor, date) >= men)
 
     return measure
 

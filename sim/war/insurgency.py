@@ -113,7 +113,6 @@ def disperse(model: MaliConflictModel) -> None:
     the same country. Then the bands rested in the sanctuary come back (``come_back``).
     Deterministic: no draw of the generator.
     """
-    cfg = model.config.insurgency
     bands = {
         side: [
             u
@@ -124,12 +123,18 @@ def disperse(model: MaliConflictModel) -> None:
         for side in INSURGENTS
         if round(model.config.factions[side].spread_km / model.cell_km) >= 1  # a cell or more
     }
+    state = None
     if any(bands.values()):
-        state = 1.0 + model.presence.state_within_reach() / cfg.network_men
+        state = state_pressure(model)
         for side, spreading in bands.items():
             if spreading:
                 send_detachments(model, side, spreading, state)
-    come_back(model)
+    come_back(model, state)
+
+
+def state_pressure(model: MaliConflictModel) -> np.ndarray:
+    """One plus the state's side's men, patrols and police within reach over ``network_men``."""
+    return 1.0 + model.presence.state_within_reach() / model.config.insurgency.network_men
 
 
 def prospects(model: MaliConflictModel, side: str, state: np.ndarray) -> np.ndarray:
@@ -177,8 +182,7 @@ def best_within(prospect: np.ndarray, xy: tuple[int, int], radius: int) -> tuple
 def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np.ndarray) -> None:
     """Each band sends one unit to the best prospect within the side's ``spread_km`` of it.
 
-    ``state``: one plus the state's side's men, patrols and police within reach over
-    ``insurgency.network_men``, per cell (``disperse``).
+    ``state``: ``state_pressure`` per cell.
     """
     doctrine = model.config.factions[side]
     prospect = prospects(model, side, state)
@@ -195,7 +199,7 @@ def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np
         prospect[around(*target, model.reach_cells)] = 0.0  # not two to the same country
 
 
-def come_back(model: MaliConflictModel) -> None:
+def come_back(model: MaliConflictModel, state: np.ndarray | None = None) -> None:
     """Bands rested in the sanctuary come back to work the country of their people.
 
     Each plan, every band of an insurgent side that stands beyond Mali's borders (it fell back
@@ -207,14 +211,14 @@ def come_back(model: MaliConflictModel) -> None:
     Greater Sahara (2015) inside Mali. Until model 0.38.0 only a raid on a town its networks
     reached could bring a band back, and in the arc some 900-1,500 of the jihadists sat beyond
     the border from 2013 to the end.
-    Deterministic: no draw of the generator.
+    ``state``: ``state_pressure``, if ``disperse`` has it already. Deterministic: no draw of
+    the generator.
     """
-    rested = model.config.insurgency.rested_morale
     config = model.config
+    rested = config.insurgency.rested_morale
     radius = round((config.scenario.sanctuary_km + config.combat.reach_km) / model.cell_km)
-    state = None
     for side in INSURGENTS:
-        doctrine_morale = model.config.factions[side].morale
+        doctrine_morale = config.factions[side].morale
         resting = [
             u
             for u in model.units_of(side)
@@ -225,7 +229,7 @@ def come_back(model: MaliConflictModel) -> None:
         if not resting:
             continue
         if state is None:
-            state = 1.0 + model.presence.state_within_reach() / model.config.insurgency.network_men
+            state = state_pressure(model)
         prospect = prospects(model, side, state)
         for band in resting:
             target = best_within(prospect, band.xy, radius)
