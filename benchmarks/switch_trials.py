@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = ("history_2012_2025.toml", "mali_2012.toml")
 CRITERIA = (
     *("C1a", "C1b", "C1c", "C1h", "C2h", "C3h", "C4h", "C6a"),
-    *("C10h", "C10i", "C11h", "C12h", "C12i", "C13h"),
+    *("C10h", "C10i", "C10j", "C10k", "C11h", "C12h", "C12i", "C13h"),
 )
 
 # name -> (switches to drop: (date, parameter), starting values: {parameter: value})

@@ -55,7 +55,14 @@ def summary(folder: Path) -> dict:
     year = pd.to_datetime(jihadist["date"]).dt.year
     counts = jihadist.groupby([year, jihadist["region"]]).size().unstack(fill_value=0) / runs
     series = results.timeseries
-    strength = series.groupby(pd.to_datetime(series["date"]).dt.year)["strength_jihadists"]
+    by_year = series.groupby(pd.to_datetime(series["date"]).dt.year)
+    # The share of people the jihadists control, and (model 0.39.0 on) the centre's officials
+    # at their posts: medians over the year's weekly rows of every run.
+    weekly = {
+        name: {int(y): round(float(v), 3) for y, v in by_year[column].median().items()}
+        for name, column in (("governed", "pop_share_jihadists"), ("officials", "officials_centre"))
+        if column in series
+    }
     return {
         "model": manifest["model_version"],
         "revision": manifest.get("git_revision", ""),
@@ -73,7 +80,8 @@ def summary(folder: Path) -> dict:
             }
             for name, regions in SHARES.items()
         },
-        "jihadists": {int(y): float(strength.median()[y]) for y in YEARS},
+        "jihadists": {int(y): float(by_year["strength_jihadists"].median()[y]) for y in YEARS},
+        **weekly,
     }
 
 
@@ -95,14 +103,21 @@ def table(found: dict) -> str:
             for y, row in found["events"].items()
         ),
         "",
-        "Median shares of the year's deaths in violent events, and the jihadists' median men:",
+        "Median shares of the year's deaths in violent events, the jihadists' median men, the "
+        "median share of Mali's people they control and of the centre's officials at their "
+        "posts (weighted by rural people; '-' before model 0.39.0):",
         "",
-        "| year | " + " | ".join(SHARES) + " | jihadists |",
-        "|---" * (len(SHARES) + 2) + "|",
+        "| year | " + " | ".join(SHARES) + " | jihadists | people governed | officials, centre |",
+        "|---" * (len(SHARES) + 4) + "|",
         *(
             f"| {y} | "
             + " | ".join(f"{found['shares'][name][y]:.2f}" for name in SHARES)
-            + f" | {found['jihadists'][y]:,.0f} |"
+            + f" | {found['jihadists'][y]:,.0f} | "
+            + " | ".join(
+                f"{found[k][y]:.3f}" if y in found.get(k, {}) else "-"
+                for k in ("governed", "officials")
+            )
+            + " |"
             for y in YEARS
         ),
         "",

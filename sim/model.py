@@ -35,6 +35,7 @@ from sim.war import (
     militias,
     morale,
     movement,
+    officials,
     operations,
     patrons,
     record,
@@ -65,6 +66,7 @@ class MaliConflictModel(mesa.Model):
         seam, militia, tension: how mixed herders and farmers are, how armed the farmers'
             militias are, the tension killings across the seam leave (``sim.war.militias``).
         governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
+        officials: the share of the state's officials at their posts (``sim.war.officials``).
         towns: the towns (``sim.war.towns.Towns``), by id and by cell.
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
         relations, presence, patrons, recruitment, purses, regime, campaigns: the state the
@@ -137,6 +139,7 @@ class MaliConflictModel(mesa.Model):
         militias.organise(self)
         militias.strike(self)
         civilians.update_population(self)
+        officials.serve(self)
         insurgency.govern(self)
         economy.pay(self)
         recruitment.recruit(self)
@@ -186,6 +189,7 @@ class MaliConflictModel(mesa.Model):
             ("control", np.full(shape, control.CONTESTED, dtype=np.int8)),
             *((f"governance_{side}", np.zeros(shape)) for side in insurgency.INSURGENTS),
             *((name, communities.layer(geo, name)) for name in communities.COMMUNITIES),
+            ("officials", geo.in_mali.astype(float)),
             ("militia", np.zeros(shape)),
             ("tension", np.zeros(shape)),
         ):
@@ -198,6 +202,7 @@ class MaliConflictModel(mesa.Model):
         }
         self.communities = {c: getattr(self.grid, c).data for c in communities.COMMUNITIES}
         self.seam = communities.seam(self.communities["herders"])
+        self.officials = self.grid.officials.data
         self.militia = self.grid.militia.data
         self.tension = self.grid.tension.data
         self.in_mali = geo.in_mali
@@ -287,12 +292,8 @@ class MaliConflictModel(mesa.Model):
 
     def check_ledger(self) -> dict[str, int]:
         """Start + recruits + reinforcements - deaths - departures - in the field (all 0)."""
+        ins, outs = ("start", "recruits", "reinforcements"), ("deaths", "departures")
         return {
-            actor: book["start"]
-            + book["recruits"]
-            + book["reinforcements"]
-            - book["deaths"]
-            - book["departures"]
-            - self.strength(actor)
+            actor: sum(book[k] for k in ins) - sum(book[k] for k in outs) - self.strength(actor)
             for actor, book in self.ledger.items()
         }

@@ -34,6 +34,7 @@ SCHEDULE = (
     ("militias", "organise"),
     ("militias", "strike"),
     ("civilians", "update_population"),
+    ("officials", "serve"),
     ("insurgency", "govern"),
     ("economy", "pay"),
     ("recruitment", "recruit"),

@@ -141,6 +141,25 @@ def test_strength_on_a_date_is_the_last_weekly_value_up_to_it():
     assert list(sample.values) == [200.0, 60.0]
 
 
+def test_a_weekly_column_on_a_date_is_its_last_value_up_to_it():
+    # C10j, C10k: the centre's officials at their posts on the day of the UN's count.
+    from sim.validate.measures import median_on
+
+    weeks = pd.DataFrame(
+        {
+            "run_id": [0, 0, 1, 1, 2],
+            "date": pd.to_datetime(
+                ["2016-09-25", "2016-10-02", "2016-09-18", "2016-09-25", "2016-10-02"]
+            ),
+            "officials_centre": [0.6, 0.1, 0.5, 0.3, 0.9],
+        }
+    )
+    results = Results(pd.DataFrame({"run_id": [0, 1, 2]}), pd.DataFrame(), weeks)
+    sample = median_on("officials_centre", "2016-09-30")(results, None)
+    assert list(sample.values) == [0.6, 0.3, 0.0]  # run 2 has no week up to the day
+    assert median_on("officials_north", "2016-09-30")(results, None).values.size == 0
+
+
 def test_an_insurgency_put_out_counts_against_the_share_of_runs_it_survives():
     # C12i: the share of runs in which the jihadists still number at least so many on a date
     # (the same weekly value as C12h's); a run with no row for them counts as none.
@@ -345,11 +364,13 @@ def test_malisim_validate_runs_a_small_ensemble_and_writes_the_report(tmp_path):
         assert len(row) == 1 and f"| {criterion.criterion} |" in row[0]
     assert any(line.startswith("3 of ") or " of 9 criteria pass; " in line for line in lines)
     # The 2012 collapse of the north shows even in 3 runs: the state loses the three capitals
-    # (C1a's share is of three runs: this seed gave two of three in time until model 0.37.0,
-    # one since, for 70% of 40 runs, as on 0.36.0; three runs decide nothing), on a median day
-    # within the year (C1b), with losses of the record's order (C1c).
+    # on a median day within the year (C1b), with losses of the record's order (C1c). C1a's
+    # share is of three runs: this seed gave two of three in time until model 0.37.0, one on
+    # 0.37.0 and 0.38.0 and none on 0.39.0 (all three lost, after 122-167 days), where 100 runs
+    # give 81% (benchmarks/results/validation_100runs_model_0.39.0.md); three runs decide
+    # nothing.
     c1 = table.set_index("id")
-    assert c1.loc["C1a", "value"] in (0.0, 1 / 3, 2 / 3, 1.0) and c1.loc["C1a", "value"] > 0
+    assert c1.loc["C1a", "value"] in (0.0, 1 / 3, 2 / 3, 1.0)
     assert 0 < c1.loc["C1b", "value"] < 366
     assert c1.loc["C1c", "result"] == "pass"
 

@@ -169,6 +169,30 @@ class Insurgency(StrictModel):
             "fully rested"
         ),
     )
+    officials_flight_days: float = Field(
+        180.0,
+        gt=0,
+        le=10_000,
+        description=(
+            "Days in which the state's local officials (sub-prefects, mayors, teachers, chiefs "
+            "who work with the state) flee a cell under the full threat of an armed group not "
+            "allied to the state (sim.war.officials). GUESS (90-365): in the Mopti region the "
+            "sub-prefects left the flooded zone within weeks of threats in June 2019 (Notre "
+            "Nation, 2019-06-24); set before any ensemble, not fitted"
+        ),
+    )
+    officials_return_days: float = Field(
+        730.0,
+        gt=0,
+        le=10_000,
+        description=(
+            "Days in which fled officials come back to a cell no insurgent threatens. GUESS "
+            "(365-1,460): a return takes years of appointments and pay (the Prime Minister's "
+            "promise of a return to the centre, Studio Tamani, 2018-04-24; 189 sub-prefects "
+            "appointed, many of them soldiers, Mali Tribune, 2022-06-29); set before any "
+            "ensemble, not fitted"
+        ),
+    )
     garrison_reach_share: Share = Field(
         1.0,
         description=(

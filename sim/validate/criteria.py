@@ -28,6 +28,7 @@ from sim.validate.measures import (
     median_fighting_at_capture,
     median_killed_by,
     median_losses_with_desertion,
+    median_on,
     median_regions_share_of_deaths,
     median_strength_on,
     median_yearly_events,
@@ -629,6 +630,34 @@ CRITERIA: tuple[Criterion, ...] = (
         high=0.9,
         unit="fraction",
         record=("mopti_share_fatalities_2020",),
+    ),
+    Criterion(
+        "C10j",
+        "C10",
+        "history_2012_2025",
+        P_C10,
+        "(whole arc) median share of the centre's state officials at their posts (weighted by "
+        f"rural people) on {iso('mopti_subprefects_present_2016')}: 0.40-0.90 (record: "
+        f"{stated('mopti_subprefects_present_2016')}, UN Secretary-General)",
+        median_on("officials_centre", iso("mopti_subprefects_present_2016")),
+        low=0.4,
+        high=0.9,
+        unit="fraction",
+        record=("mopti_subprefects_present_2016",),
+    ),
+    Criterion(
+        "C10k",
+        "C10",
+        "history_2012_2025",
+        P_C10,
+        "(whole arc) median share of the centre's state officials at their posts (weighted by "
+        f"rural people) on {iso('centre_subprefects_present_2022')}: 0.05-0.40 (record: "
+        f"{stated('centre_subprefects_present_2022')}, UN Secretary-General)",
+        median_on("officials_centre", iso("centre_subprefects_present_2022")),
+        low=0.05,
+        high=0.4,
+        unit="fraction",
+        record=("centre_subprefects_present_2022",),
     ),
     Criterion(
         "C11h",

@@ -472,18 +472,31 @@ def median_centre_share(year: int) -> Callable:
     return measure
 
 
-def strength_on(results: Results, actor: str, date: str) -> pd.Series:
-    """Per run: an actor's fighters in the week holding ``date`` (the weekly table).
+def value_on(results: Results, column: str, date: str) -> pd.Series:
+    """Per run: a column of the weekly table in the week holding ``date``.
 
     The last weekly row on or before the date; a run whose table ends earlier gives its last,
-    a run with none 0. Empty when the table has no column for the actor.
+    a run with none 0. Empty when the table has no such column.
     """
     ts = results.timeseries
-    column = f"strength_{actor}"
     if ts.empty or column not in ts:
         return pd.Series(dtype=float)
     upto = ts[pd.to_datetime(ts["date"]).dt.date <= day(date)]
     return upto.groupby("run_id")[column].last().reindex(run_ids(results)).fillna(0.0)
+
+
+def strength_on(results: Results, actor: str, date: str) -> pd.Series:
+    """Per run: an actor's fighters in the week holding ``date`` (``value_on``)."""
+    return value_on(results, f"strength_{actor}", date)
+
+
+def median_on(column: str, date: str) -> Callable:
+    """Median over runs of a weekly column in the week holding ``date`` (``value_on``)."""
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        return median(value_on(results, column, date))
+
+    return measure
 
 
 def median_strength_on(actor: str, date: str) -> Callable:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.tables import Results
+from sim.war import officials
 from sim.war.control import CONTROL_CLASSES, control_shares, update_control
 from sim.war.insurgency import INSURGENTS
 
@@ -160,6 +161,8 @@ def record_day(model: MaliConflictModel) -> None:
         row[f"present_foreign_{fid}"] = model.patrons.present[fid]
     centre = model.zone_pop["centre"]
     row["grievance_centre"] = float((model.grievance * centre).sum() / max(centre.sum(), 1.0))
+    for zone in ("north", "centre"):
+        row[f"officials_{zone}"] = officials.present(model, zone)
     for side in INSURGENTS:
         row[f"purse_days_{side}"] = model.purses.days_in_hand(model, side)
     model.log.week(row)
