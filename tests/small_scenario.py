@@ -59,3 +59,18 @@ def small_dict() -> dict[str, Any]:
     import tomllib
 
     return copy.deepcopy(tomllib.loads(SMALL_TOML))
+
+
+def quiet_model(**insurgency_settings):
+    """The small scenario at 0.5 degree with no dated events, ``[insurgency]`` set, seed 1.
+
+    What the insurgency's and the officials' tests step by hand, one process at a time.
+    """
+    from sim import MaliConflictModel
+    from sim.scenario import scenario_from_dict
+
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["insurgency"] = insurgency_settings
+    data["events"] = []
+    return MaliConflictModel(scenario_from_dict(data), rng=1)

@@ -18,20 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from small_scenario import small_dict
+from small_scenario import quiet_model, small_dict
 
 from sim import MaliConflictModel, run_ensemble
 from sim.geography import ZONES
 from sim.scenario import scenario_from_dict
 from sim.war import control, insurgency, operations
-
-
-def quiet_model(**insurgency_settings) -> MaliConflictModel:
-    data = small_dict()
-    data["scenario"]["resolution"] = 0.5
-    data["insurgency"] = insurgency_settings
-    data["events"] = []
-    return MaliConflictModel(scenario_from_dict(data), rng=1)
 
 
 def test_insurgents_who_outnumber_the_state_come_to_govern_and_the_state_undoes_it():

@@ -14,20 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import ensemble
-from small_scenario import small_dict
+from small_scenario import quiet_model
 
-from sim import MaliConflictModel
-from sim.scenario import scenario_from_dict
 from sim.war import insurgency, officials
-
-
-def quiet_model(**insurgency_settings) -> MaliConflictModel:
-    """The small scenario at 0.5 degree, no events, with ``[insurgency]`` settings."""
-    data = small_dict()
-    data["scenario"]["resolution"] = 0.5
-    data["insurgency"] = insurgency_settings
-    data["events"] = []
-    return MaliConflictModel(scenario_from_dict(data), rng=1)
 
 
 def test_officials_flee_where_insurgents_reach_and_stay_by_a_garrison():
