@@ -6,7 +6,8 @@ herds, markets and traffic). Each insurgent side has a governance layer (0-1 per
 - it grows where the side's men within reach outnumber the state's, over
   ``insurgency.governance_growth_days``, and is undone where the state's men (and its
   partners' patrols, which reach further the more risk a partner accepts) dominate, over
-  ``governance_decay_days``;
+  ``governance_decay_days``, as far as the state's officials are at their posts there
+  (``sim.war.officials``, model 0.39.0);
 - it spreads to neighbouring country (a diffusion, ``governance_spread_km2`` a day, times
   ``0.5 + grievance``): along the seams, faster where people are aggrieved;
 - it weighs in the control of a cell (``governance_men`` fighter-equivalents at full

@@ -6,8 +6,9 @@ posts. Insurgents drive them out by threat, kidnapping and murder; they come bac
 where the threat has gone:
 
 - each day a cell loses ``officials x threat / insurgency.officials_flight_days``, where the
-  threat is the most of any insurgent side at war with the state's networks there
-  (``insurgency.networks``: its governance and its men within reach, up to one); a cell with a
+  threat is the most of the networks there (``insurgency.networks``: governance and men
+  within reach, up to one) of any insurgent side not allied to the state, at war with it or
+  under a truce (``threat``); a cell with a
   garrison of the state's side keeps its officials (the prefect stays in the cercle's seat,
   the sub-prefects commute to it: UN Secretary-General, S/2020/952, 2020);
 - and regains ``(1 - officials) x (1 - threat) / insurgency.officials_return_days``;
