@@ -500,12 +500,8 @@ def median_on(column: str, date: str) -> Callable:
 
 
 def median_strength_on(actor: str, date: str) -> Callable:
-    """Median over runs of an actor's fighters in the week holding ``date`` (``strength_on``)."""
-
-    def measure(results: Results, scenario: Scenario) -> Sample:
-        return median(strength_on(results, actor, date))
-
-    return measure
+    """Median over runs of an actor's fighters in the week holding ``date`` (``median_on``)."""
+    return median_on(f"strength_{actor}", date)
 
 
 def share_strength_at_least(actor: str, date: str, men: float) -> Callable:
