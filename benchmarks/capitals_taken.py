@@ -113,11 +113,13 @@ def table(found: dict) -> str:
     return "\n".join(lines)
 
 
-def write_reports(description: str, report: str, summarise, tabulate) -> int:
+def write_reports(description: str, report, summarise, tabulate) -> int:
     """Write ``<report>_model_<version>.md`` and ``.json`` for each results folder named.
 
     ``summarise(folder)`` gives the figures (with the ``model`` that wrote the folder),
-    ``tabulate(figures)`` the Markdown; shared by the arc's reports in ``benchmarks/``.
+    ``tabulate(figures)`` the Markdown; ``report`` is the files' prefix, or a function of the
+    figures that gives it (a report on more than one scenario names the folder's). Shared by
+    the reports on results folders in ``benchmarks/``.
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("folders", nargs="+", type=Path)
@@ -125,7 +127,8 @@ def write_reports(description: str, report: str, summarise, tabulate) -> int:
     out = ROOT / "benchmarks" / "results"
     for folder in args.folders:
         found = summarise(folder)
-        name = f"{report}_model_{found['model']}"
+        prefix = report(found) if callable(report) else report
+        name = f"{prefix}_model_{found['model']}"
         (out / f"{name}.md").write_text(tabulate(found))
         (out / f"{name}.json").write_text(json.dumps(found, indent=1) + "\n")
         print(tabulate(found))

@@ -25,7 +25,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.capitals_taken import run_command  # noqa: E402
+from benchmarks.capitals_taken import run_command, write_reports  # noqa: E402
 from sim.analysis.results import load_results  # noqa: E402
 from sim.validate.measures import VIOLENT  # noqa: E402
 
@@ -113,18 +113,9 @@ def table(found: dict) -> str:
 
 def main() -> int:
     """Write a report for each results folder named."""
-    folders = [Path(a) for a in sys.argv[1:]]
-    if not folders:
-        print(__doc__.splitlines()[0], file=sys.stderr)
-        return 2
-    for folder in folders:
-        found = summary(folder)
-        name = f"growth_by_run_{found['scenario']}_model_{found['model']}"
-        out = ROOT / "benchmarks" / "results"
-        (out / f"{name}.json").write_text(json.dumps(found, indent=1))
-        (out / f"{name}.md").write_text(table(found))
-        print(out / f"{name}.md")
-    return 0
+    return write_reports(
+        __doc__.splitlines()[0], lambda found: f"growth_by_run_{found['scenario']}", summary, table
+    )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.geography import ZONES
 from sim.war import insurgency
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def present(model: MaliConflictModel, zone: str) -> float:
     towns (whose prefects mostly stayed: in February 2022 4 of 8 in the Mopti region and 6 of 7
     in Segou's, against 7 of 55 and 11 of 39 sub-prefects).
     """
-    people = model.zone_pop[zone] - np.where(model.zone_pop[zone] > 0, model.geo.urban, 0.0)
+    geo = model.geo
+    people = (geo.population - geo.urban) * (geo.zone == ZONES.index(zone))
     total = float(people.sum())
     return float((model.officials * people).sum()) / total if total > 0 else 1.0
