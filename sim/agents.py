@@ -77,15 +77,20 @@ class Unit(CellAgent):
 
     # --- what a unit is -------------------------------------------------------------------------
 
-    @property
-    def xy(self) -> tuple[int, int]:
-        """The unit's cell coordinate (x = longitude index, y = latitude index)."""
-        return self.cell.coordinate
+    def _move_to_cell(self, cell) -> None:
+        CellAgent.cell.fset(self, cell)
+        # The cell's coordinate, kept beside it: the day's processes read ``xy`` about a million
+        # times in a run of ``barkhane_2014``, and a plain attribute costs a fraction of
+        # reading it through two properties.
+        self.xy: tuple[int, int] | None = None if cell is None else cell.coordinate
+
+    cell = property(CellAgent.cell.fget, _move_to_cell)
+    """The unit's cell, Mesa's ``CellAgent.cell``; setting it also sets ``xy``, its coordinate."""
 
     @property
     def alive(self) -> bool:
         """Whether the unit is still on the map (a unit wiped out is removed)."""
-        return self.cell is not None
+        return self.xy is not None
 
     @property
     def mobile(self) -> bool:
@@ -396,17 +401,3 @@ class Unit(CellAgent):
         share = deaths / max(self.strength, 1)
         self.strength -= deaths
         self.morale = max(0.05, self.morale * (1.0 - 0.5 * share))
-
-    def recover_morale(self, unbeaten: float) -> None:
-        """Cohesion returns toward its doctrine's level over ``morale_recovery_days``.
-
-        The army's does only as far as it is not beaten: ``unbeaten`` is ``1 -
-        Regime.beaten()`` (towns lost lately); the others' do whatever the army lost.
-        """
-        model = self.model
-        step = (model.doctrine_morale(self.actor) - self.morale) / (
-            model.config.politics.morale_recovery_days
-        )
-        if self.actor == "state":
-            step *= unbeaten
-        self.morale += step

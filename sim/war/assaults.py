@@ -98,19 +98,26 @@ def nearest_enough(xy, power, near, at, needed: float) -> np.ndarray:
 def posts_men(model: MaliConflictModel, town: Town, faction: str) -> list[Unit]:
     """The men of the state's side in a post it holds that are at war with ``faction``.
 
-    Every town the state holds but the capital is a post. Assaults are the insurgents' war on
-    the state and its partners; their fights with each other are raids and battles
-    (``sim.war.operations``).
+    Every town the state holds but the capital is a post (``garrison``). Assaults are the
+    insurgents' war on the state and its partners; their fights with each other are raids and
+    battles (``sim.war.operations``).
     """
-    if town.kind == "capital" or town.holder != "state":
-        return []  # Bamako is held by all the state has (guards, gendarmes, police), not a post
     if not model.relations.sides_hostile(faction, "state"):
         return []
-    return [
-        u
-        for u in model.grid[(town.x, town.y)].agents
-        if u.side == town.holder and u.alive and model.relations.hostile(u.actor, faction)
-    ]
+    return at_war_with(model, garrison(model, town), faction)
+
+
+def garrison(model: MaliConflictModel, town: Town) -> list[Unit]:
+    """The units of the state's side in a post it holds, in the cell's order; none in Bamako."""
+    if town.kind == "capital" or town.holder != "state":
+        return []  # Bamako is held by all the state has (guards, gendarmes, police), not a post
+    return [u for u in model.grid[(town.x, town.y)].agents if u.side == "state"]
+
+
+def at_war_with(model: MaliConflictModel, units: list[Unit], faction: str) -> list[Unit]:
+    """Those of ``units`` still alive whose actor is at war with ``faction``."""
+    hostile = model.relations.hostile
+    return [u for u in units if u.alive and hostile(u.actor, faction)]
 
 
 def post_defence(model: MaliConflictModel, town: Town, defenders: list[Unit], faction: str):

@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.war import casualties, insurgency
-from sim.war.assaults import posts_men
+from sim.war import assaults, casualties, insurgency
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
@@ -37,17 +36,24 @@ PRESENCE_MEN = 200.0
 def harass_posts(model: MaliConflictModel) -> None:
     """A day of fire on the posts (module doc); one batch of draws per insurgent side."""
     # Only a town whose cell holds a unit of the state's side can have men in its post: asking
-    # the grid about the others (half the towns on a day of Barkhane) finds none. (A unit the
-    # first side's fire kills stays in the set: ``posts_men`` asks who is alive.)
+    # the grid about the others (half the towns on a day of Barkhane) finds none. The posts'
+    # units are listed once for both sides; a unit the first side's fire kills stays in the
+    # list (``at_war_with`` asks who is alive).
     manned = {u.xy for u in model.units if u.side == "state"}
+    garrisons = [
+        (town, units)
+        for town in model.towns
+        if town.xy in manned and (units := assaults.garrison(model, town))
+    ]
     for faction in insurgency.INSURGENTS:
         rate = model.config.factions[faction].harass_rate
-        if rate <= 0:
+        if rate <= 0 or not model.relations.sides_hostile(faction, "state"):
             continue
         posts = [
-            (town, posts_men(model, town, faction)) for town in model.towns if town.xy in manned
+            (town, men)
+            for town, units in garrisons
+            if (men := assaults.at_war_with(model, units, faction))
         ]
-        posts = [(town, men) for town, men in posts if men]
         if not posts:
             continue
         reach = model.presence.reach[faction]

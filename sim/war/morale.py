@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.agents import Unit
-
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
@@ -21,6 +19,15 @@ if TYPE_CHECKING:
 def recover_morale(model: MaliConflictModel) -> None:
     """Every unit's cohesion moves a day's step back toward its doctrine's morale.
 
-    How beaten the army is (``Regime.beaten``) is read once for the day.
+    The step is the gap over ``politics.morale_recovery_days``; the army's is cut to the share
+    it is not beaten (``1 - Regime.beaten()``, read once for the day: towns lost lately); the
+    others' whatever the army lost.
     """
-    model.units.do(Unit.recover_morale, 1.0 - model.regime.beaten())
+    unbeaten = 1.0 - model.regime.beaten()
+    days = model.config.politics.morale_recovery_days
+    level = {actor: model.doctrine_morale(actor) for actor in model.units_by_actor}
+    for unit in model.units:
+        step = (level[unit.actor] - unit.morale) / days
+        if unit.actor == "state":
+            step *= unbeaten
+        unit.morale += step

@@ -21,6 +21,9 @@ from sim.scenario import FACTIONS
 from sim.war import patrons
 from sim.war.posture import Posture
 
+ENEMIES = ("separatists", "jihadists")
+"""The insurgent sides, in the order the partners' layers are kept."""
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -160,6 +163,12 @@ class Presence:
         self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
         self._balance_day = -1
         self._filtered = LastFiltered()
+        # What the partners' layers were computed from, to skip the work on a day it is the
+        # same (``count_air``, ``refresh_partners``)...
+        self._air_inputs: tuple | None = None
+        self._partner_inputs: tuple | None = None
+        self._police_inputs: tuple | None = None  # and the police's (``state_within_reach``)
+        self._police = np.zeros((model.geo.width, model.geo.height))
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -168,7 +177,7 @@ class Presence:
         sides = np.array([u.side for u in units])
         strength = np.array([u.strength for u in units], dtype=float)
         self.count_men(xy, strength, sides)
-        self.count_air(xy, np.array([u.actor for u in units]))
+        self.count_air()
         self.refresh_partners()
         garrisoned = np.array([u.posture == Posture.GARRISON for u in units], dtype=bool)
         garrisons = (sides == "state") & garrisoned
@@ -226,36 +235,41 @@ class Presence:
             self.men[side] = grid
             self.reach[side] = reach
 
-    def count_air(self, xy: np.ndarray, actors: np.ndarray) -> None:
+    def count_air(self) -> None:
         """The air cover against each insurgent side (``air_against``) and the most (``air_cover``).
 
         A partner's aircraft strike only an enemy it is at war with: peacekeepers' helicopters
         cover the state against the jihadists, not against the separatists (the ODD). The
         state's own aircraft and drones fly from the air bases it holds (none in a truce).
         Each cell gets the most air support of the aircraft over it (a maximum filter over
-        ``air_radius_km`` of the partners' units and the air bases).
-
-        Args:
-            xy: the units' cells, one row a unit.
-            actors: their actors.
-
+        ``air_radius_km`` of the partners' units and the air bases). Kept as it was on a day
+        when none of what it is computed from changed (most days: partners stay at their bases).
         """
         model = self.model
-        foreign = model.config.foreign
-        hostile = model.relations.hostile
         state = model.config.factions["state"]
+        hostile = model.relations.hostile
+        aircraft = tuple(
+            (force.air_support, tuple(hostile(fid, e) for e in ENEMIES), units)
+            for fid, force in model.config.foreign.items()
+            if (units := tuple(u.xy for u in model.units_of(fid)))
+        )
+        bases = tuple(
+            model.towns[tid].xy for tid in state.air_bases if model.towns[tid].holder == "state"
+        )
+        state_air = tuple(hostile("state", e) for e in ENEMIES)
+        inputs = (aircraft, state.air_support, bases, state_air, model.air_cells)
+        if inputs == self._air_inputs:
+            return
+        self._air_inputs = inputs
         self.air_against = {}
-        for enemy in ("separatists", "jihadists"):
+        for e, enemy in enumerate(ENEMIES):
             air = np.zeros((model.geo.width, model.geo.height))
-            for fid, force in foreign.items():
-                mine = actors == fid
-                if mine.any() and hostile(fid, enemy):
-                    np.maximum.at(air, (xy[mine, 0], xy[mine, 1]), force.air_support)
-            if state.air_support > 0 and hostile("state", enemy):
-                for tid in state.air_bases:
-                    town = model.towns[tid]
-                    if town.holder == "state":
-                        air[town.xy] = max(air[town.xy], state.air_support)
+            for support, at_war, cells in aircraft:
+                if at_war[e]:
+                    np.maximum.at(air, tuple(np.array(cells, dtype=np.intp).T), support)
+            if state.air_support > 0 and state_air[e]:
+                for xy in bases:
+                    air[xy] = max(air[xy], state.air_support)
             if model.air_cells and air.any():
                 air = self._filtered(
                     f"air {enemy}",
@@ -285,33 +299,49 @@ class Presence:
             self.support_km = far * model.cell_km
 
     def refresh_partners(self) -> None:
-        """Each partner's escorts and patrols over its operating range (risk sets both)."""
+        """Each partner's escorts and patrols over its operating range (risk sets both).
+
+        Kept as they were on a day when none of what they are computed from changed.
+        """
         model = self.model
-        shape = (model.geo.width, model.geo.height)
-        combat = model.config.combat
         hostile = model.relations.hostile
-        self.escort = {enemy: np.zeros(shape) for enemy in ("separatists", "jihadists")}
+        forces = tuple(
+            (
+                fid,
+                patrons.risk(model, fid),
+                patrons.operating_range_cells(model, fid),
+                tuple(hostile(fid, e) for e in ENEMIES),
+                # the actor index, not a scan of every unit
+                tuple((u.xy, u.strength * u.exposure()) for u in model.units_of(fid)),
+            )
+            for fid in model.foreign_ids
+        )
+        inputs = (forces, model.config.combat.escort_protection, model.reach_half_cells)
+        if inputs == self._partner_inputs:
+            return
+        self._partner_inputs = inputs
+        shape = (model.geo.width, model.geo.height)
+        self.escort = {enemy: np.zeros(shape) for enemy in ENEMIES}
         self.patrols = np.zeros(shape)
-        for fid in model.foreign_ids:
-            mine = model.units_of(fid)  # the actor index, not a scan of every unit
-            if not mine:
+        for fid, risk, range_cells, at_war, units in forces:
+            if not units:
                 continue
-            risk = patrons.risk(model, fid)
-            range_cells = patrons.operating_range_cells(model, fid)
             size = 2 * max(1, int(round(range_cells))) + 1
             where = np.zeros(shape)
             out = np.zeros(shape)
-            for unit in mine:
-                where[unit.xy] = 1.0
-                out[unit.xy] += unit.strength * unit.exposure()
+            for xy, patrolling in units:
+                where[xy] = 1.0
+                out[xy] += patrolling
             covered = self._filtered(
                 f"cover {fid}", ndimage.maximum_filter, where, size=size, mode="constant"
             )
             covered = covered > 0
-            for enemy, layer in self.escort.items():
-                if hostile(fid, enemy):
+            for e, layer in enumerate(self.escort.values()):
+                if at_war[e]:
                     np.maximum(
-                        layer, np.where(covered, combat.escort_protection * risk, 0), out=layer
+                        layer,
+                        np.where(covered, model.config.combat.escort_protection * risk, 0),
+                        out=layer,
                     )
             # The patrols' square is the range's in km (not rounded to whole cells), thinned
             # by reach over range: the same at any resolution.
@@ -365,10 +395,20 @@ class Presence:
         The towns' police and gendarmes (``add_police``) are summed over the same square as
         the units' men (``box_sum``).
         """
-        police = np.zeros(self.model.in_mali.shape)
-        self.add_police(police)
-        police = self._filtered("police", box_sum, police, half=self.model.reach_half_cells)
-        return self.countryside + self.patrols + police
+        model = self.model
+        # The police within reach change only when a town changes hands (a town's people are
+        # fixed): kept, keyed on who holds the towns.
+        inputs = (
+            tuple(town.holder == "state" for town in model.towns),
+            model.config.insurgency.guards_per_1000,
+            model.reach_half_cells,
+        )
+        if inputs != self._police_inputs:
+            police = np.zeros(model.in_mali.shape)
+            self.add_police(police)
+            self._police = box_sum(police, half=model.reach_half_cells)
+            self._police_inputs = inputs
+        return self.countryside + self.patrols + self._police
 
     def add_police(self, grid: np.ndarray, weight: float = 1.0) -> None:
         """Add to ``grid`` the police and gendarmes of each town the state holds, times ``weight``.

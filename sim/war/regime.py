@@ -5,7 +5,7 @@ defeats lower it; it relaxes toward its baseline (``sim.politics.popularity_step
 
 The regime also remembers the towns the army lost lately (``defeats``: their strategic value,
 fading over ``politics.defeat_memory_days``). An army that keeps losing towns is beaten
-(``Regime.beaten``): its morale does not come back while it is (``Unit.recover_morale``), and a
+(``Regime.beaten``): its morale does not come back while it is (``sim.war.morale``), and a
 coup that comes then (the mutiny of March 2012 came after the fall of Menaka, Aguelhok and
 Tessalit) makes its men in the north walk away (``sim.war.calendar.coup``). A coup in an army
 that is holding its towns (2020, 2021) shakes its morale for a while and no more.
