@@ -140,16 +140,17 @@ class Unit(CellAgent):
             return self.power()
         return self.surplus() * (0.25 + self.morale)
 
-    def exposure(self) -> float:
+    def exposure(self, patrolling: float | None = None) -> float:
         """How exposed the unit is to ambushes and mines today (a column on the move, fully).
 
         A garrison, and a column standing in its camp short of its objective (``standing``), is
         exposed only through its patrols: a foreign force's in proportion to its risk-taking,
-        the state's at ``patrol_exposure_state``.
+        the state's at ``patrol_exposure_state`` (``patrons.patrolling``; a caller that asks of
+        many units of one actor may pass it, read once, as ``patrolling``).
         """
         if self.posture in MOVING and not self.standing:
             return 1.0
-        return patrons.patrolling(self.model, self.actor)
+        return patrons.patrolling(self.model, self.actor) if patrolling is None else patrolling
 
     def protection(self, against: str) -> float:
         """Armour, route clearance and air cover against an insurgent side's attack.

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim import combat
 from sim.geography import cells_apart
-from sim.war import casualties
+from sim.war import casualties, patrons
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ def strike_columns(model: MaliConflictModel) -> None:
     if not units:
         return
     xy = np.array([u.xy for u in units])
-    exposure = np.array([u.exposure() for u in units])
+    patrolling = {a: patrons.patrolling(model, a) for a in {u.actor for u in units}}
+    exposure = np.array([u.exposure(patrolling[u.actor]) for u in units])
     men = np.array([u.strength for u in units], dtype=float)
     hazard_men = model.config.combat.hazard_men
     road = np.where(model.geo.road[xy[:, 0], xy[:, 1]], 1.0, 0.5)

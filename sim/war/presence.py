@@ -305,17 +305,20 @@ class Presence:
         """
         model = self.model
         hostile = model.relations.hostile
-        forces = tuple(
-            (
-                fid,
-                patrons.risk(model, fid),
-                patrons.operating_range_cells(model, fid),
-                tuple(hostile(fid, e) for e in ENEMIES),
-                # the actor index, not a scan of every unit
-                tuple((u.xy, u.strength * u.exposure()) for u in model.units_of(fid)),
+        forces = []
+        for fid in model.foreign_ids:
+            share = patrons.patrolling(model, fid)  # read once for all its units
+            forces.append(
+                (
+                    fid,
+                    patrons.risk(model, fid),
+                    patrons.operating_range_cells(model, fid),
+                    tuple(hostile(fid, e) for e in ENEMIES),
+                    # the actor index, not a scan of every unit
+                    tuple((u.xy, u.strength * u.exposure(share)) for u in model.units_of(fid)),
+                )
             )
-            for fid in model.foreign_ids
-        )
+        forces = tuple(forces)
         inputs = (forces, model.config.combat.escort_protection, model.reach_half_cells)
         if inputs == self._partner_inputs:
             return
