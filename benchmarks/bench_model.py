@@ -267,9 +267,9 @@ def grid_scaling(
     """Cost per simulated day as the grid gets finer (each halving is 4x the cells)."""
     scenarios = {r: scaled_scenario(1.0, resolution=r, days=days) for r in resolutions}
     for scenario in scenarios.values():  # build the geography outside the timing
-        from sim.geography import build_geography
+        from sim.war import borders
 
-        build_geography(scenario.scenario.resolution, scenario.scenario.sanctuary_km)
+        borders.geography_of(scenario)
     runs: dict[float, list[dict]] = {r: [] for r in resolutions}
     for rep in range(repetitions):
         for r in resolutions:

@@ -58,6 +58,7 @@ def summary(folder: Path) -> dict:
     series["year"] = pd.to_datetime(series["date"]).dt.year
     yearly = series.groupby("year")
     return {
+        "scenario": Path(manifest.get("scenario", "scenario")).stem,
         "model": manifest["model_version"],
         "revision": manifest.get("git_revision", ""),
         "command": run_command(manifest.get("command", [])),
@@ -84,7 +85,8 @@ def table(found: dict) -> str:
         f"# Capitals taken in the arc, model {found['model']}",
         "",
         f"`malisim {found['command']}`, then `python benchmarks/capitals_taken.py RESULTS`: "
-        f"{found['runs']} runs of `history_2012_2025` (revision {found['revision'][:7]}).",
+        f"{found['runs']} runs of `{found.get('scenario', 'history_2012_2025')}` "
+        f"(revision {found['revision'][:7]}).",
         "",
         f"Runs in which an insurgent side took Bamako or a regional capital of the centre and "
         f"south at least once: **{found['runs_with_a_take']} of {found['runs']}** (C13h's share "
@@ -135,9 +137,20 @@ def write_reports(description: str, report, summarise, tabulate) -> int:
     return 0
 
 
+def arc_report(prefix: str):
+    """The files' prefix of a report on the arc: ``prefix``, or for a what-if of it (another
+    scenario) ``prefix_<scenario>``, so that neither overwrites the other."""
+
+    def name(found: dict) -> str:
+        scenario = found.get("scenario", "history_2012_2025")
+        return prefix if scenario == "history_2012_2025" else f"{prefix}_{scenario}"
+
+    return name
+
+
 def main() -> int:
     """Write a report for each results folder named."""
-    return write_reports(__doc__.splitlines()[0], "capitals_taken", summary, table)
+    return write_reports(__doc__.splitlines()[0], arc_report("capitals_taken"), summary, table)
 
 
 if __name__ == "__main__":

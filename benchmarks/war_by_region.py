@@ -29,7 +29,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.capitals_taken import run_command, write_reports  # noqa: E402
+from benchmarks.capitals_taken import arc_report, run_command, write_reports  # noqa: E402
 from sim.analysis.results import load_results  # noqa: E402
 from sim.geography import REGIONS  # noqa: E402
 from sim.validate.measures import VIOLENT, regions_share_of_deaths  # noqa: E402
@@ -64,6 +64,7 @@ def summary(folder: Path) -> dict:
         if column in series
     }
     return {
+        "scenario": Path(manifest.get("scenario", "scenario")).stem,
         "model": manifest["model_version"],
         "revision": manifest.get("git_revision", ""),
         "command": run_command(manifest.get("command", [])),
@@ -92,7 +93,8 @@ def table(found: dict) -> str:
         f"# Where the arc's war is fought, model {found['model']}",
         "",
         f"`malisim {found['command']}`, then `python benchmarks/war_by_region.py RESULTS`: "
-        f"{found['runs']} runs of `history_2012_2025` (revision {found['revision'][:7]}).",
+        f"{found['runs']} runs of `{found.get('scenario', 'history_2012_2025')}` "
+        f"(revision {found['revision'][:7]}).",
         "",
         "The jihadists' violent events a year, by region (mean over runs):",
         "",
@@ -127,7 +129,7 @@ def table(found: dict) -> str:
 
 def main() -> int:
     """Write a report for each results folder named."""
-    return write_reports(__doc__.splitlines()[0], "war_by_region", summary, table)
+    return write_reports(__doc__.splitlines()[0], arc_report("war_by_region"), summary, table)
 
 
 if __name__ == "__main__":

@@ -115,19 +115,31 @@ CENSUS_2009 = {
 TAOUDENNI_SHARE = 0.03  # of the 2009 Tombouctou total (author's estimate; region created 2016)
 MENAKA_SHARE = 0.22  # of the 2009 Gao total (author's estimate; region created 2016)
 
-# Outline segments facing Mauritania, Algeria or Niger (sanctuary side). A segment is classed by
-# its midpoint: north of SANCTUARY_LAT (the Burkina Faso border never reaches it), east of
-# NIGER_LON (Niger; the Burkina-Niger-Mali tripoint is near 0.2 E), or west of SENEGAL_LON and
-# north of MAURITANIA_WEST_LAT (the Mauritanian border west of Nioro, clear of Senegal's).
+# The neighbour across each outline segment, classed by the segment's midpoint (lon, lat), from
+# the outline's corners: Mauritania west of MAURITANIA_EAST_LON and north of
+# MAURITANIA_SOUTH_LAT, below Algeria's corner (ALGERIA_WEST_LAT, the Algeria-Mali-Mauritania
+# tripoint near 6.5 W, 25.0 N); Algeria north of ALGERIA_SOUTH_LAT (the Algeria-Mali-Niger
+# tripoint near 4.25 E, 19.14 N); Niger east of NIGER_LON and south of it (the Burkina Faso-
+# Mali-Niger tripoint is near 0.23 E, 15.0 N); Burkina Faso east of BURKINA_WEST_LON and south
+# of SANCTUARY_LAT (the Burkina Faso-Cote d'Ivoire-Mali tripoint is near 5.5 W, 10.4 N); any
+# other border (Cote d'Ivoire, Guinea, Senegal) is "other".
+NEIGHBOURS = ("mauritania", "algeria", "niger", "burkina_faso", "other")
+SANCTUARY_NEIGHBOURS = NEIGHBOURS[:4]
+"""The neighbours whose border band a scenario may name a sanctuary (``scenario.sanctuaries``)."""
+DEFAULT_SANCTUARIES = ("algeria", "mauritania", "niger")
+"""The sanctuaries of a scenario that names none (every model before 0.40.0 had these)."""
 SANCTUARY_LAT = 15.1
 NIGER_LON = 0.3
+MAURITANIA_EAST_LON = -5.0
+MAURITANIA_SOUTH_LAT = 14.65
+ALGERIA_WEST_LAT = 24.9
+ALGERIA_SOUTH_LAT = 19.0
+BURKINA_WEST_LON = -5.5
 # Beyond the south-east corner, the Burkina Faso-Niger border runs south-east from the tripoint
 # (about 0.23 E, 15.0 N) at roughly 0.6 deg of longitude per deg of latitude: cells west of that
-# line are Burkina Faso (no sanctuary) even when their nearest border segment faces Niger.
+# line are Burkina Faso even when their nearest border segment faces Niger.
 TRIPOINT_BFA_NER = (0.23, 15.0)
 BFA_NER_SLOPE = 0.6
-SENEGAL_LON = -10.0
-MAURITANIA_WEST_LAT = 14.65
 
 KM_PER_DEG_LAT = 110.574  # km per degree of latitude (WGS84 mean near 17 N)
 KM_PER_DEG_LON_EQ = 111.320  # km per degree of longitude at the equator
@@ -377,14 +389,20 @@ def _segment_distances(
     return dist.reshape(lon_c.shape), nearest.reshape(lon_c.shape)
 
 
-def _sanctuary_segments(ring: np.ndarray) -> np.ndarray:
-    """Classify outline segments: True where the neighbour is Mauritania, Algeria or Niger."""
-    mid_lon = 0.5 * (ring[:-1, 0] + ring[1:, 0])
-    mid_lat = 0.5 * (ring[:-1, 1] + ring[1:, 1])
-    return (
-        (mid_lat > SANCTUARY_LAT)
-        | (mid_lon > NIGER_LON)
-        | ((mid_lon < SENEGAL_LON) & (mid_lat > MAURITANIA_WEST_LAT))
+def _segment_neighbours(ring: np.ndarray) -> np.ndarray:
+    """The neighbour across each outline segment: an index into :data:`NEIGHBOURS`."""
+    lon = 0.5 * (ring[:-1, 0] + ring[1:, 0])
+    lat = 0.5 * (ring[:-1, 1] + ring[1:, 1])
+    mauritania = (
+        (lon < MAURITANIA_EAST_LON) & (lat > MAURITANIA_SOUTH_LAT) & (lat < ALGERIA_WEST_LAT)
+    )
+    algeria = ~mauritania & (lat >= ALGERIA_SOUTH_LAT)
+    niger = (lon > NIGER_LON) & (lat < ALGERIA_SOUTH_LAT)
+    burkina = ~niger & (lon > BURKINA_WEST_LON) & (lat < SANCTUARY_LAT)
+    return np.select(
+        [mauritania, algeria, niger, burkina],
+        [NEIGHBOURS.index(n) for n in ("mauritania", "algeria", "niger", "burkina_faso")],
+        NEIGHBOURS.index("other"),
     )
 
 
@@ -410,12 +428,18 @@ def _region_totals() -> dict[str, float]:
 
 
 @functools.lru_cache(maxsize=8)
-def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Geography:
-    """Build (once per argument pair) the grid of Mali and all its layers.
+def build_geography(
+    resolution: float = 0.25,
+    sanctuary_km: float = 150.0,
+    sanctuaries: tuple[str, ...] = DEFAULT_SANCTUARIES,
+) -> Geography:
+    """Build (once per set of arguments) the grid of Mali and all its layers.
 
     Args:
         resolution: Cell size in degrees (0.1 to 2.0 are supported).
-        sanctuary_km: Depth of the sanctuary band beyond the northern and eastern borders (km).
+        sanctuary_km: Depth of the sanctuary band beyond the borders it lies across (km).
+        sanctuaries: The neighbours (of :data:`SANCTUARY_NEIGHBOURS`) across whose borders
+            the band is a sanctuary.
 
     Returns:
         The :class:`Geography`. It is shared between callers: do not modify its arrays.
@@ -490,7 +514,9 @@ def build_geography(resolution: float = 0.25, sanctuary_km: float = 150.0) -> Ge
     burkina = (lat_c < TRIPOINT_BFA_NER[1]) & (
         lon_c < TRIPOINT_BFA_NER[0] + BFA_NER_SLOPE * (TRIPOINT_BFA_NER[1] - lat_c)
     )
-    faces_sanctuary = _sanctuary_segments(outline)[nearest_segment] & ~burkina
+    neighbour = _segment_neighbours(outline)[nearest_segment]
+    neighbour[burkina] = NEIGHBOURS.index("burkina_faso")
+    faces_sanctuary = np.isin(neighbour, [NEIGHBOURS.index(n) for n in sanctuaries])
     sanctuary = ~in_mali & faces_sanctuary & (border_km <= sanctuary_km)
     kx = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
     centres_km = np.column_stack([lon_c.ravel() * kx, lat_c.ravel() * KM_PER_DEG_LAT])

@@ -18,12 +18,13 @@ from mesa.discrete_space import OrthogonalMooreGrid, PropertyLayer
 
 from sim import communities, society
 from sim.agents import Unit
-from sim.geography import TERRAIN, ZONES, build_geography
+from sim.geography import TERRAIN, ZONES
 from sim.scenario import FACTIONS, Faction, ForeignForce, Scenario
 from sim.tables import Results
 from sim.war import (
     assaults,
     battles,
+    borders,
     calendar,
     campaigns,
     civilians,
@@ -168,7 +169,7 @@ class MaliConflictModel(mesa.Model):
     def build_space(self) -> None:
         """The grid and its cell layers (Mesa property layers over the geography's arrays)."""
         cfg = self.config
-        geo = self.geo = build_geography(cfg.scenario.resolution, cfg.scenario.sanctuary_km)
+        geo = self.geo = borders.geography(self)
         self.grid = OrthogonalMooreGrid((geo.width, geo.height), torus=False, random=self.random)
         shape = (geo.width, geo.height)
         centre = ZONES.index("centre")
@@ -213,12 +214,10 @@ class MaliConflictModel(mesa.Model):
         self.reach_half_cells = cfg.combat.reach_km / self.cell_km
         self.reach_cells = max(1, math.floor(self.reach_half_cells))
         self.air_cells = max(0, round(cfg.combat.air_radius_km / self.cell_km))
-        # Closeness to the cross-border sanctuary (1 at its edge), where ambushes are likeliest.
-        self.near_sanctuary = np.exp(-geo.sanctuary_distance_km / 100.0)
+        borders.draw(self)  # the cross-border sanctuary: closeness to it, its cells
         terrain_defence = cfg.combat.terrain_defence
         self.defence_layer = np.array([terrain_defence.get(t, 1.0) for t in TERRAIN])[geo.terrain]
         self.zone_pop = {z: geo.population * (geo.zone == i) for i, z in enumerate(ZONES)}
-        self.sanctuary_xy = np.argwhere(geo.sanctuary)
         # People exposed to an engagement: the people of the town in the cell (wherever the
         # cell's edge falls, a town is as big), and the country's density over a fixed area;
         # so that neither a coarser grid (more people per cell) nor a finer one (a town's

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.geography import DEFAULT_SANCTUARIES
 from sim.scenario.schema import (
     FACTIONS,
     PLAIN_SECTIONS,
@@ -179,10 +180,12 @@ def set_value(config: Scenario, dotted: str, value: Any) -> None:
 
 RECORDED_WHEN_SET: dict[str, Any] = {
     "scenario.unit_split": ScenarioSettings.model_fields["unit_split"].default,
+    "scenario.sanctuaries": ",".join(DEFAULT_SANCTUARIES),
 }
-"""Options of a test of the model (not of the war) that the runs table records only when set
-away from their default, which changes nothing: tables written before the option existed stay
-the same, column for column."""
+"""Options that the runs table records only when set away from their default: tables written
+before the option existed stay the same, column for column. A test of the model (not of the
+war, ``unit_split``), and the borders that shelter the insurgents (``sanctuaries``, whose
+default is what every model before it had)."""
 
 
 def flatten_parameters(scenario: Scenario, every: bool = False) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.geography import TERRAIN
+from sim.geography import DEFAULT_SANCTUARIES, SANCTUARY_NEIGHBOURS, TERRAIN
 from sim.scenario.country import Communities, Insurgency, Population
 from sim.scenario.strict import Share, StrictModel
 
@@ -46,6 +46,11 @@ class ScenarioSettings(StrictModel):
     sanctuary_km: float = Field(
         150.0, ge=0.0, le=600.0, description="Depth of cross-border sanctuary, km"
     )
+    sanctuaries: list[Literal[SANCTUARY_NEIGHBOURS]] = Field(
+        default_factory=lambda: list(DEFAULT_SANCTUARIES),
+        description="The neighbours across whose border insurgents find a sanctuary (a set "
+        "event may change them on a date)",
+    )
     plan_interval_days: int = Field(7, ge=1, le=90, description="Days between factions' plans")
     unit_split: int = Field(
         1,
@@ -54,6 +59,14 @@ class ScenarioSettings(StrictModel):
         description="Every unit created (at the start, by arrival, reinforcement or recruitment) "
         "is created as this many equal units: the same men in more units (1: as doctrine says)",
     )
+
+    @field_validator("sanctuaries")
+    @classmethod
+    def _each_once(cls, sanctuaries: list[str]) -> list[str]:
+        twice = sorted({n for n in sanctuaries if sanctuaries.count(n) > 1})
+        if twice:
+            raise ValueError(f"named more than once: {', '.join(twice)}")
+        return sorted(sanctuaries)  # one spelling of each set, in the runs table too
 
     @model_validator(mode="after")
     def _end_after_start(self) -> ScenarioSettings:

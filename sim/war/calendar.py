@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sim import combat
 from sim.geography import ZONES
 from sim.scenario import Event, Scenario, set_value
-from sim.war import operations, patrons
+from sim.war import borders, operations, patrons
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
@@ -95,3 +95,5 @@ def set_parameter(model: MaliConflictModel, dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     if len(parts) == 3 and parts[0] == "foreign" and parts[2] == "bases":
         patrons.rebase(model, parts[1])
+    if dotted in ("scenario.sanctuaries", "scenario.sanctuary_km"):
+        borders.redraw(model)  # Burkina Faso's north, the jihadists' rear base from late 2016
