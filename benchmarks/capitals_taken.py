@@ -43,12 +43,22 @@ def run_command(command: list[str]) -> str:
     return " ".join(words)
 
 
+def written_by(folder: Path) -> dict:
+    """Which scenario, model, revision and command wrote a results folder (its manifest)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return {
+        "scenario": Path(manifest.get("scenario", "scenario")).stem,
+        "model": manifest["model_version"],
+        "revision": manifest.get("git_revision", ""),
+        "command": run_command(manifest.get("command", [])),
+    }
+
+
 def summary(folder: Path) -> dict:
     """The counts and medians of one results folder."""
     events = pd.read_parquet(folder / "events.parquet")
     runs = pd.read_parquet(folder / "runs.parquet")
     series = pd.read_parquet(folder / "timeseries.parquet")
-    manifest = json.loads((folder / "manifest.json").read_text())
     taken = events[
         (events["event_type"] == "town_captured")
         & events["town"].isin(CAPITALS_NEVER_TAKEN)
@@ -58,10 +68,7 @@ def summary(folder: Path) -> dict:
     series["year"] = pd.to_datetime(series["date"]).dt.year
     yearly = series.groupby("year")
     return {
-        "scenario": Path(manifest.get("scenario", "scenario")).stem,
-        "model": manifest["model_version"],
-        "revision": manifest.get("git_revision", ""),
-        "command": run_command(manifest.get("command", [])),
+        **written_by(folder),
         "runs": len(runs),
         "runs_with_a_take": int(taken["run_id"].nunique()),
         "share_never": 1.0 - taken["run_id"].nunique() / len(runs),

@@ -16,7 +16,6 @@ Writes ``benchmarks/results/foreign_losses_<scenario>_model_<version>.md`` for e
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.capitals_taken import run_command, write_reports  # noqa: E402
+from benchmarks.capitals_taken import write_reports, written_by  # noqa: E402
 from sim.analysis.results import load_results  # noqa: E402
 
 WINDOW = (2015, 2022)
@@ -63,7 +62,6 @@ def force_summary(events: pd.DataFrame, force: str, runs: int) -> dict:
 
 def summary(folder: Path) -> dict:
     """Each foreign force's losses in one results folder."""
-    manifest = json.loads((folder / "manifest.json").read_text())
     results = load_results(folder)
     events = results.events.assign(year=pd.to_datetime(results.events["date"]).dt.year)
     # Run ids from 0: the runs table numbers them so (a sweep's folder is not read here).
@@ -72,10 +70,7 @@ def summary(folder: Path) -> dict:
         c.removeprefix("deaths_foreign_") for c in events if c.startswith("deaths_foreign_")
     )
     return {
-        "scenario": Path(manifest.get("scenario", "scenario")).stem,
-        "model": manifest["model_version"],
-        "revision": manifest.get("git_revision", ""),
-        "command": run_command(manifest.get("command", [])),
+        **written_by(folder),
         "runs": runs,
         "window": list(WINDOW),
         "forces": {force: force_summary(events, force, runs) for force in forces},

@@ -16,7 +16,6 @@ Writes ``benchmarks/results/growth_by_run_<scenario>_model_<version>.md`` for ea
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.capitals_taken import run_command, write_reports  # noqa: E402
+from benchmarks.capitals_taken import write_reports, written_by  # noqa: E402
 from sim.analysis.results import load_results  # noqa: E402
 from sim.validate.measures import VIOLENT  # noqa: E402
 
@@ -70,7 +69,6 @@ def yearly(folder: Path) -> dict[str, pd.DataFrame]:
 
 def summary(folder: Path) -> dict:
     """The share of runs in which each comparison's later year is higher."""
-    manifest = json.loads((folder / "manifest.json").read_text())
     tables = yearly(folder)
     shares = {}
     for what, key, early, late in COMPARISONS:
@@ -78,10 +76,7 @@ def summary(folder: Path) -> dict:
         higher = (table[late] > table[early]).mean() if {early, late} <= set(table) else 0.0
         shares[f"{key}_{early}_{late}"] = {"what": what, "share": round(float(higher), 3)}
     return {
-        "scenario": Path(manifest.get("scenario", "scenario")).stem,
-        "model": manifest["model_version"],
-        "revision": manifest.get("git_revision", ""),
-        "command": run_command(manifest.get("command", [])),
+        **written_by(folder),
         "runs": len(tables["strength"]),
         "shares": shares,
     }

@@ -20,7 +20,6 @@ figures.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.capitals_taken import arc_report, run_command, write_reports  # noqa: E402
+from benchmarks.capitals_taken import arc_report, write_reports, written_by  # noqa: E402
 from sim.analysis.results import load_results  # noqa: E402
 from sim.geography import REGIONS  # noqa: E402
 from sim.validate.measures import VIOLENT, regions_share_of_deaths  # noqa: E402
@@ -45,7 +44,6 @@ SHARES = {
 def summary(folder: Path) -> dict:
     """The yearly counts and shares of one results folder."""
     results = load_results(folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
     events = results.events
     runs = len(results.runs)
     jihadist = events[
@@ -64,10 +62,7 @@ def summary(folder: Path) -> dict:
         if column in series
     }
     return {
-        "scenario": Path(manifest.get("scenario", "scenario")).stem,
-        "model": manifest["model_version"],
-        "revision": manifest.get("git_revision", ""),
-        "command": run_command(manifest.get("command", [])),
+        **written_by(folder),
         "runs": runs,
         "events": {
             int(y): {r: round(float(counts.loc[y].get(r, 0.0)), 1) for r in REGIONS}
