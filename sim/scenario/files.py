@@ -107,13 +107,13 @@ def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list
             event.type == "depart"
             and event.target is not None
             and event.actor in scenario.foreign
-            and event.target not in scenario.foreign[event.actor].bases
+            and event.target not in (bases := bases_on(scenario, event.actor, event.date))
         ):
             problems.append(
                 (
                     f"{where}.target",
-                    f"{event.target!r} is not one of {event.actor}'s bases"
-                    f" ({', '.join(scenario.foreign[event.actor].bases)})",
+                    f"{event.target!r} is not one of {event.actor}'s bases on {event.date}"
+                    f" ({', '.join(bases)})",
                 )
             )
         for ally in event.allies:
@@ -131,6 +131,20 @@ def cross_check(scenario: Scenario, town_ids: frozenset[str] | set[str]) -> list
                 for _, msg in set_event_problems(scenario, event.parameter, event.value)
             ]
     return problems
+
+
+def bases_on(scenario: Scenario, fid: str, date) -> list[str]:
+    """A force's bases on a date: its table's, as the ``set`` events of them up to then left them.
+
+    A base closed by an earlier ``depart`` is still named: closing it twice is harmless.
+    """
+    bases = list(scenario.foreign[fid].bases)
+    for event in sorted(scenario.events, key=lambda e: e.date):
+        if event.date > date:
+            break
+        if event.type == "set" and event.parameter == f"foreign.{fid}.bases":
+            bases = [str(b) for b in event.value]
+    return bases
 
 
 def reorganise_problems(scenario: Scenario, event: Event, where: str) -> list[tuple[str, str]]:

@@ -228,23 +228,56 @@ def close_base(model: MaliConflictModel, fid: str, tid: str) -> None:
 
 
 def rebase(model: MaliConflictModel, fid: str) -> None:
-    """A foreign force moves to new bases: each garrison elsewhere marches to the nearest.
+    """A foreign force's bases change: it shares its garrisons out evenly over the new ones.
 
-    Only to a base its client holds; a garrison with no such base within reach stays. Its
-    columns and patrols are not recalled; they come back to whatever base is nearest.
+    Only over the bases its client holds (two towns of one cell are one base). Garrisons
+    elsewhere, and the men a base holds beyond its even share (``unit_size`` or more), march,
+    the largest first, each to the base with the fewest men (the nearest among equals; a
+    garrison with more than that base needs leaves the rest for the next), as ``arrive``
+    shares a force out: so a base opened on a date gets its share (France's
+    Barkhane at Menaka, 2018), and the bases of a new deployment each get theirs (Barkhane's
+    four of the north, August 2014; before model 0.40.0 every garrison went to the nearest
+    base, and in the arc none reached Kidal or Tessalit). Its columns and patrols are not
+    recalled; they come back to whatever base is nearest.
     """
     if not model.patrons.present[fid]:
         return
-    bases = [model.towns[tid] for tid in model.config.foreign[fid].bases]
-    held = [t for t in bases if t.holder == "state"]
-    at_a_base = {t.xy for t in bases}  # by cell: two towns may share one (Mopti, Sevare)
-    for unit in model.units_of(fid):
-        if unit.posture != Posture.GARRISON or unit.xy in at_a_base or not held:
-            continue
-        nearest = min(held, key=lambda t: cells_apart(t.xy, unit.xy))
-        unit.posture, unit.objective, unit.destination = Posture.RETREAT, None, nearest.xy
+    force = model.config.foreign[fid]
+    held = list(
+        {t.xy: t for t in (model.towns[tid] for tid in force.bases) if t.holder == "state"}.values()
+    )
+    if not held:
+        return
+    garrisons = [u for u in model.units_of(fid) if u.posture == Posture.GARRISON]
+    share = sum(u.strength for u in garrisons) // len(held)
+    men = {t.xy: 0 for t in held}
+    moving = []
+    for unit in garrisons:
+        if unit.xy in men:
+            men[unit.xy] += unit.strength
+        else:
+            moving.append(unit)
+    for xy in men:
+        at_base = sorted((u for u in garrisons if u.xy == xy), key=lambda u: -u.strength)
+        extra = men[xy] - share
+        if at_base and extra >= force.unit_size:
+            extra = min(extra, at_base[0].strength)
+            moving.append(at_base[0] if extra == at_base[0].strength else at_base[0].split(extra))
+            men[xy] -= extra
+    moving.sort(key=lambda u: -u.strength)
+    while moving:
+        unit = moving.pop(0)
+        base = min(held, key=lambda t: (men[t.xy], cells_apart(t.xy, unit.xy)))
+        need = share - men[base.xy]
+        if force.unit_size <= need <= unit.strength - force.unit_size:
+            moving.append(unit)  # what the base does not need goes on to the next
+            moving.sort(key=lambda u: -u.strength)
+            unit = unit.split(need)
+        unit.posture, unit.objective, unit.destination = Posture.RETREAT, None, base.xy
         unit.halt_until = 0
-        if not unit.can_reach_destination():
+        if unit.can_reach_destination():
+            men[base.xy] += unit.strength
+        else:
             unit.posture, unit.destination = Posture.GARRISON, None
 
 
