@@ -127,7 +127,7 @@ NEIGHBOURS = ("mauritania", "algeria", "niger", "burkina_faso", "other")
 SANCTUARY_NEIGHBOURS = NEIGHBOURS[:4]
 """The neighbours whose border band a scenario may name a sanctuary (``scenario.sanctuaries``)."""
 DEFAULT_SANCTUARIES = ("algeria", "mauritania", "niger")
-"""The sanctuaries of a scenario that names none (every model before 0.40.0 had these)."""
+"""The sanctuaries of a scenario that names none: the borders the model has always had."""
 SANCTUARY_LAT = 15.1
 NIGER_LON = 0.3
 MAURITANIA_EAST_LON = -5.0

@@ -190,6 +190,18 @@ CORPUS: list[Case] = [
         "less than or equal to 500000",
     ),
     Case(
+        "a sanctuary beyond a border Mali does not share",
+        edit("resolution = 2.0", 'resolution = 2.0\nsanctuaries = ["algeria", "chad"]'),
+        ["scenario.sanctuaries.1"],
+        "'chad'",
+    ),
+    Case(
+        "a sanctuary named twice",
+        edit("resolution = 2.0", 'resolution = 2.0\nsanctuaries = ["niger", "niger"]'),
+        ["scenario.sanctuaries"],
+        "named more than once",
+    ),
+    Case(
         "zero resolution",
         edit("resolution = 2.0", "resolution = 0"),
         ["scenario.resolution"],

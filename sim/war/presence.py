@@ -163,11 +163,12 @@ class Presence:
         self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
         self._balance_day = -1
         self._filtered = LastFiltered()
-        # What the partners' layers were computed from, to skip the work on a day it is the
-        # same (``count_air``, ``refresh_partners``)...
+        # What the partners' layers and the police within reach were last computed from: a
+        # day with the same inputs keeps them (``count_air``, ``refresh_partners``,
+        # ``state_within_reach``).
         self._air_inputs: tuple | None = None
         self._partner_inputs: tuple | None = None
-        self._police_inputs: tuple | None = None  # and the police's (``state_within_reach``)
+        self._police_inputs: tuple | None = None
         self._police = np.zeros((model.geo.width, model.geo.height))
 
     def refresh(self) -> None:
