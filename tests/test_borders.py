@@ -3,7 +3,7 @@
 ``scenario.sanctuaries`` names the neighbours (Mauritania, Algeria, Niger, Burkina Faso) across
 whose border the band of ``sanctuary_km`` is a sanctuary; a ``set`` event of it redraws the band
 on its date (``sim.war.borders``), and a unit left beyond a border that no longer shelters it
-walks back into Mali.
+is put on the nearest cell of Mali.
 """
 
 from __future__ import annotations
