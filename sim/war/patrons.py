@@ -28,6 +28,7 @@ from sim.war import control
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
+    from sim.agents import Unit
     from sim.model import MaliConflictModel
 
 
@@ -250,19 +251,17 @@ def rebase(model: MaliConflictModel, fid: str) -> None:
         return
     garrisons = [u for u in model.units_of(fid) if u.posture == Posture.GARRISON]
     share = sum(u.strength for u in garrisons) // len(held)
-    men = {t.xy: 0 for t in held}
+    at_base: dict[tuple[int, int], list[Unit]] = {t.xy: [] for t in held}
     moving = []
     for unit in garrisons:
-        if unit.xy in men:
-            men[unit.xy] += unit.strength
-        else:
-            moving.append(unit)
-    for xy in men:
-        at_base = sorted((u for u in garrisons if u.xy == xy), key=lambda u: -u.strength)
+        (at_base[unit.xy] if unit.xy in at_base else moving).append(unit)
+    men = {xy: sum(u.strength for u in units) for xy, units in at_base.items()}
+    for xy, units in at_base.items():
         extra = men[xy] - share
-        if at_base and extra >= force.unit_size:
-            extra = min(extra, at_base[0].strength)
-            moving.append(at_base[0] if extra == at_base[0].strength else at_base[0].split(extra))
+        if units and extra >= force.unit_size:
+            largest = max(units, key=lambda u: u.strength)
+            extra = min(extra, largest.strength)
+            moving.append(largest if extra == largest.strength else largest.split(extra))
             men[xy] -= extra
     moving.sort(key=lambda u: -u.strength)
     while moving:

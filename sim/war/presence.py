@@ -169,7 +169,7 @@ class Presence:
         self._air_inputs: tuple | None = None
         self._partner_inputs: tuple | None = None
         self._police_inputs: tuple | None = None
-        self._police = np.zeros((model.geo.width, model.geo.height))
+        self._police: np.ndarray | None = None
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
