@@ -326,13 +326,19 @@ class Unit(CellAgent):
             self.cell = self.model.grid[towns.countryside_near(self.model, town)]
 
     def retreat(self) -> None:
-        """Fall back to the nearest town the side holds, or into the sanctuary or the hinterland.
+        """Fall back to the nearest town the side holds, the sanctuary, a refuge or the hinterland.
 
         The state's men fall back on their own country: the nearest of its towns that the
         insurgents do not outnumber around (``towns.safe``), not an empty post deeper in the
         enemy's (the garrison of Kidal fled to Gao on 30 March 2012, AFP; until model 0.36.0
         it went to the nearest post the state held in name, Abeibara or Tin Essako, and the
         state kept some 1,200 men in the north in May 2012, when the record has none).
+
+        An insurgent band (``uses_sanctuary``) may also fall back across a border that shelters
+        it, or into the nearest refuge inside Mali (``Geography.refuge``: the Wagadou and Serma
+        forests, the inner delta, the Adrar des Ifoghas; model 0.41.0), each counted at 0.8 of
+        its distance (bands knew their way there). Before, a band beaten far from the border
+        walked to the nearest town its side held, however far, or was caught on the way.
         """
         model = self.model
         x, y = self.xy
@@ -357,6 +363,11 @@ class Unit(CellAgent):
                 d = cells_apart_each(sanctuary, (x, y))
                 i = int(np.argmin(d))
                 options.append((int(d[i]) * 0.8, tuple(sanctuary[i])))
+            refuges = model.refuge_xy
+            if len(refuges):
+                d = cells_apart_each(refuges, (x, y))
+                i = int(np.argmin(d))
+                options.append((int(d[i]) * 0.8, tuple(refuges[i])))
         if not options:
             # Nowhere to go: scatter into the countryside a few cells away.
             geo = model.geo

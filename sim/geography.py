@@ -175,6 +175,9 @@ class Geography:
             the border where the nearest border faces it, else to the nearest sanctuary cell
             (a cell by the Burkinabe or Guinean border is far from any sanctuary).
         move_cost: ``float [w, h]`` km-equivalent cost of crossing the cell (finite everywhere).
+        refuge: ``bool [w, h]`` in Mali, within a refuge of ``sim/data/refuges.csv`` (a forest,
+            the inner delta's flooded pastures, a massif): where a beaten insurgent band may
+            fall back to and rest, and where a dispersed band is hardest to find.
         towns: The towns table (``sim/data/towns.csv``) indexed by id, with cell columns x, y.
         roads: The road links table (``sim/data/roads.csv``).
         nearest_town_index: ``int [w, h]`` row of ``towns`` nearest to each cell centre.
@@ -198,6 +201,7 @@ class Geography:
     sanctuary: np.ndarray
     sanctuary_distance_km: np.ndarray
     move_cost: np.ndarray
+    refuge: np.ndarray
     towns: pd.DataFrame
     roads: pd.DataFrame
     nearest_town_index: np.ndarray
@@ -529,6 +533,17 @@ def build_geography(
         sanctuary, 0.0, np.where(faces_sanctuary, border_km, np.maximum(to_band, border_km))
     )
 
+    # Refuges inside Mali (sim/data/refuges.csv): the cells whose centre lies within a refuge's
+    # radius, and the cell of its centre whatever the resolution.
+    refuges = pd.read_csv(DATA_DIR / "refuges.csv")
+    refuge = np.zeros((width, height), dtype=bool)
+    for lat, lon, km in zip(refuges["lat"], refuges["lon"], refuges["radius_km"], strict=True):
+        refuge |= np.hypot((lon_c - lon) * kx, (lat_c - lat) * KM_PER_DEG_LAT) <= km
+        cx = min(max(int((lon - lon_min) // resolution), 0), width - 1)
+        cy = min(max(int((lat - lat_min) // resolution), 0), height - 1)
+        refuge[cx, cy] = True
+    refuge &= in_mali
+
     # Population: towns in their cells, the rest of each region's census total spread by
     # terrain weight (x2 on roads). If a region's towns exceed its total, they are scaled down.
     population = np.zeros((width, height))
@@ -566,6 +581,7 @@ def build_geography(
         sanctuary,
         sanctuary_distance_km,
         move_cost,
+        refuge,
         nearest_town_index,
     ):
         array.setflags(write=False)
@@ -586,6 +602,7 @@ def build_geography(
         sanctuary=sanctuary,
         sanctuary_distance_km=sanctuary_distance_km,
         move_cost=move_cost,
+        refuge=refuge,
         towns=towns,
         roads=roads,
         nearest_town_index=nearest_town_index,

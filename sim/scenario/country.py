@@ -165,8 +165,8 @@ class Insurgency(StrictModel):
         0.9,
         description=(
             "Share of its doctrine's morale at which a band resting in the sanctuary beyond "
-            "the border comes back into Mali (sim.war.insurgency.come_back); 1: only when "
-            "fully rested"
+            "the border, or in a refuge inside it, comes back to work the country "
+            "(sim.war.insurgency.come_back); 1: only when fully rested"
         ),
     )
     officials_flight_days: float = Field(
@@ -244,6 +244,13 @@ class Insurgency(StrictModel):
             "against it: each free band joins a raid, and an ordered offensive takes a share of "
             "its men, with chance aggression x (1 - this x the air against it there, 0-1); "
             "0: air power only weighs in the odds. GUESS (model 0.32.0)"
+        ),
+    )
+    refuge_cover: Share = Field(
+        0.8,
+        description=(
+            "Share of a raiding partner's chance of finding a dispersed band that a refuge's "
+            "cover takes away (sim/data/refuges.csv: forests, flooded pastures, a massif)"
         ),
     )
     detection: Share = Field(

@@ -43,6 +43,7 @@ def draw(model: MaliConflictModel) -> None:
     """What the model reads of the sanctuary: closeness to it (1 at its edge), and its cells."""
     model.near_sanctuary = np.exp(-model.geo.sanctuary_distance_km / 100.0)
     model.sanctuary_xy = np.argwhere(model.geo.sanctuary)
+    model.refuge_xy = np.argwhere(model.geo.refuge)
 
 
 def redraw(model: MaliConflictModel) -> None:

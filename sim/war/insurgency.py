@@ -204,14 +204,15 @@ def send_detachments(model: MaliConflictModel, side: str, bands: list, state: np
 
 
 def come_back(model: MaliConflictModel, state: np.ndarray | None = None) -> None:
-    """Bands rested in the sanctuary come back to work the country of their people.
+    """Bands rested in the sanctuary or a refuge come back to work the country of their people.
 
-    Each plan, every band of an insurgent side that stands beyond Mali's borders (it fell back
-    into the sanctuary, ``Unit.retreat``) and whose cohesion has come back to
+    Each plan, every band of an insurgent side that stands beyond Mali's borders or in a refuge
+    inside them (it fell back there, ``Unit.retreat``; model 0.41.0 for the refuges) and whose
+    cohesion has come back to
     ``insurgency.rested_morale`` of its doctrine's walks, whole, to the most promising country
     (``prospects``) within ``sanctuary_km`` plus ``combat.reach_km`` of it. The sanctuary is a
-    place to rest and re-arm, not to stay: the jihadists who scattered into Mauritania, Algeria
-    and Niger in 2013 came back to found the Katiba Macina (2015) and the Islamic State in the
+    place to rest and re-arm, not to stay (nor is a refuge: the Wagadou forest is a "nearly
+    uninhabited zone", Sahel Blog, 2020): the jihadists who scattered in 2013 came back to found the Katiba Macina (2015) and the Islamic State in the
     Greater Sahara (2015) inside Mali. Until model 0.38.0 only a raid on a town its networks
     reached could bring a band back, and in the arc some 900-1,500 of the jihadists sat beyond
     the border from 2013 to the end.
@@ -227,7 +228,7 @@ def come_back(model: MaliConflictModel, state: np.ndarray | None = None) -> None
             u
             for u in model.units_of(side)
             if u.posture == Posture.PATROL
-            and not model.in_mali[u.xy]
+            and (not model.in_mali[u.xy] or model.geo.refuge[u.xy])
             and u.morale >= rested * doctrine_morale
         ]
         if not resting:
@@ -250,12 +251,16 @@ def dispersed_band_found(model: MaliConflictModel, unit, air_support: float) -> 
     """Whether a raiding partner finds a dispersed band (one draw of the model's generator).
 
     Detection grows with the state's legitimacy where the band is (people tell), with air
-    surveillance, and falls with the insurgents' governance there (people keep quiet): what
-    lets an insurgency survive a stronger force that cannot find it.
+    surveillance, and falls with the insurgents' governance there (people keep quiet) and in a
+    refuge (``insurgency.refuge_cover``: under the trees of the Wagadou forest "satellites or
+    drones cannot spot" a band, Sahel Blog, 2020; model 0.41.0): what lets an insurgency
+    survive a stronger force that cannot find it.
     """
     x, y = unit.xy
     cfg = model.config.insurgency
     governed = model.governance[unit.side][x, y] if unit.side in model.governance else 0.0
     chance = cfg.detection * (0.5 + 0.5 * model.legitimacy[x, y]) * (1.0 + air_support)
     chance *= 1.0 - 0.5 * governed
+    if model.geo.refuge[x, y]:
+        chance *= 1.0 - cfg.refuge_cover  # the cover of a forest, a marsh, a massif
     return bool(model.rng.random() < min(chance, 1.0))
