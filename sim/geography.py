@@ -128,6 +128,9 @@ SANCTUARY_NEIGHBOURS = NEIGHBOURS[:4]
 """The neighbours whose border band a scenario may name a sanctuary (``scenario.sanctuaries``)."""
 DEFAULT_SANCTUARIES = ("algeria", "mauritania", "niger")
 """The sanctuaries of a scenario that names none: the borders the model has always had."""
+REFUGES = tuple(sorted(pd.read_csv(DATA_DIR / "refuges.csv")["id"]))
+"""The refuges inside Mali (``sim/data/refuges.csv``) a scenario may name (``scenario.refuges``;
+all of them by default)."""
 SANCTUARY_LAT = 15.1
 NIGER_LON = 0.3
 MAURITANIA_EAST_LON = -5.0
@@ -436,6 +439,7 @@ def build_geography(
     resolution: float = 0.25,
     sanctuary_km: float = 150.0,
     sanctuaries: tuple[str, ...] = DEFAULT_SANCTUARIES,
+    refuges: tuple[str, ...] = REFUGES,
 ) -> Geography:
     """Build (once per set of arguments) the grid of Mali and all its layers.
 
@@ -444,6 +448,7 @@ def build_geography(
         sanctuary_km: Depth of the sanctuary band beyond the borders it lies across (km).
         sanctuaries: The neighbours (of :data:`SANCTUARY_NEIGHBOURS`) across whose borders
             the band is a sanctuary.
+        refuges: The refuges (of :data:`REFUGES`) inside Mali that shelter the insurgents.
 
     Returns:
         The :class:`Geography`. It is shared between callers: do not modify its arrays.
@@ -535,9 +540,10 @@ def build_geography(
 
     # Refuges inside Mali (sim/data/refuges.csv): the cells whose centre lies within a refuge's
     # radius, and the cell of its centre whatever the resolution.
-    refuges = pd.read_csv(DATA_DIR / "refuges.csv")
+    table = pd.read_csv(DATA_DIR / "refuges.csv")
+    table = table[table["id"].isin(refuges)]
     refuge = np.zeros((width, height), dtype=bool)
-    for lat, lon, km in zip(refuges["lat"], refuges["lon"], refuges["radius_km"], strict=True):
+    for lat, lon, km in zip(table["lat"], table["lon"], table["radius_km"], strict=True):
         refuge |= np.hypot((lon_c - lon) * kx, (lat_c - lat) * KM_PER_DEG_LAT) <= km
         cx = min(max(int((lon - lon_min) // resolution), 0), width - 1)
         cy = min(max(int((lat - lat_min) // resolution), 0), height - 1)

@@ -202,6 +202,12 @@ CORPUS: list[Case] = [
         "named more than once",
     ),
     Case(
+        "a refuge the data do not place",
+        edit("resolution = 2.0", 'resolution = 2.0\nrefuges = ["wagadou", "sambisa"]'),
+        ["scenario.refuges.1"],
+        "'sambisa'",
+    ),
+    Case(
         "zero resolution",
         edit("resolution = 2.0", "resolution = 0"),
         ["scenario.resolution"],

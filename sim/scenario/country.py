@@ -250,7 +250,9 @@ class Insurgency(StrictModel):
         0.8,
         description=(
             "Share of a raiding partner's chance of finding a dispersed band that a refuge's "
-            "cover takes away (sim/data/refuges.csv: forests, flooded pastures, a massif)"
+            "cover takes away (sim/data/refuges.csv: forests, flooded pastures, a massif). GUESS "
+            "(0.5-0.95: under the Wagadou forest's trees satellites and drones cannot spot a "
+            "band, Sahel Blog, 2020); set before any ensemble, not fitted"
         ),
     )
     detection: Share = Field(

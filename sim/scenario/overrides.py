@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.geography import DEFAULT_SANCTUARIES
+from sim.geography import DEFAULT_SANCTUARIES, REFUGES
 from sim.scenario.schema import (
     FACTIONS,
     PLAIN_SECTIONS,
@@ -181,11 +181,13 @@ def set_value(config: Scenario, dotted: str, value: Any) -> None:
 RECORDED_WHEN_SET: dict[str, Any] = {
     "scenario.unit_split": ScenarioSettings.model_fields["unit_split"].default,
     "scenario.sanctuaries": ",".join(DEFAULT_SANCTUARIES),
+    "scenario.refuges": ",".join(REFUGES),
 }
 """Options that the runs table records only when set away from their default: tables written
 before the option existed stay the same, column for column. A test of the model (not of the
-war, ``unit_split``), and the borders that shelter the insurgents (``sanctuaries``, whose
-default is what every model before it had)."""
+war, ``unit_split``), the borders that shelter the insurgents (``sanctuaries``, whose
+default is what every model before it had) and their refuges inside Mali (``refuges``, all of
+``sim/data/refuges.csv`` by default)."""
 
 
 def flatten_parameters(scenario: Scenario, every: bool = False) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.geography import DEFAULT_SANCTUARIES, SANCTUARY_NEIGHBOURS, TERRAIN
+from sim.geography import DEFAULT_SANCTUARIES, REFUGES, SANCTUARY_NEIGHBOURS, TERRAIN
 from sim.scenario.country import Communities, Insurgency, Population
 from sim.scenario.strict import Share, StrictModel
 
@@ -51,6 +51,11 @@ class ScenarioSettings(StrictModel):
         description="The neighbours across whose border insurgents find a sanctuary (a set "
         "event may change them on a date)",
     )
+    refuges: list[Literal[REFUGES]] = Field(
+        default_factory=lambda: list(REFUGES),
+        description="The refuges inside Mali of sim/data/refuges.csv that shelter insurgents "
+        "(forests, flooded pastures, a massif; a set event may change them on a date)",
+    )
     plan_interval_days: int = Field(7, ge=1, le=90, description="Days between factions' plans")
     unit_split: int = Field(
         1,
@@ -60,13 +65,13 @@ class ScenarioSettings(StrictModel):
         "is created as this many equal units: the same men in more units (1: as doctrine says)",
     )
 
-    @field_validator("sanctuaries")
+    @field_validator("sanctuaries", "refuges")
     @classmethod
-    def _each_once(cls, sanctuaries: list[str]) -> list[str]:
-        twice = sorted({n for n in sanctuaries if sanctuaries.count(n) > 1})
+    def _each_once(cls, names: list[str]) -> list[str]:
+        twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise ValueError(f"named more than once: {', '.join(twice)}")
-        return sorted(sanctuaries)  # one spelling of each set, in the runs table too
+        return sorted(names)  # one spelling of each set, in the runs table too
 
     @model_validator(mode="after")
     def _end_after_start(self) -> ScenarioSettings:

@@ -1,4 +1,4 @@
-"""The borders across which the insurgents find a sanctuary, and a change of them on a date.
+"""The borders across which the insurgents find a sanctuary, its refuges inside Mali, and a change.
 
 Which neighbours' border country shelters the insurgents is a sourced input of the scenario
 (``scenario.sanctuaries``), and it changed during the war: Burkina Faso's north became the
@@ -7,7 +7,9 @@ event of ``scenario.sanctuaries`` (or ``sanctuary_km``) on a date redraws the ba
 geography for the new borders (``build_geography``, cached), how close each cell is to the
 sanctuary (where ambushes are likeliest) and where a beaten band may fall back to. A unit that
 stands beyond a border that no longer shelters it is put on the nearest cell of Mali (a
-change of borders is rare, and the days it takes to walk there are left out).
+change of borders is rare, and the days it takes to walk there are left out). The refuges
+inside Mali (``scenario.refuges``, ``sim/data/refuges.csv``: forests, flooded pastures, a
+massif) are drawn and redrawn with them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def geography(model: MaliConflictModel) -> Geography:
-    """The model's geography, for its scenario's resolution and its sanctuaries of today."""
+    """The model's geography, for its scenario's resolution, sanctuaries and refuges of today."""
     return geography_of(model.config)
 
 
@@ -35,12 +37,18 @@ def geography_of(scenario: Scenario) -> Geography:
     """A scenario's geography (built once per set of arguments in a process, then shared)."""
     settings = scenario.scenario
     return build_geography(
-        settings.resolution, settings.sanctuary_km, tuple(sorted(settings.sanctuaries))
+        settings.resolution,
+        settings.sanctuary_km,
+        tuple(sorted(settings.sanctuaries)),
+        tuple(sorted(settings.refuges)),
     )
 
 
 def draw(model: MaliConflictModel) -> None:
-    """What the model reads of the sanctuary: closeness to it (1 at its edge), and its cells."""
+    """What the model reads of the sanctuary and the refuges: where they are, how near.
+
+    Closeness to the sanctuary (1 at its edge), the sanctuary's cells, the refuges' cells.
+    """
     model.near_sanctuary = np.exp(-model.geo.sanctuary_distance_km / 100.0)
     model.sanctuary_xy = np.argwhere(model.geo.sanctuary)
     model.refuge_xy = np.argwhere(model.geo.refuge)

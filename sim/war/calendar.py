@@ -95,5 +95,5 @@ def set_parameter(model: MaliConflictModel, dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     if len(parts) == 3 and parts[0] == "foreign" and parts[2] == "bases":
         patrons.rebase(model, parts[1])
-    if dotted in ("scenario.sanctuaries", "scenario.sanctuary_km"):
+    if dotted in ("scenario.sanctuaries", "scenario.sanctuary_km", "scenario.refuges"):
         borders.redraw(model)  # Burkina Faso's north, the jihadists' rear base from late 2016

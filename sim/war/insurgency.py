@@ -208,14 +208,14 @@ def come_back(model: MaliConflictModel, state: np.ndarray | None = None) -> None
 
     Each plan, every band of an insurgent side that stands beyond Mali's borders or in a refuge
     inside them (it fell back there, ``Unit.retreat``; model 0.41.0 for the refuges) and whose
-    cohesion has come back to
-    ``insurgency.rested_morale`` of its doctrine's walks, whole, to the most promising country
-    (``prospects``) within ``sanctuary_km`` plus ``combat.reach_km`` of it. The sanctuary is a
-    place to rest and re-arm, not to stay (nor is a refuge: the Wagadou forest is a "nearly
-    uninhabited zone", Sahel Blog, 2020): the jihadists who scattered in 2013 came back to found the Katiba Macina (2015) and the Islamic State in the
-    Greater Sahara (2015) inside Mali. Until model 0.38.0 only a raid on a town its networks
-    reached could bring a band back, and in the arc some 900-1,500 of the jihadists sat beyond
-    the border from 2013 to the end.
+    cohesion has come back to ``insurgency.rested_morale`` of its doctrine's walks, whole, to
+    the most promising country (``prospects``) within ``sanctuary_km`` plus
+    ``combat.reach_km`` of it. The sanctuary is a place to rest and re-arm, not to stay, and so
+    is a refuge (the Wagadou forest is a "nearly uninhabited zone", Sahel Blog, 2020): the
+    jihadists who scattered in 2013 came back to found the Katiba Macina (2015) and the Islamic
+    State in the Greater Sahara (2015) inside Mali. Until model 0.38.0 only a raid on a town
+    its networks reached could bring a band back, and in the arc some 900-1,500 of the
+    jihadists sat beyond the border from 2013 to the end.
     ``state``: ``state_pressure``, if ``disperse`` has it already. Deterministic: no draw of
     the generator.
     """
