@@ -125,6 +125,10 @@ def test_the_arc_gains_no_dated_switch():
     # names its source.
     deployments = by_kind.pop(tool.DEPLOYMENT)
     assert [line.split(" ")[1] for line in deployments] == ["foreign.france.bases"] * 2
+    # So is a change of the borders that shelter the insurgents (model 0.42.0: Burkina Faso's
+    # north from 2016-12-16), and it names its source.
+    borders = by_kind.pop(tool.BORDERS)
+    assert [line.split(" ")[:2] for line in borders] == [["2016-12-16", "scenario.sanctuaries"]]
     total = sum(len(lines) for lines in by_kind.values())
     # The bound counts the capabilities too (the tool's total), so that one new switch of any
     # kind fails (until model 0.31.0 it left them out, and one switch more could pass).
@@ -133,6 +137,8 @@ def test_the_arc_gains_no_dated_switch():
     arc = load_scenario(ROOT / "scenarios" / "history_2012_2025.toml")
     notes = [e.note for e in arc.events if e.type == "set" and "air_support" in e.parameter]
     assert all("APA News" in note for note in notes)
+    notes = [e.note for e in arc.events if e.type == "set" and e.parameter.startswith("scenario.")]
+    assert len(notes) == 1 and "CTC Sentinel" in notes[0]
     notes = [e.note for e in arc.events if e.type == "set" and e.parameter.endswith(".bases")]
     # Each names its source: France 24 for the move north (2014), KOACI and AFP for Menaka.
     assert len(notes) == 2 and all(

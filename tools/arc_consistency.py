@@ -160,6 +160,7 @@ def all_differences(root: Path = ROOT) -> list[str]:
 
 CAPABILITY = "a new capability (sourced: the state's drones)"
 DEPLOYMENT = "a deployment (sourced: where a force is based)"
+BORDERS = "a change of borders (sourced: which neighbour's border country shelters the insurgents)"
 
 SWITCH_KINDS = (
     (CAPABILITY, ("air_support",)),
@@ -169,6 +170,7 @@ SWITCH_KINDS = (
     ),
     ("a patron's commitment", ("commitment",)),
     (DEPLOYMENT, (".bases",)),
+    (BORDERS, ("scenario.sanctuaries", "scenario.refuges")),
     ("politics (coups, popularity)", ("politics.",)),
     ("movement", ("combat.",)),
     ("doctrine (behaviour)", ("",)),
