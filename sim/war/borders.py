@@ -2,8 +2,8 @@
 
 Which neighbours' border country shelters the insurgents is a sourced input of the scenario
 (``scenario.sanctuaries``), and it changed during the war: Burkina Faso's north became the
-jihadists' rear base from late 2016 (``scenarios/history_2012_2025.toml`` gives the sources). A ``set``
-event of ``scenario.sanctuaries`` (or ``sanctuary_km``) on a date redraws the band: the
+jihadists' rear base from late 2016 (``scenarios/history_2012_2025.toml`` gives the sources).
+A ``set`` event of ``scenario.sanctuaries`` (or ``sanctuary_km``) on a date redraws the band: the
 geography for the new borders (``build_geography``, cached), how close each cell is to the
 sanctuary (where ambushes are likeliest) and where a beaten band may fall back to. A unit that
 stands beyond a border that no longer shelters it is put on the nearest cell of Mali (a
