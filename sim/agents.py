@@ -357,17 +357,12 @@ class Unit(CellAgent):
             # (towns.safe), not an empty post deeper in theirs.
             friendly = [t for t in friendly if towns.safe(model, t.xy)] or friendly
         options = [(cells_apart(t.xy, (x, y)), t.xy) for t in friendly]
-        if self.uses_sanctuary:
-            sanctuary = model.sanctuary_xy
-            if len(sanctuary):
-                d = cells_apart_each(sanctuary, (x, y))
-                i = int(np.argmin(d))
-                options.append((int(d[i]) * 0.8, tuple(sanctuary[i])))
-            refuges = model.refuge_xy
-            if len(refuges):
-                d = cells_apart_each(refuges, (x, y))
-                i = int(np.argmin(d))
-                options.append((int(d[i]) * 0.8, tuple(refuges[i])))
+        if self.uses_sanctuary:  # the nearest cell of the sanctuary, and of a refuge
+            for cells in (model.sanctuary_xy, model.refuge_xy):
+                if len(cells):
+                    d = cells_apart_each(cells, (x, y))
+                    i = int(np.argmin(d))
+                    options.append((int(d[i]) * 0.8, tuple(cells[i])))
         if not options:
             # Nowhere to go: scatter into the countryside a few cells away.
             geo = model.geo

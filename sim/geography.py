@@ -465,8 +465,14 @@ def build_geography(
     towns = pd.read_csv(DATA_DIR / "towns.csv", dtype={"population_estimated": bool})
     towns = towns.set_index("id", drop=True)
     roads = pd.read_csv(DATA_DIR / "roads.csv")
-    towns["x"] = np.clip(np.floor((towns["lon"] - lon_min) / resolution), 0, width - 1).astype(int)
-    towns["y"] = np.clip(np.floor((towns["lat"] - lat_min) / resolution), 0, height - 1).astype(int)
+
+    def cells_of(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        """The cells (x, y) holding points, clipped to the grid."""
+        x = np.clip(np.floor((np.asarray(lon) - lon_min) / resolution), 0, width - 1)
+        y = np.clip(np.floor((np.asarray(lat) - lat_min) / resolution), 0, height - 1)
+        return x.astype(int), y.astype(int)
+
+    towns["x"], towns["y"] = cells_of(towns["lon"], towns["lat"])
     tx, ty = towns["x"].to_numpy(), towns["y"].to_numpy()
 
     # Mali and its regions. Polygons of neighbouring regions are simplified separately, so a
@@ -545,9 +551,7 @@ def build_geography(
     refuge = np.zeros((width, height), dtype=bool)
     for lat, lon, km in zip(table["lat"], table["lon"], table["radius_km"], strict=True):
         refuge |= np.hypot((lon_c - lon) * kx, (lat_c - lat) * KM_PER_DEG_LAT) <= km
-        cx = min(max(int((lon - lon_min) // resolution), 0), width - 1)
-        cy = min(max(int((lat - lat_min) // resolution), 0), height - 1)
-        refuge[cx, cy] = True
+    refuge[cells_of(table["lon"], table["lat"])] = True
     refuge &= in_mali
 
     # Population: towns in their cells, the rest of each region's census total spread by

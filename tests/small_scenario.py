@@ -61,6 +61,21 @@ def small_dict() -> dict[str, Any]:
     return copy.deepcopy(tomllib.loads(SMALL_TOML))
 
 
+def one_band_dict(town: str, **scenario_settings) -> dict[str, Any]:
+    """The small scenario at 0.5 degree with one jihadist band of 200 at ``town`` and no one else
+    but the state: no separatists, no foreign force, no dated events; ``[scenario]`` updated.
+
+    What the sanctuary's, the borders' and the refuges' tests move by hand.
+    """
+    data = small_dict()
+    data["scenario"].update(resolution=0.5, **scenario_settings)
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["separatists"].update(deploy={}, bands={})
+    data["factions"]["jihadists"].update(bands={town: 200}, unit_size=200, uses_sanctuary=True)
+    return data
+
+
 def quiet_model(**insurgency_settings):
     """The small scenario at 0.5 degree with no dated events, ``[insurgency]`` set, seed 1.
 

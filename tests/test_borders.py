@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from small_scenario import small_dict
+from small_scenario import one_band_dict, small_dict
 
 from sim import MaliConflictModel
 from sim.geography import DATA_DIR, NEIGHBOURS, _segment_neighbours, build_geography
@@ -65,8 +65,7 @@ def test_the_band_lies_only_across_the_borders_named():
 
 def model_with_band_beyond_nara() -> tuple[MaliConflictModel, object]:
     """A shaken jihadist band of 200 resting in the Mauritanian sanctuary north of Nara."""
-    data = small_dict()
-    data["scenario"].update(resolution=0.5)
+    data = one_band_dict("nara")
     data["events"] = [
         {
             "date": (dt.date.fromisoformat(str(data["scenario"]["start"])) + dt.timedelta(days=2)),
@@ -75,9 +74,6 @@ def model_with_band_beyond_nara() -> tuple[MaliConflictModel, object]:
             "value": ["niger", "algeria", "burkina_faso"],
         }
     ]
-    data["foreign"] = {}
-    data["factions"]["separatists"].update(deploy={}, bands={})
-    data["factions"]["jihadists"].update(bands={"nara": 200}, unit_size=200, uses_sanctuary=True)
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     (band,) = model.units_of("jihadists")
     band.cell = model.grid[cell(model.geo, 16.0, -7.5)]

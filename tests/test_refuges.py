@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from small_scenario import small_dict
+from small_scenario import one_band_dict, small_dict
 
 from sim import MaliConflictModel
 from sim.geography import DATA_DIR, build_geography, cells_apart
@@ -36,15 +36,12 @@ def test_each_refuge_lies_in_mali_at_every_resolution():
     assert geo.refuge[geo.cell_of(14.95, -2.05)] and geo.refuge[geo.cell_of(15.05, -6.7)]
 
 
-def band_at(town: str, **insurgency_settings) -> tuple[MaliConflictModel, object]:
-    """A jihadist band of 200 at a town, with sanctuaries across Algeria and Niger only."""
-    data = small_dict()
-    data["scenario"].update(resolution=0.5, sanctuaries=["algeria", "niger"])
+def band_at(town: str, refuges=None, **insurgency_settings) -> tuple[MaliConflictModel, object]:
+    """A jihadist band of 200 at a town, with sanctuaries across Algeria and Niger only (and
+    the refuges named, if any are: all by default)."""
+    named = {} if refuges is None else {"refuges": refuges}
+    data = one_band_dict(town, sanctuaries=["algeria", "niger"], **named)
     data["insurgency"] = insurgency_settings
-    data["events"] = []
-    data["foreign"] = {}
-    data["factions"]["separatists"].update(deploy={}, bands={})
-    data["factions"]["jihadists"].update(bands={town: 200}, unit_size=200, uses_sanctuary=True)
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     (band,) = model.units_of("jihadists")
     return model, band
@@ -139,14 +136,7 @@ def test_a_scenario_names_its_refuges_and_a_set_event_changes_them():
 
 
 def test_with_no_refuge_a_band_beaten_by_nara_does_not_go_to_the_forest():
-    data = small_dict()
-    data["scenario"].update(resolution=0.5, sanctuaries=["algeria", "niger"], refuges=[])
-    data["events"] = []
-    data["foreign"] = {}
-    data["factions"]["separatists"].update(deploy={}, bands={})
-    data["factions"]["jihadists"].update(bands={"nara": 200}, unit_size=200, uses_sanctuary=True)
-    model = MaliConflictModel(scenario_from_dict(data), rng=1)
-    (band,) = model.units_of("jihadists")
+    model, band = band_at("nara", refuges=[])
     assert not model.geo.refuge.any()
     band.retreat()
     assert band.destination is not None and not model.in_mali[band.destination]  # a border

@@ -10,7 +10,7 @@ band back, and some 900-1,500 of the arc's jihadists sat beyond the border from 
 from __future__ import annotations
 
 import numpy as np
-from small_scenario import small_dict
+from small_scenario import one_band_dict
 
 from sim import MaliConflictModel
 from sim.geography import cells_apart
@@ -21,13 +21,7 @@ from sim.war.posture import Posture
 
 def resting_band(morale_share: float) -> tuple[MaliConflictModel, object]:
     """A jihadist band of 200 moved into the sanctuary beyond Menaka, at a share of its morale."""
-    data = small_dict()
-    data["scenario"]["resolution"] = 0.5
-    data["events"] = []
-    data["foreign"] = {}
-    data["factions"]["separatists"].update(deploy={}, bands={})
-    data["factions"]["jihadists"].update(bands={"menaka": 200}, unit_size=200, uses_sanctuary=True)
-    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    model = MaliConflictModel(scenario_from_dict(one_band_dict("menaka")), rng=1)
     (band,) = model.units_of("jihadists")
     menaka = model.towns["menaka"].xy
     nearest = min(map(tuple, model.sanctuary_xy), key=lambda xy: cells_apart(xy, menaka))
