@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from sim.war.presence import LastFiltered, box_kernel, box_sum, smooth
+from sim.war.presence import LastFiltered, box_kernel, box_sum, paint_squares, smooth
 
 
 def sparse_grid(shape, units, seed):
@@ -63,3 +63,22 @@ def test_last_filtered_gives_a_fresh_copy_of_the_same_numbers():
     np.testing.assert_array_equal(again, box_sum(grid, 2.0))
     grid[3, 3] += 100.0  # a changed input is filtered anew
     np.testing.assert_array_equal(filtered("men", box_sum, grid, half=2.0), box_sum(grid, 2.0))
+
+
+@pytest.mark.parametrize("half", [0, 1, 4, 9])
+def test_paint_squares_is_the_maximum_filter_of_the_points(half):
+    """Squares painted around a few cells, edges and overlaps included, are the filter's numbers."""
+    rng = np.random.default_rng(half)
+    shape = (31, 27)
+    cells = [(0, 0), (30, 26), (15, 3), (16, 4), *map(tuple, rng.integers(0, 27, (6, 2)))]
+    values = rng.uniform(0.1, 1.0, len(cells))
+    points = np.zeros(shape)
+    painted = np.zeros(shape)
+    for cell, value in zip(cells, values, strict=True):
+        points[cell] = max(points[cell], value)
+        paint_squares(painted, [cell], value, half)
+    expected = ndimage.maximum_filter(points, size=2 * half + 1, mode="constant")
+    np.testing.assert_array_equal(painted, expected)
+    covered = np.zeros(shape, dtype=bool)
+    paint_squares(covered, cells, True, half)
+    np.testing.assert_array_equal(covered, expected > 0)
