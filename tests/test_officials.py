@@ -5,7 +5,8 @@
 - An armed group under a truce with the state keeps them out too (Kidal under the peace
   agreement); an ally of the state does not.
 - Where they have fled, the same soldiers undo less of the insurgents' governance: the
-  mechanism that lets the jihadists govern the centre's countryside around an army's camps.
+  mechanism that lets the jihadists govern the centre's countryside around an army's camps;
+  and they earn the state less legitimacy (model 0.43.0).
 - On an ensemble: officials who flee sooner leave the insurgents more of the north to govern.
 """
 
@@ -16,7 +17,7 @@ import pytest
 from conftest import ensemble
 from small_scenario import quiet_model
 
-from sim.war import insurgency, officials
+from sim.war import civilians, insurgency, officials
 
 
 def test_officials_flee_where_insurgents_reach_and_stay_by_a_garrison():
@@ -69,6 +70,23 @@ def test_where_officials_have_fled_the_same_soldiers_undo_less_governance():
         governed[present] = layer[contested].mean()
     assert governed[0.0] > governed[1.0] + 0.05
     assert governed[0.0] > 0.5  # with no one to take it back, the soldiers undo none of it
+
+
+def test_where_officials_have_fled_the_same_soldiers_earn_the_state_less_legitimacy():
+    # Model 0.43.0: the legitimacy target counted the state's men within reach whether or not
+    # its officials were there, so the rural centre stayed loyal (0.75) through 2015-2021 while
+    # its sub-prefects fled, and barkhane_2014's jihadists recruited no more than they lost.
+    legitimacy = {}
+    for present in (1.0, 0.0):
+        model = quiet_model()
+        guarded = model.presence.state_within_reach() > 0
+        assert guarded.any()
+        model.officials[model.in_mali] = present
+        for day in range(7, 7 * 53, 7):
+            model.steps = day  # legitimacy moves once a week
+            civilians.update_population(model)
+        legitimacy[present] = model.legitimacy[guarded & model.in_mali].mean()
+    assert legitimacy[0.0] < legitimacy[1.0] - 0.05
 
 
 def test_on_an_ensemble_officials_who_flee_sooner_leave_the_insurgents_more_to_govern():

@@ -89,7 +89,12 @@ def weekly_rate(daily: float) -> float:
 
 
 def update_population(model: MaliConflictModel) -> None:
-    """Grievance spreads and fades every day; every week legitimacy follows the state's security."""
+    """Grievance spreads and fades every day; every week legitimacy follows the state's hold.
+
+    The state's hold is its men, partners' patrols and police within reach as far as its
+    officials are at their posts (``Presence.state_hold``; model 0.43.0: before, soldiers alone
+    earned it legitimacy, and the rural centre stayed loyal while its sub-prefects fled).
+    """
     pop = model.config.population
     society.diffuse_and_decay(
         model.grievance, model.in_mali, pop.grievance_spread, pop.grievance_decay_days
@@ -102,7 +107,7 @@ def update_population(model: MaliConflictModel) -> None:
         )
         target = society.legitimacy_target(
             model.legitimacy_base,
-            model.presence.state_within_reach(),
+            model.presence.state_hold(),
             insurgents,
             model.config.insurgency.network_men,
         )

@@ -82,10 +82,9 @@ def govern(model: MaliConflictModel) -> None:
     # The state's men within reach, its partners' patrols over their operating range, and the
     # police of the towns it holds (model 0.37.0: before, a town's police did not contest the
     # country around it, and in the arc the jihadists came to rule Bamako's district).
-    state = model.presence.state_within_reach()
     # ... as far as the state's officials are there to take the country back (model 0.39.0;
     # sim.war.officials): soldiers who sweep a district and leave undo no court or levy.
-    state = state * model.officials
+    state = model.presence.state_hold()
     # A 3x3 mean's pull is about (2/3) cell^2 times the Laplacian: this rate diffuses at the
     # coefficient given in km2 a day, whatever the cell (capped where a grid is very fine).
     spread = min(0.25, cfg.governance_spread_km2 * 1.5 / model.cell_km**2)

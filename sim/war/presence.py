@@ -399,6 +399,17 @@ class Presence:
         self._balance[side] = ratio
         return ratio
 
+    def state_hold(self) -> np.ndarray:
+        """The state's hold on each cell's countryside: ``state_within_reach`` x its officials.
+
+        Its men, partners' patrols and police count as far as its officials (``model.officials``,
+        ``sim.war.officials``) are there to govern behind them: soldiers who sweep a district
+        and leave bring back no court or sub-prefect. What undoes the insurgents' governance
+        (``insurgency.govern``, model 0.39.0) and what earns the state legitimacy
+        (``civilians.update_population``, model 0.43.0).
+        """
+        return self.state_within_reach() * self.model.officials
+
     def state_within_reach(self) -> np.ndarray:
         """The state's side's men within reach of each cell: its own, partners' patrols, police.
 
