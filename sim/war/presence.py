@@ -135,10 +135,9 @@ def paint_squares(grid: np.ndarray, cells, value, half: int) -> None:
     """Raise ``grid`` to ``value`` over the square of ``half`` cells around each of ``cells``.
 
     In place. On a grid of zeros this is ``ndimage.maximum_filter`` (size ``2 x half + 1``,
-    zeros beyond the edges) of a grid holding ``value`` at those cells, the same numbers, at a
-    small part of the cost: what it covers (a partner's few units, the state's air bases) is a
-    handful of cells, and the filter would pass over the whole grid (model 0.42.0: a fifth of
-    a day of ``north_2024`` went to the filters of the air cover).
+    zeros beyond the edges) of a grid holding ``value`` at those cells, the same numbers: what
+    it covers (a partner's few units, the state's air bases) is a handful of cells, and the
+    filter passes over the whole grid on every day a partner moves.
     """
     width, height = grid.shape
     for x, y in cells:
