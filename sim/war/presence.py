@@ -259,9 +259,10 @@ class Presence:
         A partner's aircraft strike only an enemy it is at war with: peacekeepers' helicopters
         cover the state against the jihadists, not against the separatists (the ODD). The
         state's own aircraft and drones fly from the air bases it holds (none in a truce).
-        Each cell gets the most air support of the aircraft over it (a maximum filter over
-        ``air_radius_km`` of the partners' units and the air bases). Kept as it was on a day
-        when none of what it is computed from changed (most days: partners stay at their bases).
+        Each cell gets the most air support of the aircraft over it: the square within
+        ``air_radius_km`` of each partner's unit and air base (``paint_squares``). Kept as it
+        was on a day when none of what it is computed from changed (most days: partners stay at
+        their bases).
         """
         model = self.model
         state = model.config.factions["state"]
