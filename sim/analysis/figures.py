@@ -430,7 +430,7 @@ def plot_lens_preferences(runs: pd.DataFrame, swept: list[str]) -> Figure:
         for i, j in np.ndindex(values.shape):
             if np.isfinite(values[i, j]):
                 colour = "white" if values[i, j] < mid else "black"
-                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", color=colour)
+                ax.text(j, i, f"{values[i, j]:.3f}", ha="center", va="center", color=colour)
         best = np.unravel_index(np.nanargmax(values), values.shape)
         box = Rectangle((best[1] - 0.5, best[0] - 0.5), 1, 1, fill=False, lw=3)
         box.set_edgecolor(PALETTE["vermillion"])
