@@ -530,7 +530,10 @@ def build_geography(
         lon_c < TRIPOINT_BFA_NER[0] + BFA_NER_SLOPE * (TRIPOINT_BFA_NER[1] - lat_c)
     )
     neighbour = _segment_neighbours(outline)[nearest_segment]
-    neighbour[burkina] = NEIGHBOURS.index("burkina_faso")
+    # Only cells whose nearest segment faces Niger: until model 0.44.0 every cell south of 15 N
+    # and west of the line was Burkina's, Guinea's, Cote d'Ivoire's and Senegal's too.
+    niger = neighbour == NEIGHBOURS.index("niger")
+    neighbour[burkina & niger] = NEIGHBOURS.index("burkina_faso")
     faces_sanctuary = np.isin(neighbour, [NEIGHBOURS.index(n) for n in sanctuaries])
     sanctuary = ~in_mali & faces_sanctuary & (border_km <= sanctuary_km)
     kx = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))

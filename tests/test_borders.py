@@ -63,6 +63,18 @@ def test_the_band_lies_only_across_the_borders_named():
         assert np.array_equal(getattr(default, name), getattr(sourced, name)), name
 
 
+def test_the_burkinabe_band_lies_in_burkina_faso_not_beyond_mali_s_other_southern_borders():
+    # Until model 0.44.0 every cell south of 15 N and west of the Burkina-Niger line was taken
+    # for Burkina Faso's: with it named, Guinea, Senegal and Cote d'Ivoire sheltered bands too.
+    geo = build_geography(0.5, 150.0, ("algeria", "burkina_faso", "niger"))
+    for lat, lon in ((11.42, -9.17), (12.55, -12.18)):  # Siguiri (Guinea), Kedougou (Senegal)
+        beyond = cell(geo, lat, lon)
+        assert not geo.in_mali[beyond] and geo.border_km[beyond] < 150
+        assert not geo.sanctuary[beyond], (lat, lon)
+    for lat, lon in ((11.18, -4.29), (13.58, -2.42)):  # Bobo-Dioulasso, Ouahigouya
+        assert geo.sanctuary[cell(geo, lat, lon)], (lat, lon)
+
+
 def model_with_band_beyond_nara() -> tuple[MaliConflictModel, object]:
     """A shaken jihadist band of 200 resting in the Mauritanian sanctuary north of Nara."""
     data = one_band_dict("nara")
