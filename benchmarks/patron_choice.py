@@ -13,8 +13,9 @@ patron's choice side by side. This script makes all four from real runs:
 
 and writes ``benchmarks/results/patron_choice.json`` and ``.md`` (the docs quote them). The
 committed results are of ``--replicates 60``: with the sweep's own 20 runs a design, the Bamako
-lens's medians (within a hundredth of each other over the designs, model 0.43.0) are too close
-for their 95% intervals to part, and no pair of designs shows as settled in opposite orders.
+lens's medians (within a hundredth of each other over the designs, models 0.43.0-0.44.0) are
+too close for their 95% intervals to part, and no pair of designs shows as settled in opposite
+orders.
 """
 
 from __future__ import annotations
