@@ -4,7 +4,7 @@ Issue 15 asks for the commitment x risk sweep's table of outcomes (medians and i
 design each lens prefers, the `north_2024` results on Tinzaouatene, and the what-ifs of the
 patron's choice side by side. This script makes all four from real runs:
 
-    .venv/bin/python benchmarks/patron_choice.py [--replicates 20] [--runs 40] [--workers 2]
+    .venv/bin/python benchmarks/patron_choice.py [--replicates 60] [--runs 40] [--workers 2]
 
 - the sweep `scenarios/sweeps/commitment_x_risk.toml` (its own replicates unless
   ``--replicates`` says fewer) into ``results/commitment_x_risk/`` (resumed if there);
@@ -12,10 +12,9 @@ patron's choice side by side. This script makes all four from real runs:
   with seed 1, through the same runner as `malisim run`;
 
 and writes ``benchmarks/results/patron_choice.json`` and ``.md`` (the docs quote them). The
-committed results are of ``--replicates 60``: with the sweep's own 20 runs a design, the Bamako
-lens's medians (within a hundredth of each other over the designs, models 0.43.0-0.44.0) are
-too close for their 95% intervals to part, and no pair of designs shows as settled in opposite
-orders.
+sweep file's 60 runs a design are needed: with 20 the Bamako lens's medians (within a
+hundredth of each other over the designs, models 0.43.0-0.44.0) are too close for their 95%
+intervals to part, and no pair of designs shows as settled in opposite orders.
 """
 
 from __future__ import annotations
