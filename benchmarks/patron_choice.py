@@ -4,7 +4,7 @@ Issue 15 asks for the commitment x risk sweep's table of outcomes (medians and i
 design each lens prefers, the `north_2024` results on Tinzaouatene, and the what-ifs of the
 patron's choice side by side. This script makes all four from real runs:
 
-    .venv/bin/python benchmarks/patron_choice.py [--replicates 60] [--runs 40] [--workers 2]
+    .venv/bin/python benchmarks/patron_choice.py [--replicates N] [--runs 40] [--workers 2]
 
 - the sweep `scenarios/sweeps/commitment_x_risk.toml` (its own replicates unless
   ``--replicates`` says fewer) into ``results/commitment_x_risk/`` (resumed if there);
@@ -217,6 +217,11 @@ def campaign(results) -> dict:
     }
 
 
+def shown(value: list[float]) -> str:
+    """A median and its interval, ``[median, low, high]``, as the Markdown prints it."""
+    return f"{value[0]:.3f} ({value[1]:.3f}-{value[2]:.3f})"
+
+
 def markdown(report: dict) -> str:
     """The tables the docs quote, in Markdown."""
     lines = ["# The patron's choice (benchmarks/patron_choice.py)", ""]
@@ -265,10 +270,6 @@ def markdown(report: dict) -> str:
             f"- {lens_a} and {lens_b}: {said['opposed_pairs']} pairs; Spearman {said['spearman']:g}"
         )
         for pair in said["clearest"]:
-
-            def shown(value: list[float]) -> str:
-                return f"{value[0]:.3f} ({value[1]:.3f}-{value[2]:.3f})"
-
             lines.append(
                 f"  - {lens_a} prefers {pair['preferred_by_a']}: "
                 f"{shown(pair['a_of_a_choice'])} against {shown(pair['a_of_b_choice'])}; "
