@@ -122,13 +122,17 @@ def disagreements(runs: pd.DataFrame) -> dict:
     three), and Spearman's rank correlation of each pair of lenses' medians over the designs
     (the bottom row of ``lens_preferences.png``).
     """
-    from scipy.stats import spearmanr
-
-    from sim.analysis.lenses import MAIN_LENSES, design_summary, opposed_pairs
+    from sim.analysis.lenses import (
+        MAIN_LENSES,
+        design_summary,
+        opposed_pairs,
+        rank_table,
+        spearman,
+    )
 
     summary = design_summary(runs, [COMMITMENT, RISK])
     pairs = opposed_pairs(summary)
-    medians = summary.pivot(index="design", columns="lens", values="median")
+    ranks = rank_table(summary)
     by_key = summary.set_index(["lens", "design"])
 
     def interval(lens: str, design: str) -> list[float]:
@@ -140,7 +144,7 @@ def disagreements(runs: pd.DataFrame) -> dict:
     for i, lens_a in enumerate(MAIN_LENSES):
         for lens_b in MAIN_LENSES[i + 1 :]:
             mine = pairs[(pairs.lens_a == lens_a) & (pairs.lens_b == lens_b)]
-            rho = spearmanr(medians[lens_a], medians[lens_b]).statistic
+            rho = spearman(ranks, lens_a, lens_b)
             said[f"{lens_a}_vs_{lens_b}"] = {
                 "spearman": round(float(rho), 2),
                 "opposed_pairs": len(mine),
