@@ -17,7 +17,7 @@ from conftest import MECHANISMS, ROOT
 from sim import MaliConflictModel, load_scenario, run_ensemble
 from sim.geography import cells_apart
 from sim.validate.measures import km_from
-from sim.war import operations, towns
+from sim.war import campaigns, operations, towns
 from sim.war.posture import Posture
 
 pytestmark = pytest.mark.xdist_group("campaigns")
@@ -146,3 +146,25 @@ def test_the_danger_goes_with_the_column_not_to_a_place():
     assert there["tinzaouatene"] > 20
     assert there["tinzaouatene"] > 5 * max(elsewhere["tinzaouatene"], 1.0)
     assert elsewhere["araouane"] > there["araouane"]
+
+
+def test_an_assault_is_met_on_the_way_as_one_body_however_its_men_are_split():
+    """The same men going in as one column or as three meet the same ambush (issue 14.7).
+
+    Each column used to be met on its own: three columns drew three ambushes, each costing the
+    holder two in a hundred of all its men within reach, where one column drew one.
+    """
+
+    def met(pieces: int, seed: int) -> tuple[int, int, int]:
+        model = kidal_on("2023-11-03", "combat.preparation_days=365", "combat.abandon_days=365")
+        column = max(columns(model), key=lambda u: u.strength)
+        going = [column] + [column.split(column.strength // pieces) for _ in range(pieces - 1)]
+        model.rng = np.random.default_rng(seed)
+        holder, logged = model.strength("separatists"), len(model.log.events)
+        campaigns.met_on_the_way(model, model.towns["kidal"], going)
+        ambushes = sum(e["event_type"] == "ambush" for e in model.log.events[logged:])
+        return holder - model.strength("separatists"), sum(u.strength for u in going), ambushes
+
+    outcomes = [met(1, seed) for seed in range(12)]
+    assert [met(3, seed) for seed in range(12)] == outcomes
+    assert {ambushes for _, _, ambushes in outcomes} == {0, 1}  # some met, some not

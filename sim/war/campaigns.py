@@ -145,19 +145,20 @@ class Campaigns:
 def met_on_the_way(model: MaliConflictModel, town: towns.Town, columns: list[Unit]) -> None:
     """Insurgents who stand for a town far from the state's support meet its assault on the way.
 
-    Each column that goes in is ambushed before the town with chance ``remoteness`` there (0
-    beside a state garrison, toward 1 far from any): the holder knows where it comes from
-    and fights forward, on its own ground, with its allies around (the FAMa-Wagner column was
-    caught in the dunes short of Tinzaouatene, 25-27 July 2024). A catastrophe then follows the
-    usual rule (``irregular.catastrophe_chance``): distance, massed ambushers, protection.
+    The columns that go in together are ambushed before the town, as one body and once, with
+    chance ``remoteness`` there (0 beside a state garrison, toward 1 far from any): the holder
+    knows where the assault comes from and fights forward, on its own ground, with its allies
+    around (the FAMa-Wagner column was caught in the dunes short of Tinzaouatene, 25-27 July
+    2024). A catastrophe then follows the usual rule (``irregular.catastrophe_chance``):
+    distance, massed ambushers, protection. Until model 0.45.0 each column was met on its own,
+    so the same men in more columns drew more ambushes (``irregular.ambush_together``).
     """
     holder = town.holder  # an insurgent side: campaigns are the state's, against its enemies
     x, y = town.xy
     chance = float(irregular.remoteness(model, x, y))
     present = float(model.presence.reach[holder][x, y])
-    for unit in columns:
-        if model.rng.random() < chance:
-            irregular.ambush(model, holder, unit, present, at=town.xy)
+    if model.rng.random() < chance:
+        irregular.ambush_together(model, holder, columns, present, town.xy)
 
 
 def partner_risks(model: MaliConflictModel, campaign: Campaign) -> list[float]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim import combat
 from sim.geography import cells_apart
-from sim.war import casualties, patrons
+from sim.war import casualties, patrons, towns
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -117,16 +117,58 @@ def ambush(
 ) -> None:
     """An ambush on a unit: a column is caught whole, a garrison loses its patrol.
 
-    ``at`` is where it happens if not where the unit stands (a column met on its way).
+    ``at`` is where it happens if not where the unit stands.
     """
     if not target.alive:
         return
-    x, y = at if at is not None else target.xy
+    # A column on the move is caught whole; a garrison, or a column in its camp, only loses
+    # the patrol that is out.
+    caught_whole = target.mobile and not target.standing
+    exposed = target.strength if caught_whole else min(target.strength, target.patrol_size())
+    spring(model, faction, [target], exposed, target.protection(against=faction), present, at)
+
+
+def ambush_together(
+    model: MaliConflictModel,
+    faction: str,
+    columns: list[Unit],
+    present: float,
+    at: tuple[int, int],
+) -> None:
+    """An ambush on columns that go in together (an assault on a town): one body, caught whole.
+
+    Met once, whatever the number of columns its men came in: were each met on its own, the
+    same men split into more columns would draw more ambushes, and each would cost the
+    ambushers their share of all their men (``sim.combat.ambush``). Their protection is the
+    columns' own, weighted by their men; the dead are shared out by men.
+    """
+    columns = [u for u in columns if u.alive]
+    if not columns:
+        return
+    exposed = sum(u.strength for u in columns)
+    protection = sum(u.protection(against=faction) * u.strength for u in columns) / exposed
+    spring(model, faction, columns, exposed, protection, present, at)
+
+
+def spring(
+    model: MaliConflictModel,
+    faction: str,
+    targets: list[Unit],
+    exposed: int,
+    protection: float,
+    present: float,
+    at: tuple[int, int] | None,
+) -> None:
+    """The ambush itself: ``exposed`` men of ``targets`` caught by the faction's nearest band.
+
+    The ambushers are that band and its allies' men within reach, at most the ``present``
+    men of the faction around; a column that loses more than 0.3 of its men falls back.
+    """
+    x, y = at if at is not None else targets[0].xy
     ambusher = nearest_unit(model, faction, (x, y))
     if ambusher is None:
         return
     cfg = model.config.combat
-    protection = target.protection(against=faction)
     reach = model.presence.reach
     allies = [
         f
@@ -134,10 +176,6 @@ def ambush(
         if f != faction and model.relations.allied(f, faction)
     ]
     men = min(int(present), ambusher.strength + sum(reach[f][x, y] for f in allies))
-    # A column on the move is caught whole; a garrison, or a column in its camp, only loses
-    # the patrol that is out.
-    caught_whole = target.mobile and not target.standing
-    exposed = target.strength if caught_whole else min(target.strength, target.patrol_size())
     catastrophe = catastrophe_chance(model, (x, y), men, exposed, protection)
     losses = combat.ambush(
         exposed,
@@ -148,22 +186,26 @@ def ambush(
         model.rng,
     )
     attacker = min(losses.attacker, ambusher.strength)
+    before = sum(u.strength for u in targets)
+    deaths = (
+        {targets[0].actor: losses.defender}
+        if len(targets) == 1
+        else casualties.distribute(targets, losses.defender)
+    )
     casualties.record_engagement(
         model,
         "ambush",
         faction,
-        target.actor,
-        {faction: attacker, target.actor: losses.defender},
+        towns.lead(targets),
+        {faction: attacker, **deaths},
         (x, y),
         [ambusher],
-        [target],
+        targets,
     )
-    if (
-        target.alive
-        and target.posture == Posture.OFFENSIVE
-        and losses.defender > 0.3 * (target.strength + losses.defender)
-    ):
-        target.retreat()
+    if losses.defender > 0.3 * before:
+        for target in targets:
+            if target.alive and target.posture == Posture.OFFENSIVE:
+                target.retreat()
 
 
 def ied(model: MaliConflictModel, faction: str, target: Unit) -> None:
