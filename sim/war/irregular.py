@@ -108,24 +108,16 @@ def nearest_unit(model: MaliConflictModel, actor: str, xy: tuple[int, int]) -> U
     return min(mine, key=lambda u: cells_apart(u.xy, xy))
 
 
-def ambush(
-    model: MaliConflictModel,
-    faction: str,
-    target: Unit,
-    present: float,
-    at: tuple[int, int] | None = None,
-) -> None:
-    """An ambush on a unit: a column is caught whole, a garrison loses its patrol.
-
-    ``at`` is where it happens if not where the unit stands.
-    """
+def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float) -> None:
+    """An ambush on a unit where it stands: a column is caught whole, a garrison its patrol."""
     if not target.alive:
         return
     # A column on the move is caught whole; a garrison, or a column in its camp, only loses
     # the patrol that is out.
     caught_whole = target.mobile and not target.standing
     exposed = target.strength if caught_whole else min(target.strength, target.patrol_size())
-    spring(model, faction, [target], exposed, target.protection(against=faction), present, at)
+    protection = target.protection(against=faction)
+    spring(model, faction, [target], exposed, protection, present, target.xy)
 
 
 def ambush_together(
@@ -157,14 +149,15 @@ def spring(
     exposed: int,
     protection: float,
     present: float,
-    at: tuple[int, int] | None,
+    at: tuple[int, int],
 ) -> None:
-    """The ambush itself: ``exposed`` men of ``targets`` caught by the faction's nearest band.
+    """The ambush itself, at a cell: ``exposed`` men of ``targets`` caught by the nearest band.
 
-    The ambushers are that band and its allies' men within reach, at most the ``present``
-    men of the faction around; a column that loses more than 0.3 of its men falls back.
+    The ambushers are the faction's band nearest the cell and its allies' men within reach,
+    at most the ``present`` men of the faction around; columns whose men lose more than 0.3
+    of their number fall back.
     """
-    x, y = at if at is not None else targets[0].xy
+    x, y = at
     ambusher = nearest_unit(model, faction, (x, y))
     if ambusher is None:
         return
