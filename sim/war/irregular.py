@@ -180,17 +180,12 @@ def spring(
     )
     attacker = min(losses.attacker, ambusher.strength)
     before = sum(u.strength for u in targets)
-    deaths = (
-        {targets[0].actor: losses.defender}
-        if len(targets) == 1
-        else casualties.distribute(targets, losses.defender)
-    )
     casualties.record_engagement(
         model,
         "ambush",
         faction,
         towns.lead(targets),
-        {faction: attacker, **deaths},
+        {faction: attacker, **casualties.distribute(targets, losses.defender)},
         (x, y),
         [ambusher],
         targets,
