@@ -80,19 +80,20 @@ def sweep_table(runs: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def preferred_designs(runs: pd.DataFrame) -> dict[str, dict]:
-    """Each lens's best design by median score."""
-    medians = runs.groupby([COMMITMENT, RISK])[["lens_western", "lens_bamako", "lens_patron"]]
-    medians = medians.median()
-    best = {}
-    for lens in medians.columns:
-        commitment, risk = medians[lens].idxmax()
-        best[lens] = {
-            "commitment": float(commitment),
-            "risk_tolerance": float(risk),
-            "median": round(float(medians[lens].max()), 3),
+def preferred_designs(summary: pd.DataFrame) -> dict[str, dict]:
+    """Each lens's best design by median score (``sim.analysis.lenses.preferred_designs``)."""
+    from sim.analysis.lenses import MAIN_LENSES
+    from sim.analysis.lenses import preferred_designs as best_designs
+
+    best = best_designs(summary).set_index("lens")
+    return {
+        lens: {
+            "commitment": float(best.at[lens, COMMITMENT]),
+            "risk_tolerance": float(best.at[lens, RISK]),
+            "median": round(float(best.at[lens, "median"]), 3),
         }
-    return best
+        for lens in MAIN_LENSES
+    }
 
 
 def judges_satisfied(runs: pd.DataFrame) -> dict[str, dict]:
@@ -114,7 +115,7 @@ def judges_satisfied(runs: pd.DataFrame) -> dict[str, dict]:
     return said
 
 
-def disagreements(runs: pd.DataFrame) -> dict:
+def disagreements(summary: pd.DataFrame) -> dict:
     """Where the judges disagree: what ``malisim lenses results/commitment_x_risk`` prints.
 
     The pairs of designs two lenses rank in opposite orders with 95% intervals of the median
@@ -122,15 +123,8 @@ def disagreements(runs: pd.DataFrame) -> dict:
     three), and Spearman's rank correlation of each pair of lenses' medians over the designs
     (the bottom row of ``lens_preferences.png``).
     """
-    from sim.analysis.lenses import (
-        MAIN_LENSES,
-        design_summary,
-        opposed_pairs,
-        rank_table,
-        spearman,
-    )
+    from sim.analysis.lenses import MAIN_LENSES, opposed_pairs, rank_table, spearman
 
-    summary = design_summary(runs, [COMMITMENT, RISK])
     pairs = opposed_pairs(summary)
     ranks = rank_table(summary)
     by_key = summary.set_index(["lens", "design"])
@@ -311,6 +305,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import sim
+    from sim.analysis.lenses import design_summary
     from sim.ensemble import run_ensemble
     from sim.scenario import load_scenario
     from sim.sweep import load_sweep, read_sweep, run_sweep
@@ -321,13 +316,14 @@ def main() -> int:
     folder = ROOT / "results" / "commitment_x_risk"
     run_sweep(sweep, folder, workers=args.workers)
     runs = read_sweep(folder).runs
+    summary = design_summary(runs, [COMMITMENT, RISK])  # medians and intervals, once
     report = {
         "model_version": sim.__version__,
         "sweep": f"{sweep.settings.name}, {len(runs)} runs ({sweep.replicates} a design)",
         "sweep_table": sweep_table(runs),
-        "preferred_designs": preferred_designs(runs),
+        "preferred_designs": preferred_designs(summary),
         "judges_satisfied": judges_satisfied(runs),
-        "disagreements": disagreements(runs),
+        "disagreements": disagreements(summary),
         "campaigns": {},
     }
     if args.sweep_only:
