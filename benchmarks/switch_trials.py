@@ -164,6 +164,22 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
             "politics.beaten_caution": 1.0,
         },
     ),
+    # Both 2013-01-10 pairs at once: the army's doctrine and the insurgents' IEDs (model 0.45.0).
+    "beaten_doctrine_ieds": (
+        [
+            ("2013-01-10", "factions.state.aggression"),
+            ("2013-01-10", "factions.state.raid_range_km"),
+            ("2013-01-10", "factions.jihadists.ied_rate"),
+            ("2013-01-10", "factions.separatists.ied_rate"),
+        ],
+        {
+            "factions.state.aggression": 0.7,
+            "factions.state.raid_range_km": 300.0,
+            "politics.beaten_caution": 1.0,
+            "factions.jihadists.ied_rate": 0.05,
+            "factions.separatists.ied_rate": 0.03,
+        },
+    ),
     "quarter_beaten_doctrine": (
         [
             ("2013-01-10", "factions.state.aggression"),
