@@ -189,6 +189,7 @@ class Presence:
         self._partner_inputs: tuple | None = None
         self._police_inputs: tuple | None = None
         self._police: np.ndarray | None = None
+        self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
         self._support_cells: tuple | None = None  # the garrisons' cells ``support_km`` is from
         self._town_xy: np.ndarray | None = None  # the towns' cells and people (``add_police``)
         self._town_people: np.ndarray | None = None
@@ -244,11 +245,15 @@ class Presence:
         """
         model = self.model
         shape = (model.geo.width, model.geo.height)
-        self.men = {}
-        self.reach = {}
         for side in FACTIONS:
-            grid = np.zeros(shape)
             mask = sides == side
+            # A side whose units stand on the same cells with the same men, in the same order,
+            # as when it was last counted (on many days) has the same grids: they are kept.
+            units = (xy[mask].tobytes(), strength[mask].tobytes(), model.reach_half_cells)
+            if units == self._men_units.get(side):
+                continue
+            self._men_units[side] = units
+            grid = np.zeros(shape)
             # A side with no units has zero sums everywhere: skip the box filter.
             if mask.any():
                 np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
