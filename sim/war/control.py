@@ -48,12 +48,30 @@ def assess(model: MaliConflictModel) -> np.ndarray:
             for i, s in enumerate(FACTIONS)
         ]
     )
-    order = np.sort(scores, axis=0)
-    best = np.argmax(scores, axis=0)
-    decided = order[-1] >= 1.5 * order[-2]
+    best, top, second = leaders(scores)
+    decided = top >= 1.5 * second
     layer = np.where(decided, best, CONTESTED).astype(model.control.dtype)
     layer[~model.in_mali] = CONTESTED
     return layer
+
+
+def leaders(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell, over the first axis: the index of the highest score, it, and the runner-up's.
+
+    ``np.argmax`` (the first of equal scores), and the last and second-to-last of ``np.sort``
+    along that axis, the same numbers: one pass over a handful of sides compares each grid
+    once, where sorting and ``argmax`` along the first axis cost some five times as much.
+    """
+    best = np.zeros(scores.shape[1:], dtype=np.intp)
+    top = scores[0]
+    second = np.full(top.shape, -np.inf)
+    for i in range(1, len(scores)):
+        score = scores[i]
+        higher = score > top  # strictly: an equal score leaves the first in the lead
+        second = np.where(higher, top, np.maximum(second, score))
+        best = np.where(higher, i, best)
+        top = np.where(higher, score, top)
+    return best, top, second
 
 
 def shares(classes: np.ndarray, weights: np.ndarray) -> dict[str, float]:

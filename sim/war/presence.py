@@ -124,9 +124,11 @@ def box_sum(grid: np.ndarray, half: float) -> np.ndarray:
     width, height = grid.shape
     rows = np.flatnonzero(grid.any(axis=1))
     columns = np.flatnonzero(grid.any(axis=0))
+    # ``take`` twice is ``grid[np.ix_(rows, columns)]`` (the same values and layout) at a
+    # fraction of its cost.
     return (
         box_matrix(width, half)[:, rows]
-        @ grid[np.ix_(rows, columns)]
+        @ grid.take(rows, axis=0).take(columns, axis=1)
         @ box_matrix(height, half)[:, columns].T
     )
 
@@ -187,6 +189,10 @@ class Presence:
         self._partner_inputs: tuple | None = None
         self._police_inputs: tuple | None = None
         self._police: np.ndarray | None = None
+        self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
+        self._support_cells: tuple | None = None  # the garrisons' cells ``support_km`` is from
+        self._town_xy: np.ndarray | None = None  # the towns' cells and people (``add_police``)
+        self._town_people: np.ndarray | None = None
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -239,11 +245,15 @@ class Presence:
         """
         model = self.model
         shape = (model.geo.width, model.geo.height)
-        self.men = {}
-        self.reach = {}
         for side in FACTIONS:
-            grid = np.zeros(shape)
             mask = sides == side
+            # A side whose units stand on the same cells with the same men, in the same order,
+            # as when it was last counted (on many days) has the same grids: they are kept.
+            units = (xy[mask].tobytes(), strength[mask].tobytes(), model.reach_half_cells)
+            if units == self._men_units.get(side):
+                continue
+            self._men_units[side] = units
+            grid = np.zeros(shape)
             # A side with no units has zero sums everywhere: skip the box filter.
             if mask.any():
                 np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
@@ -300,14 +310,20 @@ class Presence:
 
         """
         model = self.model
+        # Garrisons seldom move: on a day they stand on the same cells as when the distances
+        # were last computed, both layers are kept (the cells sorted row by row, the order
+        # ``np.argwhere`` gives them in).
+        cells = tuple(sorted({(x, y) for x, y in garrison_xy.tolist()}))
+        if cells == self._support_cells:
+            return
+        self._support_cells = cells
+        self.garrison_xy = np.array(cells, dtype=np.intp).reshape(-1, 2)
         garrisons = np.ones((model.geo.width, model.geo.height), dtype=bool)
-        garrisons[garrison_xy[:, 0], garrison_xy[:, 1]] = False
-        self.garrison_xy = np.argwhere(~garrisons)
+        garrisons[self.garrison_xy[:, 0], self.garrison_xy[:, 1]] = False
         if garrisons.all():
             self.support_km = np.full(garrisons.shape, np.inf)
         else:
-            far = self._filtered("support", ndimage.distance_transform_edt, garrisons)
-            self.support_km = far * model.cell_km
+            self.support_km = ndimage.distance_transform_edt(garrisons) * model.cell_km
 
     def refresh_partners(self) -> None:
         """Each partner's escorts and patrols over its operating range (risk sets both).
@@ -438,9 +454,17 @@ class Presence:
         its towns with police, gendarmes and officials even when its army is elsewhere.
         """
         per_1000 = self.model.config.insurgency.guards_per_1000
-        for town in self.model.towns:
-            if town.holder == "state":
-                grid[town.xy] += town.population * per_1000 / 1000 * weight
+        towns = self.model.towns
+        if self._town_xy is None:  # the towns' cells and people never change
+            self._town_xy = np.array([town.xy for town in towns], dtype=np.intp).reshape(-1, 2)
+            self._town_people = np.array([town.population for town in towns], dtype=float)
+        held = np.array([town.holder == "state" for town in towns], dtype=bool)
+        # In the towns' order, as a loop adding each town's police in turn would.
+        np.add.at(
+            grid,
+            (self._town_xy[held, 0], self._town_xy[held, 1]),
+            self._town_people[held] * per_1000 / 1000 * weight,
+        )
 
     def air_over(self, x: int, y: int, against: str | None = None) -> float:
         """The air cover (0-1) over a cell.
