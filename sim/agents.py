@@ -170,8 +170,8 @@ class Unit(CellAgent):
         )
 
     def patrol_size(self) -> int:
-        """Men a garrison sends out on one patrol: one of its actor's units."""
-        return self.model.doctrine(self.actor).unit_size
+        """Men a garrison sends out on one patrol (``combat.patrol_men``), whatever its units."""
+        return self.model.config.combat.patrol_men
 
     # --- what a unit does -----------------------------------------------------------------------
 

@@ -231,3 +231,26 @@ def test_a_massacre_in_a_state_held_village_feeds_jihadist_recruitment():
     model.recruitment.refresh_weights(model)
     aggrieved = model.recruitment.weights["jihadists"][0][xy]
     assert aggrieved > calm > 0.0
+
+
+@pytest.mark.parametrize("unit_size", [100, 300, 600])
+def test_an_ambush_on_a_garrison_catches_one_patrol_whatever_size_its_units_are(
+    unit_size, monkeypatch
+):
+    # Until model 0.46.0 a garrison's patrol was one of its force's units (`unit_size`), so how
+    # a force was cut into units set how many men every ambush on its garrisons caught: the
+    # UN's patrols were 500 strong, and ambushes at its camps killed 30-40 peacekeepers at once,
+    # where the record's deadliest ambush on it killed nine of a convoy of about forty (BBC,
+    # 2014-10-03).
+    from sim.war import irregular
+
+    data = small_dict()
+    data["factions"]["state"]["unit_size"] = unit_size
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    gao = model.towns["gao"].xy
+    garrison = max((u for u in model.units_of("state") if u.xy == gao), key=lambda u: u.strength)
+    assert garrison.strength >= model.config.combat.patrol_men
+    caught = []
+    monkeypatch.setattr(irregular, "spring", lambda m, f, t, exposed, *rest: caught.append(exposed))
+    irregular.ambush(model, "jihadists", garrison, 500.0)
+    assert caught == [model.config.combat.patrol_men]

@@ -519,6 +519,17 @@ class Combat(StrictModel):
     patrol_exposure_state: Share = Field(
         0.3, description="Share of a state garrison out on patrol on a day"
     )
+    patrol_men: int = Field(
+        100,
+        ge=1,
+        le=10_000,
+        description=(
+            "Men of one patrol or escorted convoy a garrison sends out, whom an ambush on the"
+            " garrison catches (GUESS: a platoon of 30-40 to a company of 100-150); until model"
+            " 0.46.0 it was the force's unit_size, so how a force was cut into units set the"
+            " losses of every ambush on its garrisons"
+        ),
+    )
     air_radius_km: float = Field(
         250.0,
         ge=0,
