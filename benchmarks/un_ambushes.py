@@ -6,6 +6,10 @@ deadliest ambush on MINUSMA killed nine (BBC, 2014-10-03). This script runs the 
 1..N and reports, for the window of criterion C11h (2013-07-01 to 2022-09-11), the UN's dead
 per run by kind of event and by year, and the ten events that killed the most of them.
 
+``benchmarks/un_losses.py`` asks a different question of the same losses (where they fall, and
+who stands near the UN's bases each July, `barkhane_2014` against the arc, stepping the model
+for its snapshots); this one reads only the events table, in the window C11h judges.
+
     .venv/bin/python benchmarks/un_ambushes.py [--runs 10] [--workers 2] [--out FILE]
 
 Writes ``benchmarks/results/un_ambushes_model_<version>.md`` unless ``--out`` says otherwise.

@@ -169,10 +169,6 @@ class Unit(CellAgent):
             presence.escort[against][self.xy]
         )
 
-    def patrol_size(self) -> int:
-        """Men a garrison sends out on one patrol (``combat.patrol_men``), whatever its units."""
-        return self.model.config.combat.patrol_men
-
     # --- what a unit does -----------------------------------------------------------------------
 
     def split(self, men: int) -> Unit:

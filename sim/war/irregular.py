@@ -113,9 +113,10 @@ def ambush(model: MaliConflictModel, faction: str, target: Unit, present: float)
     if not target.alive:
         return
     # A column on the move is caught whole; a garrison, or a column in its camp, only loses
-    # the patrol that is out.
+    # the patrol that is out, of ``combat.patrol_men`` whatever the size of its force's units.
     caught_whole = target.mobile and not target.standing
-    exposed = target.strength if caught_whole else min(target.strength, target.patrol_size())
+    patrol = model.config.combat.patrol_men
+    exposed = target.strength if caught_whole else min(target.strength, patrol)
     protection = target.protection(against=faction)
     spring(model, faction, [target], exposed, protection, present, target.xy)
 
