@@ -86,10 +86,10 @@ def test_the_enemy_s_morale_comes_back_whatever_the_army_lost():
 
 
 def test_a_beaten_army_attacks_only_under_its_partners_air():
-    # Since model 0.35.0, opt-in (off in the library: docs/CALIBRATION.md "Switch trials on
-    # model 0.34.0"). The army of 2012 hardly attacked and that of 2013 did, which the arc
-    # switches on 2013-01-10 (aggression 0.1 to 0.7). With the caution on, one aggression
-    # would do: a beaten army holds back, unless a partner's aircraft cover the target
+    # Since model 0.35.0; 1 in every library scenario since model 0.47.0 (docs/CALIBRATION.md
+    # "Model 0.47.0"). The army of 2012 hardly attacked and that of 2013 did, which the arc
+    # switched on 2013-01-10 until then (aggression 0.1 to 0.7). With the caution on, one
+    # aggression does: a beaten army holds back, unless a partner's aircraft cover the target
     # (Serval's, from 2013-01-11).
     data = small_dict()
     data["events"] = []

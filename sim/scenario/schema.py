@@ -381,8 +381,8 @@ class Politics(StrictModel):
         0.0,
         description="How much a beaten army holds back from attacking: the state's boldness is"
         " its aggression x (1 - beaten_caution x how beaten it is x (1 - friendly air over the"
-        " target)); a partner's air cover gives a beaten army the heart to attack. Opt-in: 0"
-        ' in every library scenario (docs/CALIBRATION.md, "Switch trials on model 0.34.0")',
+        " target)); a partner's air cover gives a beaten army the heart to attack. 1 in every"
+        ' library scenario since model 0.47.0 (docs/CALIBRATION.md, "Model 0.47.0")',
     )
     morale_recovery_days: float = Field(
         60.0, gt=0, le=10_000, description="e-folding time of morale back to doctrine"

@@ -62,8 +62,9 @@ def boldness(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> flo
     ``insurgency.air_deterrence`` says how much; the state's side has no such fear. Sign: more
     hostile air over a target, fewer of the insurgents' bands join an attack on it.
 
-    The state's side fears its own defeats instead (``politics.beaten_caution``, opt-in): a
-    beaten army (``Regime.beaten``) holds back, unless a partner's aircraft cover the target.
+    The state's side fears its own defeats instead (``politics.beaten_caution``, 1 in the
+    library since model 0.47.0): a beaten army (``Regime.beaten``) holds back, unless a
+    partner's aircraft cover the target.
     """
     aggression = model.config.factions[faction].aggression
     if faction in INSURGENTS:
