@@ -31,25 +31,36 @@ if TYPE_CHECKING:
 
 
 class LastFiltered:
-    """Grid filters that remember, under each key, their last input and output.
+    """Grid filters that remember, under each key, their last inputs and outputs.
 
     Most of the grids ``Presence`` filters are the same as the day before (units that did not
     march or fight, garrisons that stayed, partners' aircraft at the same bases), and comparing
-    two grids costs far less than filtering one: an input equal byte for byte to the last one
-    under its key, filtered with the same parameters, gets a copy of the last output, the very
-    numbers the filter would give. A copy, so that a caller may change what it gets.
+    two grids costs far less than filtering one: an input equal byte for byte to one of the
+    last ``keep`` under its key, filtered with the same parameters, gets a copy of that output,
+    the very numbers the filter would give. A copy, so that a caller may change what it gets.
+
+    Args:
+        keep: how many of the last inputs and outputs each key keeps.
+
     """
 
-    def __init__(self):
-        self._last: dict[str, tuple[tuple, np.ndarray]] = {}
+    def __init__(self, keep: int = 1):
+        self.keep = keep
+        self._last: dict[str, list[tuple[tuple, np.ndarray]]] = {}
 
     def __call__(self, key: str, filter_: Callable[..., np.ndarray], grid: np.ndarray, **params):
-        """``filter_(grid, **params)``, or a copy of its last result if nothing changed."""
+        """``filter_(grid, **params)``, or a copy of its result if it was filtered lately."""
         signature = (filter_, grid.shape, grid.dtype.str, grid.tobytes(), sorted(params.items()))
-        last = self._last.get(key)
-        if last is None or last[0] != signature:
-            last = self._last[key] = (signature, filter_(grid, **params))
-        return last[1].copy()
+        last = self._last.setdefault(key, [])
+        for i, (kept, output) in enumerate(last):
+            if kept == signature:
+                last.append(last.pop(i))  # the most recently used last
+                return output.copy()
+        output = filter_(grid, **params)
+        last.append((signature, output))
+        if len(last) > self.keep:
+            del last[0]
+        return output.copy()
 
 
 @functools.lru_cache(maxsize=32)
@@ -182,6 +193,7 @@ class Presence:
         self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
         self._balance_day = -1
         self._filtered = LastFiltered()
+        self._smoothed = LastFiltered(keep=len(ENEMIES))  # the balance's, for each side
         # What the partners' layers and the police within reach were last computed from: a
         # day with the same inputs keeps them (``count_air``, ``refresh_partners``,
         # ``state_within_reach``).
@@ -405,8 +417,10 @@ class Presence:
         if relations.sides_hostile("state", side):
             self.add_police(state_side, 0.25 + model.config.factions["state"].morale)
         sigma = model.config.insurgency.hold_km / model.cell_km
+        # Kept for both insurgent sides under one key: on a day both are asked about, the
+        # state's side is often the same grid for each, and so are their own when allied.
         own, state_side, insurgents = (
-            self._filtered(f"balance {side} {name}", smooth, g, sigma=sigma)
+            self._smoothed(f"balance {name}", smooth, g, sigma=sigma)
             for name, g in (("own", own), ("state", state_side), ("insurgents", insurgents))
         )
         # ``air_factor``'s multiplier, over the grid.
