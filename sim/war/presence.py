@@ -300,7 +300,9 @@ class Presence:
         if cells:
             xy = np.array(cells, dtype=np.intp)
             np.add.at(grid, (xy[:, 0], xy[:, 1]), np.array(men, dtype=float))
-            reach = self._filtered(f"reach {side}", box_sum, grid, half=model.reach_half_cells)
+            # (not through ``_filtered``: the units' key above already finds the days the grid
+            # is the same)
+            reach = box_sum(grid, half=model.reach_half_cells)
         else:
             reach = np.zeros(shape)
         self.men[side] = grid
