@@ -25,8 +25,10 @@ def diffuse_and_decay(
 ) -> None:
     """One day of grievance: a share spreads to the 8 neighbours, all of it fades (in place)."""
     if spread > 0.0:
-        neighbours = ndimage.uniform_filter(grievance, size=3, mode="constant")
-        grievance += spread * (neighbours - grievance)
+        pull = ndimage.uniform_filter(grievance, size=3, mode="constant")
+        pull -= grievance  # in place: spread x (neighbours - grievance), the same numbers
+        pull *= spread
+        grievance += pull
     grievance *= np.exp(-1.0 / decay_days)
     grievance[~in_mali] = 0.0
     np.clip(grievance, 0.0, 1.0, out=grievance)

@@ -89,18 +89,31 @@ def govern(model: MaliConflictModel) -> None:
     # A 3x3 mean's pull is about (2/3) cell^2 times the Laplacian: this rate diffuses at the
     # coefficient given in km2 a day, whatever the cell (capped where a grid is very fine).
     spread = min(0.25, cfg.governance_spread_km2 * 1.5 / model.cell_km**2)
+    # What both sides' layers share is computed once, and each side's terms in place: the same
+    # operations on the same numbers, in the same order, so the same bits (a x b is b x a).
+    outside = ~model.in_mali
+    pull = spread * (0.5 + model.grievance)
     for side in INSURGENTS:
         layer = model.governance[side]
         mine = reach[side]
-        armed = mine + state + 1.0
-        grow = (mine > 0) * (mine / armed) * (1.0 - layer) / cfg.governance_growth_days
-        recede = (state / armed) * layer / cfg.governance_decay_days
-        layer += grow - recede
+        armed = mine + state
+        armed += 1.0
+        grow = mine / armed
+        grow *= mine > 0
+        grow *= 1.0 - layer
+        grow /= cfg.governance_growth_days
+        recede = np.divide(state, armed, out=armed)
+        recede *= layer
+        recede /= cfg.governance_decay_days
+        grow -= recede
+        layer += grow
         if spread > 0:
-            neighbours = ndimage.uniform_filter(layer, size=3, mode="constant")
-            gap = np.maximum(neighbours - layer, 0.0)
-            layer += spread * (0.5 + model.grievance) * gap
-        layer[~model.in_mali] = 0.0
+            gap = ndimage.uniform_filter(layer, size=3, mode="constant")
+            gap -= layer  # the neighbours' mean over the cell's own
+            np.maximum(gap, 0.0, out=gap)
+            gap *= pull
+            layer += gap
+        layer[outside] = 0.0
         np.clip(layer, 0.0, 1.0, out=layer)
 
 

@@ -28,6 +28,7 @@ officials, more insurgent governance under the same soldiers.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,7 +52,9 @@ def threat(model: MaliConflictModel) -> np.ndarray:
     armed = [s for s in insurgency.INSURGENTS if not relations.allied("state", s)]
     if not armed:
         return np.zeros(model.in_mali.shape)
-    worst = np.maximum.reduce([insurgency.networks(model, side) for side in armed])
+    # Side by side with ``np.maximum`` (the same numbers as ``np.maximum.reduce`` over a stack
+    # of them, which first copies every layer into one array).
+    worst = functools.reduce(np.maximum, [insurgency.networks(model, side) for side in armed])
     garrisons = model.presence.garrison_xy
     worst[garrisons[:, 0], garrisons[:, 1]] = 0.0
     return worst

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
-from sim.geography import cells_apart, cells_apart_each
+from sim.geography import cells_apart
 from sim.scenario import FACTIONS
 from sim.war import casualties, insurgency, patrons, towns
 from sim.war.posture import Posture
@@ -112,14 +112,17 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
     ally_xy = np.array([u.xy for u in allies]).reshape(-1, 2)
     ally_power = np.array([u.spare_power() for u in allies])
     used = np.zeros(len(free), dtype=bool)
+    # ``cells_apart_each`` from the free units and the allies' to every target at once (a
+    # column a target); only targets with a free unit within range are weighed.
+    target_xy = np.array([t.xy for t in targets])
+    dist_all = np.abs(free_xy[:, None, :] - target_xy[None, :, :]).max(axis=2)
+    within = dist_all <= range_cells
+    ally_within = np.abs(ally_xy[:, None, :] - target_xy[None, :, :]).max(axis=2) <= range_cells
     scored = []
-    for town in targets:
-        dist = cells_apart_each(free_xy, town.xy)
-        near = (dist <= range_cells) & ~used
-        if not near.any():
-            continue
+    for j in np.flatnonzero(within.any(axis=0)):
+        town, dist, near = targets[j], dist_all[:, j], within[:, j]
         defence = max(towns.defence_power(model, town, against=faction), 1.0)
-        ally_near = cells_apart_each(ally_xy, town.xy) <= range_cells
+        ally_near = ally_within[:, j]
         ratio = (free_power[near].sum() + ally_power[ally_near].sum()) / defence
         if ratio >= doctrine.attack_ratio:
             scored.append((town.value * min(ratio, 5.0) / (1.0 + dist[near].mean()), town, near))

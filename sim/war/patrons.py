@@ -83,11 +83,15 @@ class ForeignPresence:
 
     def book_day(self, model: MaliConflictModel) -> None:
         """A day in Mali for each present force: its days, the client's dependence, its peak."""
+        total = None  # the state side's men: counted once a day for every force present
         for fid, present in self.present.items():
             if present:
+                if total is None:
+                    total = state_side_strength(model)
+                men = model.strength(fid)
                 self.present_days[fid] += 1
-                self.dependence_sum[fid] += dependence(model, fid)
-                self.peak_strength[fid] = max(self.peak_strength[fid], model.strength(fid))
+                self.dependence_sum[fid] += dependence(model, fid, men, total)
+                self.peak_strength[fid] = max(self.peak_strength[fid], men)
 
 
 def risk(model: MaliConflictModel, fid: str) -> float:
@@ -133,10 +137,21 @@ def operating_range_cells(model: MaliConflictModel, fid: str) -> float:
     return km / model.cell_km
 
 
-def dependence(model: MaliConflictModel, fid: str) -> float:
-    """Share of the state side's fighters that a foreign force provides."""
-    total = sum(model.strength(a) for a in model.actors if model.side_of[a] == "state")
-    return model.strength(fid) / total if total else 0.0
+def dependence(
+    model: MaliConflictModel, fid: str, men: int | None = None, total: int | None = None
+) -> float:
+    """Share of the state side's fighters that a foreign force provides.
+
+    ``men`` (the force's) and ``total`` (``state_side_strength``), if the caller counted them.
+    """
+    total = state_side_strength(model) if total is None else total
+    men = model.strength(fid) if men is None else men
+    return men / total if total else 0.0
+
+
+def state_side_strength(model: MaliConflictModel) -> int:
+    """Fighters of the state's side in the field: its own and its partners'."""
+    return sum(model.strength(a) for a in model.actors if model.side_of[a] == "state")
 
 
 def arrive(

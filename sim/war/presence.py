@@ -24,6 +24,9 @@ from sim.war.posture import Posture
 ENEMIES = ("separatists", "jihadists")
 """The insurgent sides, in the order the partners' layers are kept."""
 
+SUPPORT_KEPT = 8
+"""Sets of garrison cells whose distance layers ``Presence.count_support`` keeps."""
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -31,25 +34,36 @@ if TYPE_CHECKING:
 
 
 class LastFiltered:
-    """Grid filters that remember, under each key, their last input and output.
+    """Grid filters that remember, under each key, their last inputs and outputs.
 
     Most of the grids ``Presence`` filters are the same as the day before (units that did not
     march or fight, garrisons that stayed, partners' aircraft at the same bases), and comparing
-    two grids costs far less than filtering one: an input equal byte for byte to the last one
-    under its key, filtered with the same parameters, gets a copy of the last output, the very
-    numbers the filter would give. A copy, so that a caller may change what it gets.
+    two grids costs far less than filtering one: an input equal byte for byte to one of the
+    last ``keep`` under its key, filtered with the same parameters, gets a copy of that output,
+    the very numbers the filter would give. A copy, so that a caller may change what it gets.
+
+    Args:
+        keep: how many of the last inputs and outputs each key keeps.
+
     """
 
-    def __init__(self):
-        self._last: dict[str, tuple[tuple, np.ndarray]] = {}
+    def __init__(self, keep: int = 1):
+        self.keep = keep
+        self._last: dict[str, list[tuple[tuple, np.ndarray]]] = {}
 
     def __call__(self, key: str, filter_: Callable[..., np.ndarray], grid: np.ndarray, **params):
-        """``filter_(grid, **params)``, or a copy of its last result if nothing changed."""
+        """``filter_(grid, **params)``, or a copy of its result if it was filtered lately."""
         signature = (filter_, grid.shape, grid.dtype.str, grid.tobytes(), sorted(params.items()))
-        last = self._last.get(key)
-        if last is None or last[0] != signature:
-            last = self._last[key] = (signature, filter_(grid, **params))
-        return last[1].copy()
+        last = self._last.setdefault(key, [])
+        for i, (kept, output) in enumerate(last):
+            if kept == signature:
+                last.append(last.pop(i))  # the most recently used last
+                return output.copy()
+        output = filter_(grid, **params)
+        last.append((signature, output))
+        if len(last) > self.keep:
+            del last[0]
+        return output.copy()
 
 
 @functools.lru_cache(maxsize=32)
@@ -182,6 +196,7 @@ class Presence:
         self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
         self._balance_day = -1
         self._filtered = LastFiltered()
+        self._smoothed = LastFiltered(keep=len(ENEMIES))  # the balance's, for each side
         # What the partners' layers and the police within reach were last computed from: a
         # day with the same inputs keeps them (``count_air``, ``refresh_partners``,
         # ``state_within_reach``).
@@ -191,24 +206,33 @@ class Presence:
         self._police: np.ndarray | None = None
         self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
         self._support_cells: tuple | None = None  # the garrisons' cells ``support_km`` is from
+        self._countryside_inputs: tuple | None = None  # what ``countryside`` is from
+        self._support_kept: dict[tuple, tuple] = {}  # cells -> garrison_xy, support_km
         self._town_xy: np.ndarray | None = None  # the towns' cells and people (``add_police``)
         self._town_people: np.ndarray | None = None
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
-        units = list(self.model.units)
-        xy = np.array([u.xy for u in units], dtype=np.intp).reshape(-1, 2)  # int even if empty
-        sides = np.array([u.side for u in units])
-        strength = np.array([u.strength for u in units], dtype=float)
-        self.count_men(xy, strength, sides)
+        # Each side's units' cells and men, and the state side's garrisons', as plain lists in
+        # the units' order: on most days they are the lists of the day before, and comparing
+        # lists costs less than building arrays to compare (arrays are built on a change).
+        cells: dict[str, list] = {side: [] for side in FACTIONS}
+        men: dict[str, list] = {side: [] for side in FACTIONS}
+        garrison_cells, garrison_men = [], []
+        for unit in self.model.units:
+            cells[unit.side].append(unit.xy)
+            men[unit.side].append(unit.strength)
+            if unit.side == "state" and unit.posture == Posture.GARRISON:
+                garrison_cells.append(unit.xy)
+                garrison_men.append(unit.strength)
+        for side in FACTIONS:
+            self.count_side(side, cells[side], men[side])
         self.count_air()
         self.refresh_partners()
-        garrisoned = np.array([u.posture == Posture.GARRISON for u in units], dtype=bool)
-        garrisons = (sides == "state") & garrisoned
-        self.count_countryside(xy, strength, garrisons)
-        self.count_support(xy[garrisons])
+        self.count_countryside(garrison_cells, garrison_men)
+        self.count_support(garrison_cells)
 
-    def count_countryside(self, xy: np.ndarray, strength: np.ndarray, garrisons: np.ndarray):
+    def count_countryside(self, cells: list[tuple[int, int]], men: list[int]) -> None:
         """The state side's men within reach of the countryside (``countryside``).
 
         A garrison's men count in full on their town's cell and for
@@ -219,17 +243,24 @@ class Presence:
         ``reach["state"]``.
 
         Args:
-            xy: the units' cells, one row a unit.
-            strength: their men.
-            garrisons: which of them are the state side's garrisons.
+            cells: the cells of the state side's garrisons, in the units' order.
+            men: their men.
 
         """
         share = self.model.config.insurgency.garrison_reach_share
-        if share >= 1.0 or not garrisons.any():
+        # The layer follows from the state side's reach (kept by ``count_side`` under the key of
+        # its units' cells and men) and from its garrisons' cells and men: on a day none of
+        # them changed, it is kept as it was.
+        inputs = (self._men_units.get("state"), tuple(cells), tuple(men), share)
+        if inputs == self._countryside_inputs:
+            return
+        self._countryside_inputs = inputs
+        if share >= 1.0 or not cells:
             self.countryside = self.reach["state"]
             return
+        xy = np.array(cells, dtype=np.intp)
         stay = np.zeros(self.men["state"].shape)
-        np.add.at(stay, (xy[garrisons, 0], xy[garrisons, 1]), strength[garrisons] * (1 - share))
+        np.add.at(stay, (xy[:, 0], xy[:, 1]), np.array(men, dtype=float) * (1 - share))
         box = self._filtered("garrisons staying", box_sum, stay, half=self.model.reach_half_cells)
         self.countryside = self.reach["state"] - box + stay
         np.maximum(self.countryside, 0.0, out=self.countryside)
@@ -243,25 +274,39 @@ class Presence:
             sides: their sides.
 
         """
-        model = self.model
-        shape = (model.geo.width, model.geo.height)
         for side in FACTIONS:
             mask = sides == side
-            # A side whose units stand on the same cells with the same men, in the same order,
-            # as when it was last counted (on many days) has the same grids: they are kept.
-            units = (xy[mask].tobytes(), strength[mask].tobytes(), model.reach_half_cells)
-            if units == self._men_units.get(side):
-                continue
-            self._men_units[side] = units
-            grid = np.zeros(shape)
-            # A side with no units has zero sums everywhere: skip the box filter.
-            if mask.any():
-                np.add.at(grid, (xy[mask, 0], xy[mask, 1]), strength[mask])
-                reach = self._filtered(f"reach {side}", box_sum, grid, half=model.reach_half_cells)
-            else:
-                reach = np.zeros(shape)
-            self.men[side] = grid
-            self.reach[side] = reach
+            self.count_side(side, [tuple(c) for c in xy[mask].tolist()], strength[mask].tolist())
+
+    def count_side(self, side: str, cells: list[tuple[int, int]], men: list) -> None:
+        """One side's men per cell (``men``) and within ``reach_km`` (``reach``: box sums).
+
+        Args:
+            side: the side.
+            cells: its units' cells, in the units' order.
+            men: their men.
+
+        """
+        model = self.model
+        shape = (model.geo.width, model.geo.height)
+        # A side whose units stand on the same cells with the same men, in the same order, as
+        # when it was last counted (on many days) has the same grids: they are kept.
+        units = (tuple(cells), tuple(men), model.reach_half_cells)
+        if units == self._men_units.get(side):
+            return
+        self._men_units[side] = units
+        grid = np.zeros(shape)
+        # A side with no units has zero sums everywhere: skip the box filter.
+        if cells:
+            xy = np.array(cells, dtype=np.intp)
+            np.add.at(grid, (xy[:, 0], xy[:, 1]), np.array(men, dtype=float))
+            # (not through ``_filtered``: the units' key above already finds the days the grid
+            # is the same)
+            reach = box_sum(grid, half=model.reach_half_cells)
+        else:
+            reach = np.zeros(shape)
+        self.men[side] = grid
+        self.reach[side] = reach
 
     def count_air(self) -> None:
         """The air cover against each insurgent side (``air_against``) and the most (``air_cover``).
@@ -302,28 +347,43 @@ class Presence:
             self.air_against[enemy] = air
         self.air_cover = np.maximum(self.air_against["separatists"], self.air_against["jihadists"])
 
-    def count_support(self, garrison_xy: np.ndarray) -> None:
+    def count_support(self, garrison_cells: list[tuple[int, int]]) -> None:
         """Each cell's distance to the nearest garrison of the state's side (``support_km``).
 
         Args:
-            garrison_xy: the cells of the state's side's garrisons, one row a garrison.
+            garrison_cells: the cells of the state's side's garrisons.
 
         """
-        model = self.model
         # Garrisons seldom move: on a day they stand on the same cells as when the distances
         # were last computed, both layers are kept (the cells sorted row by row, the order
-        # ``np.argwhere`` gives them in).
-        cells = tuple(sorted({(x, y) for x, y in garrison_xy.tolist()}))
+        # ``np.argwhere`` gives them in); and a post left and manned again (a garrison that
+        # goes out and comes back) finds its layers among the last few sets of cells. Both
+        # layers are read-only, so that keeping them shares no one's edits.
+        cells = tuple(sorted(set(garrison_cells)))
         if cells == self._support_cells:
             return
         self._support_cells = cells
-        self.garrison_xy = np.array(cells, dtype=np.intp).reshape(-1, 2)
+        kept = self._support_kept.pop(cells, None)
+        if kept is None:
+            kept = self.support_from(cells)
+        self._support_kept[cells] = kept  # the most recent last
+        if len(self._support_kept) > SUPPORT_KEPT:
+            del self._support_kept[next(iter(self._support_kept))]
+        self.garrison_xy, self.support_km = kept
+
+    def support_from(self, cells: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The garrisons' cells as an array and each cell's distance to the nearest (km)."""
+        model = self.model
+        garrison_xy = np.array(cells, dtype=np.intp).reshape(-1, 2)
         garrisons = np.ones((model.geo.width, model.geo.height), dtype=bool)
-        garrisons[self.garrison_xy[:, 0], self.garrison_xy[:, 1]] = False
+        garrisons[garrison_xy[:, 0], garrison_xy[:, 1]] = False
         if garrisons.all():
-            self.support_km = np.full(garrisons.shape, np.inf)
+            support_km = np.full(garrisons.shape, np.inf)
         else:
-            self.support_km = ndimage.distance_transform_edt(garrisons) * model.cell_km
+            support_km = ndimage.distance_transform_edt(garrisons) * model.cell_km
+        garrison_xy.setflags(write=False)
+        support_km.setflags(write=False)
+        return garrison_xy, support_km
 
     def refresh_partners(self) -> None:
         """Each partner's escorts and patrols over its operating range (risk sets both).
@@ -405,8 +465,10 @@ class Presence:
         if relations.sides_hostile("state", side):
             self.add_police(state_side, 0.25 + model.config.factions["state"].morale)
         sigma = model.config.insurgency.hold_km / model.cell_km
+        # Kept for both insurgent sides under one key: on a day both are asked about, the
+        # state's side is often the same grid for each, and so are their own when allied.
         own, state_side, insurgents = (
-            self._filtered(f"balance {side} {name}", smooth, g, sigma=sigma)
+            self._smoothed(f"balance {name}", smooth, g, sigma=sigma)
             for name, g in (("own", own), ("state", state_side), ("insurgents", insurgents))
         )
         # ``air_factor``'s multiplier, over the grid.

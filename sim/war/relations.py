@@ -29,6 +29,7 @@ class Relations:
         # Asked thousands of times a day; the answers change only with a relations or set event.
         self.actors_known: dict[tuple[str, str], bool] = {}
         self.sides_known: dict[tuple[str, str], bool] = {}
+        self.allies_known: dict[tuple[str, str], bool] = {}
 
     def set_stance(self, between: list[str], stance: str) -> None:
         """A change of alliance (a ``relations`` event)."""
@@ -39,6 +40,7 @@ class Relations:
         """Drop the day's answers: a parameter they depend on may have changed."""
         self.actors_known.clear()
         self.sides_known.clear()
+        self.allies_known.clear()
 
     def hostile(self, a: str, b: str) -> bool:
         """Whether two actors fight each other today."""
@@ -74,4 +76,9 @@ class Relations:
 
     def allied(self, sa: str, sb: str) -> bool:
         """Whether two sides fight together (their presence adds up)."""
-        return sa == sb or self.stance.get(frozenset((sa, sb))) == "allied"
+        if sa == sb:
+            return True
+        known = self.allies_known.get((sa, sb))
+        if known is None:
+            known = self.allies_known[(sa, sb)] = self.stance.get(frozenset((sa, sb))) == "allied"
+        return known

@@ -140,11 +140,14 @@ def protected(model: MaliConflictModel, x: int, y: int) -> bool:
     The state's side does not attack a town while the UN is based in it: the army advanced on
     Kidal only once MINUSMA had handed over its camp (31 October 2023).
     """
-    foreign = model.config.foreign
-    return any(
-        u.actor in foreign and foreign[u.actor].kind == "peacekeeping"
-        for u in model.grid[(x, y)].agents
-    )
+    # The peacekeeping forces with units in the field: with none (most days of most
+    # scenarios), no cell has a camp and the cell's units need not be asked.
+    keepers = [
+        fid
+        for fid, force in model.config.foreign.items()
+        if force.kind == "peacekeeping" and model.units_by_actor.get(fid)
+    ]
+    return bool(keepers) and any(u.actor in keepers for u in model.grid[(x, y)].agents)
 
 
 def defence_power(model: MaliConflictModel, town: Town, against: str | None = None) -> float:
