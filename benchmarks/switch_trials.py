@@ -27,7 +27,9 @@ hostile air (``switch_trials_model_0.32.0.md``); model 0.33.0 gave the jihadists
 recruitment for 2012 after the trial ``recruits_of_2012`` on 0.32.0
 (``switch_trials_model_0.33.0.md``); model 0.47.0 made the army's passivity of 2012 a beaten
 army's caution after the trial ``beaten_army_doctrine`` on 0.46.0
-(``switch_trials_beaten_model_0.46.0.md``). Run on a later model, those trials find nothing to
+(``switch_trials_beaten_model_0.46.0.md``); model 0.48.0 made the insurgents' mines follow the
+enemy's aircraft, with one IED rate each, which leaves ``mnla_ieds`` and
+``beaten_doctrine_ieds`` nothing to remove. Run on a later model, those trials find nothing to
 remove and say so. ``quarter_degree`` is not a switch: it runs the arc at 0.25 degree, which model
 0.36.0 adopted (``switch_trials_model_0.36.0.md``); ``occupiers_20`` asks how much model
 0.37.0's ``insurgency.occupiers_per_1000`` (10) decides (``switch_trials_model_0.37.0.md``).

@@ -246,6 +246,15 @@ class Insurgency(StrictModel):
             "0: air power only weighs in the odds. GUESS (model 0.32.0)"
         ),
     )
+    mines_air: Share = Field(
+        0.0,
+        description=(
+            "The hostile air over a column at which an insurgent side mines its road at its full "
+            "ied_rate; under less, in proportion (min(1, air / this)): a band that cannot mass "
+            "against a column under aircraft lays mines for it, one that can ambushes and "
+            "assaults instead. 0: mines whatever the air (before model 0.48.0)"
+        ),
+    )
     refuge_cover: Share = Field(
         0.8,
         description=(

@@ -54,12 +54,31 @@ def strike_columns(model: MaliConflictModel) -> None:
         # A column far from help draws the insurgents to it: they mass to hunt it.
         pressure *= 1.0 + 2.0 * far
         p_ambush = daily_chance(doctrine.ambush_rate * pressure, men, hazard_men)
-        p_ied = daily_chance(doctrine.ied_rate * pressure, men, hazard_men)
+        mines = mining(model, faction, xy)
+        p_ied = daily_chance(doctrine.ied_rate * pressure * mines, men, hazard_men)
         draws = model.rng.random((2, len(units)))
         for i in np.flatnonzero(draws[0] < p_ambush):
             ambush(model, faction, units[i], float(present[i]))
         for i in np.flatnonzero(draws[1] < p_ied):
             ied(model, faction, units[i])
+
+
+def mining(model: MaliConflictModel, faction: str, xy: np.ndarray):
+    """How much of its ``ied_rate`` an insurgent side spends on each cell's road: 0 to 1.
+
+    An insurgency mines the roads of an enemy it cannot meet in the open. Where hostile
+    aircraft fly over a column, a band that massed to ambush it would be struck from the air,
+    so it lays mines; where none fly, it ambushes and assaults instead:
+    ``min(1, air / insurgency.mines_air)``, the air against the side there
+    (``Presence.air_against``). The insurgents of 2012 beat the army in open fights and laid no
+    mines; from 2013, with French aircraft over the columns, mines became their weapon (the
+    first, Gao, February 2013, AFP). ``mines_air`` 0: the full rate whatever the air.
+    """
+    full_at = model.config.insurgency.mines_air
+    if full_at == 0:
+        return 1.0
+    air = model.presence.air_against[faction][xy[:, 0], xy[:, 1]]
+    return np.minimum(1.0, air / full_at)
 
 
 def remoteness(model: MaliConflictModel, x, y):
