@@ -251,8 +251,8 @@ class Insurgency(StrictModel):
         description=(
             "The hostile air over a column at which an insurgent side mines its road at its full "
             "ied_rate; under less, in proportion (min(1, air / this)): a band that cannot mass "
-            "against a column under aircraft lays mines for it, one that can ambushes and "
-            "assaults instead. 0: mines whatever the air (before model 0.48.0)"
+            "against a column under aircraft lays mines for it, one that can keeps to ambushes and "
+            "assaults (at their own rates). 0: mines whatever the air (before model 0.48.0)"
         ),
     )
     refuge_cover: Share = Field(

@@ -68,7 +68,7 @@ def mining(model: MaliConflictModel, faction: str, xy: np.ndarray):
 
     An insurgency mines the roads of an enemy it cannot meet in the open. Where hostile
     aircraft fly over a column, a band that massed to ambush it would be struck from the air,
-    so it lays mines; where none fly, it ambushes and assaults instead:
+    so it lays mines; where none fly, it keeps to ambushes and assaults:
     ``min(1, air / insurgency.mines_air)``, the air against the side there
     (``Presence.air_against``). The insurgents of 2012 beat the army in open fights and laid no
     mines; from 2013, with French aircraft over the columns, mines became their weapon (the
