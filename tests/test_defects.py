@@ -207,7 +207,7 @@ def test_men_within_reach_are_counted_over_the_same_km_at_any_resolution():
         w, h = model.geo.width, model.geo.height
         xy = np.argwhere(np.ones((w, h), dtype=bool))
         men = np.full(len(xy), model.cell_km**2)
-        model.presence.count_men(xy, men, np.full(len(xy), "jihadists"))
+        model.presence.count_side("jihadists", [tuple(c) for c in xy.tolist()], men.tolist())
         return float(model.presence.reach["jihadists"][w // 2, h // 2])
 
     reach_km = small(resolution=0.25).combat.reach_km

@@ -265,19 +265,6 @@ class Presence:
         self.countryside = self.reach["state"] - box + stay
         np.maximum(self.countryside, 0.0, out=self.countryside)
 
-    def count_men(self, xy: np.ndarray, strength: np.ndarray, sides: np.ndarray) -> None:
-        """Each side's men per cell (``men``) and within ``reach_km`` (``reach``: box sums).
-
-        Args:
-            xy: the units' cells, one row a unit.
-            strength: their men.
-            sides: their sides.
-
-        """
-        for side in FACTIONS:
-            mask = sides == side
-            self.count_side(side, [tuple(c) for c in xy[mask].tolist()], strength[mask].tolist())
-
     def count_side(self, side: str, cells: list[tuple[int, int]], men: list) -> None:
         """One side's men per cell (``men``) and within ``reach_km`` (``reach``: box sums).
 
