@@ -29,8 +29,9 @@ recruitment for 2012 after the trial ``recruits_of_2012`` on 0.32.0
 army's caution after the trial ``beaten_army_doctrine`` on 0.46.0
 (``switch_trials_beaten_model_0.46.0.md``); model 0.48.0 made the insurgents' mines follow the
 enemy's aircraft, with one IED rate each, which leaves ``mnla_ieds`` and
-``beaten_doctrine_ieds`` nothing to remove. Run on a later model, those trials find nothing to
-remove and say so. ``quarter_degree`` is not a switch: it runs the arc at 0.25 degree, which model
+``beaten_doctrine_ieds`` nothing to remove; ``reinforce_from_2012`` on 0.48.0 cost the arc's
+Serval its retakes in time (``switch_trials_reinforce_model_0.48.0.md``). Run on a later model,
+those trials find nothing to remove and say so. ``quarter_degree`` is not a switch: it runs the arc at 0.25 degree, which model
 0.36.0 adopted (``switch_trials_model_0.36.0.md``); ``occupiers_20`` asks how much model
 0.37.0's ``insurgency.occupiers_per_1000`` (10) decides (``switch_trials_model_0.37.0.md``).
 The table reports C13h since model 0.37.0.
@@ -183,6 +184,11 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
             "factions.jihadists.ied_rate": 0.05,
             "factions.separatists.ied_rate": 0.03,
         },
+    ),
+    # The army's reinforcement of 2013-2025 from 2012 (model 0.48.0): the arc has none in 2012.
+    "reinforce_from_2012": (
+        [("2013-01-10", "factions.state.reinforce_rate")],
+        {"factions.state.reinforce_rate": 0.01},
     ),
     "quarter_beaten_doctrine": (
         [
