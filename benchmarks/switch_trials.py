@@ -31,10 +31,10 @@ army's caution after the trial ``beaten_army_doctrine`` on 0.46.0
 enemy's aircraft, with one IED rate each, which leaves ``mnla_ieds`` and
 ``beaten_doctrine_ieds`` nothing to remove; ``reinforce_from_2012`` on 0.48.0 cost the arc's
 Serval its retakes in time (``switch_trials_reinforce_model_0.48.0.md``). Run on a later model,
-those trials find nothing to remove and say so. ``quarter_degree`` is not a switch: it runs the arc at 0.25 degree, which model
-0.36.0 adopted (``switch_trials_model_0.36.0.md``); ``occupiers_20`` asks how much model
-0.37.0's ``insurgency.occupiers_per_1000`` (10) decides (``switch_trials_model_0.37.0.md``).
-The table reports C13h since model 0.37.0.
+those trials find nothing to remove and say so. ``quarter_degree`` is not a switch: it runs
+the arc at 0.25 degree, which model 0.36.0 adopted (``switch_trials_model_0.36.0.md``);
+``occupiers_20`` asks how much model 0.37.0's ``insurgency.occupiers_per_1000`` (10) decides
+(``switch_trials_model_0.37.0.md``). The table reports C13h since model 0.37.0.
 """
 
 from __future__ import annotations
