@@ -24,13 +24,33 @@ from sim.war.posture import Posture
 ENEMIES = ("separatists", "jihadists")
 """The insurgent sides, in the order the partners' layers are kept."""
 
-SUPPORT_KEPT = 8
-"""Sets of garrison cells whose distance layers ``Presence.count_support`` keeps."""
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sim.model import MaliConflictModel
+
+
+class Recent:
+    """The last few values made, by key: a key asked for again gets its value, not a new one.
+
+    The least recently asked is dropped once more than ``size`` are kept. (``functools``'s
+    ``lru_cache`` keys on a function's arguments; these keys are built by the caller from
+    what the value depends on, and the values are made by whatever the caller passes.)
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._kept: dict = {}
+
+    def get(self, key, make: Callable[[], object]):
+        """The value kept under ``key``, or ``make()``'s, kept from now on."""
+        value = self._kept.pop(key, None)
+        if value is None:
+            value = make()
+        self._kept[key] = value  # the most recently asked last
+        if len(self._kept) > self.size:
+            del self._kept[next(iter(self._kept))]
+        return value
 
 
 class LastFiltered:
@@ -49,21 +69,19 @@ class LastFiltered:
 
     def __init__(self, keep: int = 1):
         self.keep = keep
-        self._last: dict[str, list[tuple[tuple, np.ndarray]]] = {}
+        self._last: dict[str, Recent] = {}
 
     def __call__(self, key: str, filter_: Callable[..., np.ndarray], grid: np.ndarray, **params):
         """``filter_(grid, **params)``, or a copy of its result if it was filtered lately."""
-        signature = (filter_, grid.shape, grid.dtype.str, grid.tobytes(), sorted(params.items()))
-        last = self._last.setdefault(key, [])
-        for i, (kept, output) in enumerate(last):
-            if kept == signature:
-                last.append(last.pop(i))  # the most recently used last
-                return output.copy()
-        output = filter_(grid, **params)
-        last.append((signature, output))
-        if len(last) > self.keep:
-            del last[0]
-        return output.copy()
+        signature = (
+            filter_,
+            grid.shape,
+            grid.dtype.str,
+            grid.tobytes(),
+            tuple(sorted(params.items())),
+        )
+        recent = self._last.setdefault(key, Recent(self.keep))
+        return recent.get(signature, lambda: filter_(grid, **params)).copy()
 
 
 @functools.lru_cache(maxsize=32)
@@ -205,9 +223,8 @@ class Presence:
         self._police_inputs: tuple | None = None
         self._police: np.ndarray | None = None
         self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
-        self._support_cells: tuple | None = None  # the garrisons' cells ``support_km`` is from
         self._countryside_inputs: tuple | None = None  # what ``countryside`` is from
-        self._support_kept: dict[tuple, tuple] = {}  # cells -> garrison_xy, support_km
+        self._support = Recent(8)  # the garrisons' cells -> their cells and distance layers
         self._town_xy: np.ndarray | None = None  # the towns' cells and people (``add_police``)
         self._town_people: np.ndarray | None = None
 
@@ -347,16 +364,9 @@ class Presence:
         # goes out and comes back) finds its layers among the last few sets of cells. Both
         # layers are read-only, so that keeping them shares no one's edits.
         cells = tuple(sorted(set(garrison_cells)))
-        if cells == self._support_cells:
-            return
-        self._support_cells = cells
-        kept = self._support_kept.pop(cells, None)
-        if kept is None:
-            kept = self.support_from(cells)
-        self._support_kept[cells] = kept  # the most recent last
-        if len(self._support_kept) > SUPPORT_KEPT:
-            del self._support_kept[next(iter(self._support_kept))]
-        self.garrison_xy, self.support_km = kept
+        self.garrison_xy, self.support_km = self._support.get(
+            cells, lambda: self.support_from(cells)
+        )
 
     def support_from(self, cells: tuple) -> tuple[np.ndarray, np.ndarray]:
         """The garrisons' cells as an array and each cell's distance to the nearest (km)."""
