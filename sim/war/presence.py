@@ -33,23 +33,25 @@ if TYPE_CHECKING:
 class Recent:
     """The last few values made, by key: a key asked for again gets its value, not a new one.
 
-    The least recently asked is dropped once more than ``size`` are kept. (``functools``'s
-    ``lru_cache`` keys on a function's arguments; these keys are built by the caller from
-    what the value depends on, and the values are made by whatever the caller passes.)
+    The least recently asked is dropped once more than ``size`` are kept. Keys are compared,
+    not hashed: they hold whole grids' bytes, and a few comparisons that stop at the first
+    difference cost less than hashing them. (``functools``'s ``lru_cache`` hashes its keys.)
     """
 
     def __init__(self, size: int):
         self.size = size
-        self._kept: dict = {}
+        self._kept: list[tuple] = []  # (key, value), the most recently asked last
 
     def get(self, key, make: Callable[[], object]):
         """The value kept under ``key``, or ``make()``'s, kept from now on."""
-        value = self._kept.pop(key, None)
-        if value is None:
-            value = make()
-        self._kept[key] = value  # the most recently asked last
+        for i, (kept, value) in enumerate(self._kept):
+            if kept == key:
+                self._kept.append(self._kept.pop(i))
+                return value
+        value = make()
+        self._kept.append((key, value))
         if len(self._kept) > self.size:
-            del self._kept[next(iter(self._kept))]
+            del self._kept[0]
         return value
 
 
