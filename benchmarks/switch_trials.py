@@ -30,7 +30,9 @@ army's caution after the trial ``beaten_army_doctrine`` on 0.46.0
 (``switch_trials_beaten_model_0.46.0.md``); model 0.48.0 made the insurgents' mines follow the
 enemy's aircraft, with one IED rate each, which leaves ``mnla_ieds`` and
 ``beaten_doctrine_ieds`` nothing to remove; ``reinforce_from_2012`` on 0.48.0 cost the arc's
-Serval its retakes in time (``switch_trials_reinforce_model_0.48.0.md``). Run on a later model,
+Serval its retakes in time (``switch_trials_reinforce_model_0.48.0.md``), and so did
+``town_recruits_*_scaled`` (``switch_trials_towns_model_0.48.0.md``; why, run by run:
+``benchmarks/serval_retakes.py``). Run on a later model,
 those trials find nothing to remove and say so. ``quarter_degree`` is not a switch: it runs
 the arc at 0.25 degree, which model 0.36.0 adopted (``switch_trials_model_0.36.0.md``);
 ``occupiers_20`` asks how much model 0.37.0's ``insurgency.occupiers_per_1000`` (10) decides
@@ -209,6 +211,16 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     "town_recruits_20": (
         [("2013-01-10", "factions.jihadists.recruit_rate")],
         {"factions.jihadists.recruit_rate": 0.0012, "insurgency.recruitment_in_held_towns": 20.0},
+    ),
+    # The same on model 0.48.0's scale (the rates x 1.86 of model 0.38.0): the one recruitment
+    # of 2013-2025 from 2012, 2012's surplus from the towns the jihadists hold.
+    "town_recruits_5_scaled": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {"factions.jihadists.recruit_rate": 0.00223, "insurgency.recruitment_in_held_towns": 5.0},
+    ),
+    "town_recruits_10_scaled": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {"factions.jihadists.recruit_rate": 0.00223, "insurgency.recruitment_in_held_towns": 10.0},
     ),
     "mnla_ieds": (
         [("2013-01-10", "factions.separatists.ied_rate")],
