@@ -32,7 +32,9 @@ enemy's aircraft, with one IED rate each, which leaves ``mnla_ieds`` and
 ``beaten_doctrine_ieds`` nothing to remove; ``reinforce_from_2012`` on 0.48.0 cost the arc's
 Serval its retakes in time (``switch_trials_reinforce_model_0.48.0.md``), and so did
 ``town_recruits_*_scaled`` (``switch_trials_towns_model_0.48.0.md``; why, run by run:
-``benchmarks/serval_retakes.py``). Run on a later model,
+``benchmarks/serval_retakes.py``); ``rule_affinity_40`` and ``town_recruits_5_rule_40`` tried
+model 0.49.0's rule before it was adopted at 0.38 with an ally's people counting
+(``switch_trials_rule_affinity_model_0.48.0.md``). Run on a later model,
 those trials find nothing to remove and say so. ``quarter_degree`` is not a switch: it runs
 the arc at 0.25 degree, which model 0.36.0 adopted (``switch_trials_model_0.36.0.md``);
 ``occupiers_20`` asks how much model 0.37.0's ``insurgency.occupiers_per_1000`` (10) decides
@@ -221,6 +223,18 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     "town_recruits_10_scaled": (
         [("2013-01-10", "factions.jihadists.recruit_rate")],
         {"factions.jihadists.recruit_rate": 0.00223, "insurgency.recruitment_in_held_towns": 10.0},
+    ),
+    # Not a switch: an insurgent side occupies unordered only towns among its own communities
+    # (insurgency.rule_affinity at 0.4, before model 0.49.0 counted an ally's and adopted 0.38);
+    # alone, and with the jihadists' one recruitment and their towns as recruiting grounds.
+    "rule_affinity_40": ([], {"insurgency.rule_affinity": 0.4}),
+    "town_recruits_5_rule_40": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {
+            "factions.jihadists.recruit_rate": 0.00223,
+            "insurgency.recruitment_in_held_towns": 5.0,
+            "insurgency.rule_affinity": 0.4,
+        },
     ),
     "mnla_ieds": (
         [("2013-01-10", "factions.separatists.ied_rate")],

@@ -73,3 +73,14 @@ def people_of(model: MaliConflictModel, faction: str) -> np.ndarray:
     """A faction's recruitable people per cell in a run (its ``recruits_from`` today)."""
     recruits_from = model.config.factions[faction].recruits_from
     return recruitable(model.geo.population, model.communities, recruits_from)
+
+
+def affinity(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> float:
+    """The share of a cell's people a faction draws on: its communities' shares, weighted.
+
+    1 for a faction that draws on everyone alike (no ``recruits_from``).
+    """
+    recruits_from = model.config.factions[faction].recruits_from
+    if not recruits_from:
+        return 1.0
+    return float(sum(recruits_from[c] * model.communities[c][xy] for c in COMMUNITIES))

@@ -204,20 +204,38 @@ def overmatch_model(
     occupiers: float = 0.0,
     band: int = 600,
     at: str = "hombori",
+    affinity: float = 0.0,
+    separatists: int = 0,
 ) -> MaliConflictModel:
     """A jihadist band (600) at Hombori, in country it governs, and the state's men elsewhere.
 
     ``occupiers``: ``insurgency.occupiers_per_1000`` (0, no check of the town's size, unless
-    a test asks).
+    a test asks); ``affinity``: ``insurgency.rule_affinity`` (0, any town's people will do).
+    The jihadists draw on the herders and nomads, and on a few farmers (the arc's weights);
+    ``separatists``: a band of theirs beside the jihadists' (none by default), drawing on the
+    nomads alone.
     """
     data = small_dict()
     data["scenario"]["resolution"] = 0.5
     data["events"] = []
     data["foreign"] = {}
     data["factions"]["state"].update(deploy=deploy, reserve=0)
-    data["factions"]["separatists"].update(deploy={}, bands={})
-    data["factions"]["jihadists"].update(bands={at: band}, holds_towns=True)
-    data["insurgency"] = {"guards_per_1000": guards, "occupiers_per_1000": occupiers}
+    data["factions"]["separatists"].update(
+        deploy={},
+        bands={at: separatists} if separatists else {},
+        holds_towns=True,
+        recruits_from={"herders": 0.0, "nomads": 1.0, "farmers": 0.0},
+    )
+    data["factions"]["jihadists"].update(
+        bands={at: band},
+        holds_towns=True,
+        recruits_from={"herders": 1.0, "nomads": 1.0, "farmers": 0.15},
+    )
+    data["insurgency"] = {
+        "guards_per_1000": guards,
+        "occupiers_per_1000": occupiers,
+        "rule_affinity": affinity,
+    }
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     model.governance["jihadists"][:] = 0.5
     return model
@@ -268,6 +286,48 @@ def test_insurgents_occupy_a_town_only_with_men_enough_to_rule_its_people():
     assert occupies(
         overmatch_model({"kayes": 3000}, occupiers=10.0, band=2000, at="mopti"), "mopti"
     )
+
+
+def test_insurgents_occupy_a_town_unordered_only_among_their_own_people():
+    # insurgency.rule_affinity: a side occupies a town it was not ordered to take only where
+    # the communities it draws on are at least that share of the people (sim.communities).
+    # The jihadists' share is 0.47 in the Mopti region (Hombori), 0.39 in the Gao region.
+    from sim import communities
+    from sim.war import towns
+
+    def occupies(model: MaliConflictModel, town: str) -> bool:
+        return towns.takes_towns(model, "jihadists", model.towns[town])
+
+    for at, share in (("hombori", 0.473), ("gao", 0.388)):
+        model = overmatch_model({"kayes": 3000}, at=at, affinity=0.4)
+        assert abs(communities.affinity(model, "jihadists", model.towns[at].xy) - share) < 1e-3
+        assert occupies(model, at) is (share >= 0.4), at
+        assert occupies(overmatch_model({"kayes": 3000}, at=at), at)  # 0: any town
+        # A town it was ordered to take it holds among strangers too (Gao, 2012).
+        model.claims[at] = "jihadists"
+        assert occupies(model, at)
+
+
+def test_an_ally_s_people_will_do():
+    # The rebels of 2012 held the river's towns together: a side allied to another rules where
+    # the ally's communities live. The separatists (the nomads, 0.20 of the Gao region) occupy
+    # Gao at 0.38 only while allied to the jihadists (0.39 there).
+    from sim import communities
+    from sim.war import towns
+
+    model = overmatch_model({"kayes": 3000}, at="gao", affinity=0.38, separatists=600)
+    model.governance["separatists"][:] = 0.5
+    gao = model.towns["gao"]
+    assert communities.affinity(model, "separatists", gao.xy) < 0.38
+    for stance, occupies in (("hostile", False), ("allied", True)):
+        model.relations.set_stance(["separatists", "jihadists"], stance)
+        model.steps += 1  # a new day: the balance is reckoned again
+        assert towns.takes_towns(model, "separatists", gao) is occupies, stance
+    # Hostile to the jihadists, it is the rule alone that keeps the separatists out.
+    model.relations.set_stance(["separatists", "jihadists"], "hostile")
+    model.config.insurgency.rule_affinity = 0.0
+    model.steps += 1
+    assert towns.takes_towns(model, "separatists", gao)
 
 
 def spreading_model(spread_km: float) -> MaliConflictModel:

@@ -225,6 +225,15 @@ class Insurgency(StrictModel):
             "Report 189); no insurgent ever had the ~18,000 that Bamako would take"
         ),
     )
+    rule_affinity: Share = Field(
+        0.0,
+        description=(
+            "Least share of a town's people an insurgent side or an ally must draw on (its "
+            "communities' shares weighted by recruits_from, sim.communities.affinity) to occupy "
+            "it unordered: among strangers it raids and melts back. 0: any town (the behaviour "
+            "before model 0.49.0)"
+        ),
+    )
     recruitment_in_held_towns: float = Field(
         0.0,
         ge=0,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import communities
 from sim.geography import ZONES, Geography, around, cells_apart
 from sim.scenario import FACTIONS
 from sim.war.insurgency import INSURGENTS
@@ -190,7 +191,13 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     state's air cover, is at most its ``abandon_ratio`` times its own and its allies'
     (``Presence.balance``), and only with men enough within reach to rule the town's people
     (``insurgency.occupiers_per_1000`` of them per 1,000: model 0.37.0; a few hundred held
-    Timbuktu in 2012, no band could hold Bamako). It does not move into a town it would have to
+    Timbuktu in 2012, no band could hold Bamako), and, with ``insurgency.rule_affinity`` above
+    0, only among its own or an ally's people: where the communities one of them draws on are
+    at least that share of the town's people (``sim.communities.affinity``), for a town of
+    strangers would neither feed nor hide it (the rebels of 2012, allied, held the towns of the
+    north; the MNLA alone, a Tuareg movement, held none of the river's Songhai towns after
+    mid-2012; JNIM blockaded Kayes and Nioro in 2025 and took neither). It does not move into a
+    town it would have to
     leave as soon as the enemy came back for it: near parity an insurgency takes and holds
     towns, against a far stronger state it raids them (Kalyvas and Balcells, "International
     System and Technologies of Rebellion", APSR 2010: irregular war where the state is much
@@ -209,6 +216,13 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     near = model.governance[actor][around(*town.xy, model.reach_cells)]
     if near.max() < cfg.raid_network:
         return False
+    # It rules only a town where its own or an ally's communities live: among strangers it
+    # raids.
+    if cfg.rule_affinity > 0:
+        allies = [f for f in INSURGENTS if f != actor and model.relations.allied(f, actor)]
+        rulers = [actor, *allies]
+        if max(communities.affinity(model, f, town.xy) for f in rulers) < cfg.rule_affinity:
+            return False
     # A town's people need policing and ruling: too few men raid a city and melt back.
     if model.presence.reach[actor][town.xy] < cfg.occupiers_per_1000 * town.population / 1000:
         return False
