@@ -197,13 +197,12 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     strangers would neither feed nor hide it (the rebels of 2012, allied, held the towns of the
     north; the MNLA alone, a Tuareg movement, held none of the river's Songhai towns after
     mid-2012; JNIM blockaded Kayes and Nioro in 2025 and took neither). It does not move into a
-    town it would have to
-    leave as soon as the enemy came back for it: near parity an insurgency takes and holds
-    towns, against a far stronger state it raids them (Kalyvas and Balcells, "International
-    System and Technologies of Rebellion", APSR 2010: irregular war where the state is much
-    stronger, conventional war near parity). In 2012 the collapse of the army in the north let
-    the rebels hold its towns; from Serval on they held none. The state's side occupies what it
-    wins.
+    town it would have to leave as soon as the enemy came back for it: near parity an insurgency
+    takes and holds towns, against a far stronger state it raids them (Kalyvas and Balcells,
+    "International System and Technologies of Rebellion", APSR 2010: irregular war where the
+    state is much stronger, conventional war near parity). In 2012 the collapse of the army in
+    the north let the rebels hold its towns; from Serval on they held none. The state's side
+    occupies what it wins.
     """
     doctrine = model.config.factions.get(actor)
     if doctrine is None:
