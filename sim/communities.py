@@ -80,7 +80,5 @@ def affinity(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> flo
 
     1 for a faction that draws on everyone alike (no ``recruits_from``).
     """
-    recruits_from = model.config.factions[faction].recruits_from
-    if not recruits_from:
-        return 1.0
-    return float(sum(recruits_from[c] * model.communities[c][xy] for c in COMMUNITIES))
+    shares = {c: layer[xy] for c, layer in model.communities.items()}
+    return float(recruitable(1.0, shares, model.config.factions[faction].recruits_from))

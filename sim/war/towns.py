@@ -218,8 +218,7 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     # It rules only a town where its own or an ally's communities live: among strangers it
     # raids.
     if cfg.rule_affinity > 0:
-        allies = [f for f in INSURGENTS if f != actor and model.relations.allied(f, actor)]
-        rulers = [actor, *allies]
+        rulers = [f for f in INSURGENTS if model.relations.allied(f, actor)]  # itself too
         if max(communities.affinity(model, f, town.xy) for f in rulers) < cfg.rule_affinity:
             return False
     # A town's people need policing and ruling: too few men raid a city and melt back.
