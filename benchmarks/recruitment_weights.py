@@ -1,7 +1,6 @@
 """The jihadists' recruitment in the arc, quarter by quarter, 2012-2014: men, weight, towns held.
 
-Why the arc switched the jihadists' recruitment from 0.006 to 0.0012 on 2013-01-10 until
-model 0.50.0 (in the library since then: one rate, and held towns that recruit), in
+Why the arc switches the jihadists' recruitment from 0.006 to 0.0012 on 2013-01-10, in
 numbers: their recruitment weight (``RecruitmentPool.weights``: people within their networks,
 by grievance and the state's lack of legitimacy) and the people of the towns they hold, before
 and after Serval. A mechanism that ties recruitment to held towns

@@ -215,8 +215,7 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
         {"factions.jihadists.recruit_rate": 0.0012, "insurgency.recruitment_in_held_towns": 20.0},
     ),
     # The same on model 0.48.0's scale (the rates x 1.86 of model 0.38.0): the one recruitment
-    # of 2013-2025 from 2012, 2012's surplus from the towns the jihadists hold. k 5 is the
-    # library's since model 0.50.0, whose arc has no such switch: on it this trial is the base.
+    # of 2013-2025 from 2012, 2012's surplus from the towns the jihadists hold.
     "town_recruits_5_scaled": (
         [("2013-01-10", "factions.jihadists.recruit_rate")],
         {"factions.jihadists.recruit_rate": 0.00223, "insurgency.recruitment_in_held_towns": 5.0},

@@ -492,10 +492,10 @@ def test_a_garrison_that_stays_in_its_camp_does_not_contest_the_villages_around(
 
 
 def test_a_town_an_insurgent_side_holds_is_a_recruiting_ground():
-    # Since model 0.35.0; 5 in the library since 0.50.0 (docs/CALIBRATION.md "Model 0.50.0").
-    # The jihadists of 2012 recruited in the towns they held (HRW, 2012); until 0.50.0 the arc
-    # switched their recruitment down on 2013-01-10, when they lost them. With
-    # `insurgency.recruitment_in_held_towns` k, a held town's people weigh k times more.
+    # Since model 0.35.0, opt-in (off in the library: docs/CALIBRATION.md "Switch trials on
+    # model 0.34.0"). The jihadists of 2012 recruited in the towns they held (HRW, 2012); the
+    # arc switches their recruitment from 0.006 to 0.0012 on 2013-01-10, when they lost them.
+    # With `insurgency.recruitment_in_held_towns` k, a held town's people weigh k times more.
     data = small_dict()
     data["events"] = []
     data["foreign"] = {}

@@ -68,7 +68,7 @@ class RecruitmentPool:
                 people, model.grievance, model.legitimacy, reachable, gw
             )
             # A town the side holds is a recruiting ground of its own: it pays, it preaches,
-            # its youth are in reach (the towns of 2012). 5 in the library since 0.50.0.
+            # its youth are in reach (the towns of 2012). Off (0) in the library.
             if in_towns > 0:
                 for town in model.towns:
                     if town.holder == faction:
