@@ -40,6 +40,7 @@ from sim.validate.measures import (
     share_massacre,
     share_north_lost_together,
     share_not_held_at_end,
+    share_outnumbers,
     share_retaken_within,
     share_strength_at_least,
     share_timeline_kept,
@@ -270,6 +271,19 @@ CRITERIA: tuple[Criterion, ...] = (
         high=2500,
         unit="men",
         record=("state_losses_2012",),
+    ),
+    Criterion(
+        "C1d",
+        "C1",
+        "mali_2012",
+        P_C1,
+        "share of runs in which the jihadists outnumber the separatists on 2012-12-31 >= 0.6"
+        f" (record: MUJAO drove the MNLA from Menaka, its last town, on "
+        f"{iso('menaka_taken_from_mnla_2012')}; the jihadists ~"
+        f"{recorded('jihadists_january_2013'):,.0f} by January 2013)",
+        share_outnumbers("jihadists", "separatists", "2012-12-31"),
+        low=0.6,
+        record=("menaka_taken_from_mnla_2012", "jihadists_january_2013"),
     ),
     Criterion(
         "C2a",

@@ -516,6 +516,19 @@ def share_strength_at_least(actor: str, date: str, men: float) -> Callable:
     return measure
 
 
+def share_outnumbers(actor: str, other: str, date: str) -> Callable:
+    """Share of runs in which ``actor`` has more fighters than ``other`` on ``date``.
+
+    Who grew at whose expense: the jihadists of 2012 drove the MNLA from the towns it had taken
+    with them, and outnumbered it by the year's end.
+    """
+
+    def measure(results: Results, scenario: Scenario) -> Sample:
+        return share(strength_on(results, actor, date) > strength_on(results, other, date))
+
+    return measure
+
+
 def share_mass_attack(column: str, start: str, end: str, at_least: float) -> Callable:
     """Share of runs with at least one engagement killing ``at_least`` of ``column`` between dates.
 
