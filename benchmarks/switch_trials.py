@@ -125,6 +125,7 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
         {"factions.separatists.aggression": 0.15},
     ),
     "jihadist_aggression_kept": ([("2013-01-10", "factions.jihadists.aggression")], {}),
+    # The library's since model 0.51.0 (0.6 for the war): on it this trial is the base.
     "mnla_aggression_kept": ([("2013-01-10", "factions.separatists.aggression")], {}),
     "air_jihadists": (
         [("2013-01-10", "factions.jihadists.aggression")],
