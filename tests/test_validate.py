@@ -124,19 +124,21 @@ def test_a_region_s_share_of_the_deaths_weighs_events_by_their_dead():
     assert sample.values == pytest.approx([0.75, 0.0, 0.0])  # run 2: no death, counted 0
 
 
+def _weekly(runs, run_ids, dates, **columns) -> Results:
+    """Results of ``runs`` with only a weekly table: one row per (run_id, date)."""
+    weeks = pd.DataFrame({"run_id": run_ids, "date": pd.to_datetime(dates), **columns})
+    return Results(pd.DataFrame({"run_id": runs}), pd.DataFrame(), weeks)
+
+
 def test_strength_on_a_date_is_the_last_weekly_value_up_to_it():
     from sim.validate.measures import median_strength_on
 
-    weeks = pd.DataFrame(
-        {
-            "run_id": [0, 0, 0, 1, 1],
-            "date": pd.to_datetime(
-                ["2022-08-07", "2022-08-14", "2022-08-21", "2022-08-07", "2022-08-14"]
-            ),
-            "strength_jihadists": [100, 200, 300, 50, 60],
-        }
+    results = _weekly(
+        [0, 1],
+        [0, 0, 0, 1, 1],
+        ["2022-08-07", "2022-08-14", "2022-08-21", "2022-08-07", "2022-08-14"],
+        strength_jihadists=[100, 200, 300, 50, 60],
     )
-    results = Results(pd.DataFrame({"run_id": [0, 1]}), pd.DataFrame(), weeks)
     sample = median_strength_on("jihadists", "2022-08-15")(results, None)
     assert list(sample.values) == [200.0, 60.0]
 
@@ -145,16 +147,12 @@ def test_a_weekly_column_on_a_date_is_its_last_value_up_to_it():
     # C10j, C10k: the centre's officials at their posts on the day of the UN's count.
     from sim.validate.measures import median_on
 
-    weeks = pd.DataFrame(
-        {
-            "run_id": [0, 0, 1, 1, 2],
-            "date": pd.to_datetime(
-                ["2016-09-25", "2016-10-02", "2016-09-18", "2016-09-25", "2016-10-02"]
-            ),
-            "officials_centre": [0.6, 0.1, 0.5, 0.3, 0.9],
-        }
+    results = _weekly(
+        [0, 1, 2],
+        [0, 0, 1, 1, 2],
+        ["2016-09-25", "2016-10-02", "2016-09-18", "2016-09-25", "2016-10-02"],
+        officials_centre=[0.6, 0.1, 0.5, 0.3, 0.9],
     )
-    results = Results(pd.DataFrame({"run_id": [0, 1, 2]}), pd.DataFrame(), weeks)
     sample = median_on("officials_centre", "2016-09-30")(results, None)
     assert list(sample.values) == [0.6, 0.3, 0.0]  # run 2 has no week up to the day
     assert median_on("officials_north", "2016-09-30")(results, None).values.size == 0
@@ -165,14 +163,12 @@ def test_an_insurgency_put_out_counts_against_the_share_of_runs_it_survives():
     # (the same weekly value as C12h's); a run with no row for them counts as none.
     from sim.validate.measures import share_strength_at_least
 
-    weeks = pd.DataFrame(
-        {
-            "run_id": [0, 0, 1, 1],
-            "date": pd.to_datetime(["2024-06-23", "2024-06-30", "2024-06-23", "2024-06-30"]),
-            "strength_jihadists": [900, 250, 400, 150],
-        }
+    results = _weekly(
+        [0, 1, 2],
+        [0, 0, 1, 1],
+        ["2024-06-23", "2024-06-30", "2024-06-23", "2024-06-30"],
+        strength_jihadists=[900, 250, 400, 150],
     )
-    results = Results(pd.DataFrame({"run_id": [0, 1, 2]}), pd.DataFrame(), weeks)
     sample = share_strength_at_least("jihadists", "2024-06-30", 200)(results, None)
     assert list(sample.values) == [1.0, 0.0, 0.0]
 
@@ -182,17 +178,13 @@ def test_who_outnumbers_whom_is_counted_run_by_run_on_the_day():
     # a tie is not outnumbering, and a run with no row for one side has none of it.
     from sim.validate.measures import share_outnumbers
 
-    weeks = pd.DataFrame(
-        {
-            "run_id": [0, 0, 1, 2, 3],
-            "date": pd.to_datetime(
-                ["2012-12-23", "2012-12-30", "2012-12-30", "2012-12-30", "2012-12-30"]
-            ),
-            "strength_jihadists": [100, 2600, 2000, 1500, 900],
-            "strength_separatists": [3000, 2300, 3700, 1500, 0],
-        }
+    results = _weekly(
+        [0, 1, 2, 3],
+        [0, 0, 1, 2, 3],
+        ["2012-12-23", "2012-12-30", "2012-12-30", "2012-12-30", "2012-12-30"],
+        strength_jihadists=[100, 2600, 2000, 1500, 900],
+        strength_separatists=[3000, 2300, 3700, 1500, 0],
     )
-    results = Results(pd.DataFrame({"run_id": [0, 1, 2, 3]}), pd.DataFrame(), weeks)
     sample = share_outnumbers("jihadists", "separatists", "2012-12-31")(results, None)
     assert list(sample.values) == [1.0, 0.0, 0.0, 1.0]
 
