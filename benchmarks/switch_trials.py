@@ -55,7 +55,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ("history_2012_2025.toml", "mali_2012.toml")
 CRITERIA = (
-    *("C1a", "C1b", "C1c", "C1h", "C2h", "C3h", "C4h", "C6a"),
+    *("C1a", "C1b", "C1c", "C1d", "C1h", "C2h", "C3h", "C4h", "C6a"),
     *("C10h", "C10i", "C10j", "C10k", "C11h", "C12h", "C12i", "C13h"),
 )
 
@@ -224,6 +224,25 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     "town_recruits_10_scaled": (
         [("2013-01-10", "factions.jihadists.recruit_rate")],
         {"factions.jihadists.recruit_rate": 0.00223, "insurgency.recruitment_in_held_towns": 10.0},
+    ),
+    # The jihadists' one recruitment from 2012 with the towns they rule as recruiting grounds,
+    # and the MNLA's towns not (factions.separatists.town_rule 0: it held them by arms alone),
+    # after model 0.50.0's town_recruits_5 for both sides swelled the MNLA of 2012.
+    "town_rule_5": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {
+            "factions.jihadists.recruit_rate": 0.00223,
+            "insurgency.recruitment_in_held_towns": 5.0,
+            "factions.separatists.town_rule": 0.0,
+        },
+    ),
+    "town_rule_10": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {
+            "factions.jihadists.recruit_rate": 0.00223,
+            "insurgency.recruitment_in_held_towns": 10.0,
+            "factions.separatists.town_rule": 0.0,
+        },
     ),
     # Not a switch: an insurgent side occupies unordered only towns among its own communities
     # (insurgency.rule_affinity at 0.4, before model 0.49.0 counted an ally's and adopted 0.38);

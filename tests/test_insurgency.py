@@ -516,3 +516,27 @@ def test_a_town_an_insurgent_side_holds_is_a_recruiting_ground():
     others = np.ones(before.shape, dtype=bool)
     others[gao.xy] = False
     assert np.array_equal(after[others], before[others])
+
+
+def test_a_town_held_by_arms_alone_is_no_recruiting_ground():
+    # `factions.<id>.town_rule` says how far a side rules the towns it holds (courts, police,
+    # pay): the MNLA of 2012 held Gao by arms and looted it (HRW, 2012-04-30), the jihadists
+    # ran its courts and paid their recruits. A held town weighs k x town_rule more.
+    data = small_dict()
+    data["events"] = []
+    data["foreign"] = {}
+    data["insurgency"] = {"recruitment_in_held_towns": 10.0}
+    gained = {}
+    for rule in (0.0, 0.5, 1.0):
+        data["factions"]["separatists"]["town_rule"] = rule
+        model = MaliConflictModel(scenario_from_dict(data), rng=1)
+        gao = model.towns["gao"]
+        gao.holder = None
+        model.recruitment.refresh_weights(model)
+        before = model.recruitment.weights["separatists"][0][gao.xy]
+        gao.holder = "separatists"
+        model.recruitment.refresh_weights(model)
+        gained[rule] = model.recruitment.weights["separatists"][0][gao.xy] - before
+    assert gained[0.0] == 0.0
+    assert gained[0.5] == pytest.approx(5.0 * gao.population)
+    assert gained[1.0] == pytest.approx(10.0 * gao.population)

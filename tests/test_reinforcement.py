@@ -84,3 +84,31 @@ def test_with_no_town_threatened_the_months_men_stay_in_the_reserve():
     before = model.strength("state")
     assert months_of_reinforcements(model, 3) == Counter()
     assert model.strength("state") == before and model.ledger["state"]["reinforcements"] == 0
+
+
+def test_a_beaten_army_keeps_its_reserve_back_unless_aircraft_cover_the_town():
+    """Model 0.52.0: the reserve obeys the caution of a beaten army (``politics.beaten_caution``),
+    as its sorties do: the army routed in the north in 2012 sent little until Serval's aircraft
+    covered its columns, which the arc switched on 2013-01-10 until then (0 to 0.01 a month)."""
+    sent = {}
+    for defeats, air in ((0.0, 0.0), (100.0, 0.0), (3.0, 0.0), (100.0, 1.0)):
+        model = model_with()
+        model.config.politics.beaten_caution = 1.0
+        model.config.politics.defeats_to_break = 6.0
+        model.regime.defeats = defeats
+        model.presence.air_cover[:] = air
+        before = model.strength("state")
+        for _ in range(6):
+            recruitment.reinforce_state(model, 300)
+        sent[(defeats, air)] = model.strength("state") - before
+        assert model.ledger["state"]["reinforcements"] == sent[(defeats, air)]
+    assert sent[(0.0, 0.0)] == 6 * 300  # not beaten: the whole month's men, every month
+    assert sent[(100.0, 0.0)] == 0  # beaten, no partner's air: the reserve stays home
+    assert sent[(3.0, 0.0)] == 6 * 150  # half beaten: half the men
+    assert sent[(100.0, 1.0)] == 6 * 300  # beaten, under a partner's air: it sends them
+    # With no caution the old behaviour: a beaten army sends its men all the same.
+    model = model_with()
+    model.regime.defeats = 100.0
+    assert model.config.politics.beaten_caution == 0.0
+    recruitment.reinforce_state(model, 300)
+    assert model.ledger["state"]["reinforcements"] == 300

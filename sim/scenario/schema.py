@@ -144,6 +144,16 @@ class Faction(StrictModel):
             "people are the people weighted by these; all three or none (everyone alike)"
         ),
     )
+    town_rule: Share = Field(
+        1.0,
+        description=(
+            "How far an insurgent side rules the towns it holds as a government (courts, "
+            "police, pay, schools), 0-1: a held town's people weigh "
+            "insurgency.recruitment_in_held_towns x this in its recruitment (sim.war.recruitment)."
+            " 1: the jihadists of 2012, who ran Gao's and Timbuktu's courts and paid their "
+            "recruits; 0: a side that holds towns by arms alone"
+        ),
+    )
     reinforce_rate: float = Field(
         0.0, ge=0, le=1.0, description="Share of reserve sent each month to a threatened town"
     )
@@ -381,8 +391,10 @@ class Politics(StrictModel):
         0.0,
         description="How much a beaten army holds back from attacking: the state's boldness is"
         " its aggression x (1 - beaten_caution x how beaten it is x (1 - friendly air over the"
-        " target)); a partner's air cover gives a beaten army the heart to attack. 1 in every"
-        ' library scenario since model 0.47.0 (docs/CALIBRATION.md, "Model 0.47.0")',
+        " target)); a partner's air cover gives a beaten army the heart to attack. Since model"
+        " 0.52.0 its reserve too: a month's reinforcements are cut by the same factor at the"
+        " town they would go to. 1 in every library scenario since model 0.47.0"
+        ' (docs/CALIBRATION.md, "Model 0.47.0", "Model 0.52.0")',
     )
     morale_recovery_days: float = Field(
         60.0, gt=0, le=10_000, description="e-folding time of morale back to doctrine"

@@ -67,12 +67,14 @@ class RecruitmentPool:
             weight = society.recruitment_weight(
                 people, model.grievance, model.legitimacy, reachable, gw
             )
-            # A town the side holds is a recruiting ground of its own: it pays, it preaches,
-            # its youth are in reach (the towns of 2012). Off (0) in the library.
-            if in_towns > 0:
+            # A town the side rules is a recruiting ground of its own: it pays, it preaches,
+            # its youth are in reach (the jihadists' towns of 2012). A side that holds a town
+            # by arms alone (town_rule 0) recruits there as in any cell.
+            ruled = in_towns * model.config.factions[faction].town_rule
+            if ruled > 0:
                 for town in model.towns:
                     if town.holder == faction:
-                        weight[town.xy] += in_towns * town.population
+                        weight[town.xy] += ruled * town.population
             summed = float(weight.sum())
             self.weights[faction] = (weight, summed)
             total = max(summed, 1e-12)
@@ -149,4 +151,11 @@ def reinforce_state(model: MaliConflictModel, men: int) -> None:
     # A month's men go to one town, drawn in proportion to the threat: the most threatened
     # towns get the most over the months, and no one town gets them all.
     town = held[int(model.rng.choice(len(held), p=threat / threat.sum()))]
-    model.spawn("state", room, (town.x, town.y), Posture.GARRISON, "reinforcements")
+    # A beaten army keeps its reserve back, as it holds back from attacking
+    # (sim.war.insurgency.boldness), unless aircraft at war with the insurgents cover the town:
+    # the men it does not send stay in the reserve.
+    caution = model.config.politics.beaten_caution * model.regime.beaten()
+    cover = float(model.presence.air_cover[town.x, town.y])
+    sent = int(room * (1.0 - caution * (1.0 - cover)))
+    if sent > 0:
+        model.spawn("state", sent, (town.x, town.y), Posture.GARRISON, "reinforcements")
