@@ -225,7 +225,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=RUNS, help="runs per arm (default 150)")
-    parser.add_argument("--out", type=Path, default=OUT, help="report path, without suffix")
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="report path without suffix (.json, .md appended)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import sim
@@ -257,9 +259,13 @@ def main() -> int:
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
+    # The suffixes are appended, not substituted: a name such as "..._model_0.52.0" keeps its
+    # dots (with_suffix would cut it at the last one).
+    args.out.parent.joinpath(args.out.name + ".json").write_text(
+        json.dumps(report, indent=1) + "\n"
+    )
     text = markdown(report)
-    args.out.with_suffix(".md").write_text(text)
+    args.out.parent.joinpath(args.out.name + ".md").write_text(text)
     print(text)
     return 0
 
