@@ -24,6 +24,7 @@ from sim import MaliConflictModel, run_ensemble
 from sim.geography import ZONES
 from sim.scenario import scenario_from_dict
 from sim.war import control, insurgency, operations
+from sim.war.control import CONTROL_CLASSES
 
 
 def test_insurgents_who_outnumber_the_state_come_to_govern_and_the_state_undoes_it():
@@ -489,6 +490,29 @@ def test_a_garrison_that_stays_in_its_camp_does_not_contest_the_villages_around(
         for _ in range(90):
             insurgency.govern(model)
     assert camp.governance["jihadists"][beside] > full.governance["jihadists"][beside]
+
+
+def test_a_garrison_in_its_camp_does_not_hold_the_villages_the_insurgents_govern():
+    # Model 0.53.0: the control layer counts the state's side by its hold on the countryside
+    # (Presence.state_hold: garrisons beyond their town at garrison_reach_share, as far as its
+    # officials serve), the same that undoes the insurgents' governance. Until then all its men
+    # within reach counted, and a garrison in its camp outweighed the courts and levies of the
+    # villages about it: in barkhane_2014 the jihadists controlled 0-2% of the people.
+    def control_beside(share: float, officials: float = 1.0) -> str:
+        model = overmatch_model({"kayes": 3000, "douentza": 1000})
+        model.config.insurgency.garrison_reach_share = share
+        model.presence.refresh()
+        douentza = model.towns["douentza"].xy
+        beside = (douentza[0] + 1, douentza[1])
+        model.governance["jihadists"][:] = 1.0
+        model.officials[beside] = officials
+        layer = control.assess(model)
+        assert CONTROL_CLASSES[layer[douentza]] == "state"  # the town stays the state's
+        return CONTROL_CLASSES[layer[beside]]
+
+    assert control_beside(1.0) == "state"  # a garrison that patrols holds the villages
+    assert control_beside(0.25) == "contested"  # one that stays in camp contests them
+    assert control_beside(0.25, officials=0.0) == "jihadists"  # its officials gone: theirs
 
 
 def test_a_town_an_insurgent_side_holds_is_a_recruiting_ground():

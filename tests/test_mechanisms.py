@@ -46,11 +46,14 @@ def test_a_high_risk_force_fights_more_dies_more_and_holds_more_ground():
 
 def test_after_heavy_losses_a_committed_patron_reinforces_and_a_reluctant_one_leaves():
     # An army's force (its dead cost at home in full), caught far from support wherever it is
-    # off its bases (support_scale_km small).
+    # off its bases (support_scale_km small), where an ambush there turns to a disaster at the
+    # full rate (ambush_catastrophe 1; 0.5 until model 0.53.0, when the 12 runs' disasters fell
+    # short of what the test needs: the median worst engagement 25.5 for the reluctant patron,
+    # 36.5 on 0.52.0). What is tested is the answer to disasters, not how often they come.
     disaster = (
         "foreign.wagner.risk_tolerance=0.9",
         "foreign.wagner.kind=expeditionary",
-        "combat.ambush_catastrophe=0.5",
+        "combat.ambush_catastrophe=1.0",
         "combat.support_scale_km=10",
     )
     reluctant = ensemble(*disaster, "foreign.wagner.commitment=0.1")

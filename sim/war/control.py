@@ -1,12 +1,23 @@
 """Who controls each cell: fighters nearby, the nearest town's hold, and shadow governance.
 
 A side controls a cell when its score is at least 1.5 times the runner-up's; otherwise the cell
-is contested. A side's score is its fighters within reach (for the state, with its partners'
-patrols over their operating range, ``Presence.patrols``). A town's holder weighs
+is contested. An insurgent side's score is its fighters within reach. The state's side's is its
+hold on the countryside (``Presence.state_hold``, the same that undoes the insurgents'
+governance): the men of its garrisons count beyond their town only for
+``insurgency.garrison_reach_share``, its columns and its partners' patrols in full, the towns'
+police, all as far as its officials are at their posts. A town's holder weighs
 ``town_influence_men`` at the town, fading with distance; an insurgent side's governance of
 the cell (``sim.war.insurgency``) weighs up to ``insurgency.governance_men``: insurgents can
 control the countryside without a town. The control layer is what the population and area
-shares of the tables and maps report.
+shares of the tables and maps report, and where ``population.recruitment_under_state`` holds
+back an insurgent's recruits (``sim.war.recruitment``).
+
+Until model 0.53.0 the state's score was all its men within reach, its garrisons' in full, and
+its partners' patrols: a garrison in its camp that did not contest the villages about it
+(``insurgency.garrison_reach_share``, model 0.16.0) and that could not undo a court or a levy
+there (``sim.war.officials``, model 0.39.0) still outweighed the insurgents' governance of them,
+and in ``barkhane_2014`` the jihadists controlled 0-2% of the people in every year while
+governing, by their own layer, an eighth of them (docs/CALIBRATION.md "Model 0.53.0").
 """
 
 from __future__ import annotations
@@ -38,11 +49,11 @@ def assess(model: MaliConflictModel) -> np.ndarray:
     weight = model.config.combat.town_influence_men * model.towns.hold
     reach = model.presence.reach
     governed = model.config.insurgency.governance_men
-    patrols = model.presence.patrols  # a partner's patrols hold ground for the state
+    # The state's side counts with its hold on the countryside, as in the governance it undoes.
+    hold = model.presence.state_hold()
     scores = np.stack(
         [
-            reach[s]
-            + (patrols if s == "state" else 0.0)
+            (hold if s == "state" else reach[s])
             + np.where(cell_holder == i, weight, 0.0)
             + (governed * model.governance[s] if s in model.governance else 0.0)
             for i, s in enumerate(FACTIONS)
