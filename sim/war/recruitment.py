@@ -121,7 +121,9 @@ def reinforce_state(model: MaliConflictModel, men: int) -> None:
 
     The town is drawn among the towns it holds, in proportion to the insurgents at war with it
     within reach of each: over the months the army grows where the threat is, most where it is
-    greatest. With no town threatened the month's men stay in the reserve.
+    greatest. With no town threatened the month's men stay in the reserve; a beaten army sends
+    only 1 - ``politics.beaten_caution`` x how beaten it is x (1 - the air cover at the town) of
+    them (model 0.52.0), the rest staying in the reserve.
 
     Until model 0.24.0 every month's men went to the one most threatened town, counting
     insurgents in a truce with the state, so that in the arc the army of 2014 stood
