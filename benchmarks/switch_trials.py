@@ -34,7 +34,11 @@ Serval its retakes in time (``switch_trials_reinforce_model_0.48.0.md``), and so
 ``town_recruits_*_scaled`` (``switch_trials_towns_model_0.48.0.md``; why, run by run:
 ``benchmarks/serval_retakes.py``); ``rule_affinity_40`` and ``town_recruits_5_rule_40`` tried
 model 0.49.0's rule before it was adopted at 0.38 with an ally's people counting
-(``switch_trials_rule_affinity_model_0.48.0.md``). Run on a later model,
+(``switch_trials_rule_affinity_model_0.48.0.md``); ``town_rule_5`` and ``town_rule_10`` on
+0.51.0 tried the jihadists' towns as recruiting grounds without the MNLA's
+(``switch_trials_town_rule_model_0.51.0.md``, not adopted); model 0.52.0 removed the army's
+reinforcement switch after ``reinforce_from_2012`` with a beaten army's caution on its reserve
+(``switch_trials_reserve_caution_model_0.52.0.md``). Run on a later model,
 those trials find nothing to remove and say so. ``quarter_degree`` is not a switch: it runs
 the arc at 0.25 degree, which model 0.36.0 adopted (``switch_trials_model_0.36.0.md``);
 ``occupiers_20`` asks how much model 0.37.0's ``insurgency.occupiers_per_1000`` (10) decides
