@@ -30,6 +30,7 @@ from scipy import ndimage
 from sim import communities, society
 from sim.geography import around
 from sim.scenario import FACTIONS
+from sim.war import regime
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -71,9 +72,7 @@ def boldness(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> flo
         air = float(model.presence.air_against[faction][xy])
         return aggression * (1.0 - model.config.insurgency.air_deterrence * air)
     # A beaten army holds back, unless aircraft at war with an insurgent cover the target.
-    caution = model.config.politics.beaten_caution * model.regime.beaten()
-    cover = float(model.presence.air_cover[xy])
-    return aggression * (1.0 - caution * (1.0 - cover))
+    return aggression * regime.resolve(model, xy)
 
 
 def govern(model: MaliConflictModel) -> None:

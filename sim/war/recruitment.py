@@ -20,7 +20,7 @@ import numpy as np
 from sim import communities, society
 from sim.geography import ZONES
 from sim.scenario import FACTIONS
-from sim.war import insurgency
+from sim.war import insurgency, regime
 from sim.war.control import STATE
 from sim.war.posture import Posture
 
@@ -153,11 +153,8 @@ def reinforce_state(model: MaliConflictModel, men: int) -> None:
     # A month's men go to one town, drawn in proportion to the threat: the most threatened
     # towns get the most over the months, and no one town gets them all.
     town = held[int(model.rng.choice(len(held), p=threat / threat.sum()))]
-    # A beaten army keeps its reserve back, as it holds back from attacking
-    # (sim.war.insurgency.boldness), unless aircraft at war with the insurgents cover the town:
-    # the men it does not send stay in the reserve.
-    caution = model.config.politics.beaten_caution * model.regime.beaten()
-    cover = float(model.presence.air_cover[town.x, town.y])
-    sent = int(room * (1.0 - caution * (1.0 - cover)))
+    # A beaten army keeps its reserve back, as it holds back from attacking, unless aircraft
+    # cover the town: the men it does not send stay in the reserve.
+    sent = int(room * regime.resolve(model, (town.x, town.y)))
     if sent > 0:
         model.spawn("state", sent, (town.x, town.y), Posture.GARRISON, "reinforcements")

@@ -55,6 +55,21 @@ class Regime:
         self.news -= self.config.politics.defeat_penalty
 
 
+def resolve(model: MaliConflictModel, xy: tuple[int, int]) -> float:
+    """The share of its will a beaten army keeps at a cell: ``1 - c x beaten x (1 - cover)``.
+
+    ``c`` is ``politics.beaten_caution``, ``beaten`` how beaten the army is (``Regime.beaten``)
+    and ``cover`` the air cover at war with an insurgent over the cell (a partner's aircraft or
+    the state's own: ``Presence.air_cover``). It scales how readily the state's units join an
+    attack on the cell (``sim.war.insurgency.boldness``, model 0.47.0) and how many of a
+    month's reinforcements it sends to a town there (``sim.war.recruitment.reinforce_state``,
+    model 0.52.0): a beaten army holds back, unless aircraft cover it.
+    """
+    caution = model.config.politics.beaten_caution * model.regime.beaten()
+    cover = float(model.presence.air_cover[xy])
+    return 1.0 - caution * (1.0 - cover)
+
+
 def update_popularity(model: MaliConflictModel) -> None:
     """The regime's popularity relaxes to its baseline and moves with the day's news.
 
