@@ -85,6 +85,40 @@ def test_a_campaign_bled_by_a_third_is_called_off_and_its_columns_fall_back():
     assert all(u.posture != Posture.OFFENSIVE for u in mine if u.alive)
 
 
+def test_a_campaign_garrisons_the_town_it_took_on_the_way_and_brings_support_near():
+    # Anefis, 81 km short of Kidal, is the CSP's until the columns bound for Kidal take it.
+    model = kidal_on("2023-11-05")
+    anefis, kidal = model.towns["anefis"], model.towns["kidal"]
+    assert anefis.holder == "state"
+    assert ("state", "kidal") in model.campaigns.open or kidal.holder == "state"
+    post = [u for u in model.grid[anefis.xy].agents if u.side == "state"]
+    # Until model 0.54.0 the columns went on and left the town empty.
+    assert [u.actor for u in post if u.posture == Posture.GARRISON] == ["state"]
+    assert all(u.objective is None for u in post if u.posture == Posture.GARRISON)
+    # The rest went on: the garrison is one piece, not the campaign.
+    assert any(u.objective == "kidal" for u in model.units if u.side == "state") or (
+        kidal.holder == "state"
+    )
+    # Help is Anefis's garrison, 98 km away on the grid; the state's nearest town was 190 km.
+    assert model.presence.support_km[kidal.xy] < 100
+
+
+def test_a_partner_never_garrisons_for_the_army_and_a_lone_column_goes_on():
+    model = kidal_on("2023-10-20")
+    anefis = model.towns["anefis"]
+    campaign = model.campaigns.open[("state", "kidal")]
+    campaign.line.add("anefis")
+    anefis.holder = "state"
+    wagner = [u for u in columns(model) if u.actor == "wagner"]
+    towns.hold_the_line(model, wagner, anefis)
+    assert all(u.posture == Posture.OFFENSIVE for u in wagner)
+    army = [u for u in columns(model) if u.actor == "state"]
+    for unit in army[1:] + wagner:  # one column left: nobody goes on, so it does not stay
+        unit.objective = None
+    towns.hold_the_line(model, army[:1], anefis)
+    assert army[0].posture == Posture.OFFENSIVE
+
+
 def test_a_partner_that_accepts_risk_leads_a_named_column():
     def split(risk: float) -> dict[str, int]:
         model = MaliConflictModel(

@@ -125,6 +125,7 @@ def battle_at(
         and model.relations.sides_hostile(att_left[0].side, town.holder)
     ):
         towns.capture(model, town, towns.taker(model, att_left, town))
+        towns.taken_on_the_way(model, att_left, town)
         for unit in att_left:
             if unit.objective == town.id:
                 unit.settle(town)

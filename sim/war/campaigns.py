@@ -28,7 +28,7 @@ whatever their readiness (``Unit.held_back``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -59,6 +59,7 @@ class Campaign:
         launched: whether the assault has been ordered (the columns go in).
         peak: the most men its columns have had.
         stood: days its columns have stood before the town without going in.
+        line: the towns its columns took on the way (``towns.hold_the_line``).
 
     """
 
@@ -68,6 +69,7 @@ class Campaign:
     launched: bool = False
     peak: int = 0
     stood: int = 0
+    line: set[str] = field(default_factory=set)
 
 
 class Campaigns:

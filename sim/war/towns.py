@@ -299,22 +299,80 @@ def defended(model: MaliConflictModel, town: Town, unit: Unit) -> bool:
 
 
 def pass_through(model: MaliConflictModel, unit: Unit) -> None:
-    """A column entering an undefended hostile town on its way takes it and halts there."""
+    """A column entering an undefended hostile town on its way takes it and halts there.
+
+    An army column also leaves a piece in a town its campaign took on the way
+    (``hold_the_line``).
+    """
     town = model.towns.at.get(unit.xy)
-    if (
-        town is None
-        or not model.relations.sides_hostile(unit.side, town.holder)
-        or not takes_towns(model, unit.actor, town)
+    if town is None:
+        return
+    if town.holder == unit.side:
+        hold_the_line(model, [unit], town)
+        return
+    if not model.relations.sides_hostile(unit.side, town.holder) or not takes_towns(
+        model, unit.actor, town
     ):
         return
     if defended(model, town, unit):
         return
     capture(model, town, taker(model, [unit], town))
+    taken_on_the_way(model, [unit], town)
     # The whole offensive consolidates: columns bound forward town by town, not in a rush,
     # each for its own force's days (Serval's armour moved on after two).
     for other in model.units:
         if other.objective == unit.objective and other.side == unit.side:
             other.halt_until = model.steps + other.halt_days()
+
+
+def taken_on_the_way(model: MaliConflictModel, units: list[Unit], town: Town) -> None:
+    """The state's columns that took a town short of their objective add it to their line."""
+    for unit in units:
+        campaign = model.campaigns.open.get((unit.side, unit.objective or ""))
+        if campaign is not None and town.holder == unit.side and town.id != unit.objective:
+            campaign.line.add(town.id)
+    hold_the_line(model, units, town)
+
+
+def hold_the_line(model: MaliConflictModel, units: list[Unit], town: Town) -> None:
+    """The army leaves a piece to garrison an empty town its campaign took on the way.
+
+    Of the army's own columns standing in such a town (one its campaign took, with no
+    garrison of its side), the smallest becomes its garrison while other pieces of the
+    campaign go on: a campaign holds its line. The army took Anefis on 7 October 2023 and
+    held it as its base until Kidal fell on 14 November (AP, Reuters). The state's support
+    then comes nearer the objective (``Presence.support_km``): its columns are less far from
+    help, and the objective's insurgent defenders, who discount columns far from support,
+    weigh them more (``abandon_indefensible_towns``). A partner's columns go on: the garrisons
+    are the army's. Until model 0.54.0 a column left nobody behind, and a town it took on the
+    way stood empty.
+    """
+    army = [
+        u
+        for u in units
+        if u.alive
+        and u.actor == "state"
+        and u.posture == Posture.OFFENSIVE
+        and u.objective not in (None, town.id)
+    ]
+    if not army:
+        return
+    piece = min(army, key=lambda u: u.strength)
+    campaign = model.campaigns.open.get((piece.side, piece.objective or ""))
+    if campaign is None or town.id not in campaign.line:
+        return
+    if any(
+        u.side == piece.side and u.posture == Posture.GARRISON for u in model.grid[town.xy].agents
+    ):
+        return
+    going_on = any(
+        u is not piece and u.side == piece.side and u.objective == piece.objective
+        for u in model.units
+        if u.posture == Posture.OFFENSIVE
+    )
+    if going_on:
+        piece.posture = Posture.GARRISON
+        piece.objective = piece.destination = None
 
 
 def holder(model: MaliConflictModel, tid: str) -> str:
