@@ -68,8 +68,11 @@ def test_a_column_is_remote_far_from_its_garrisons_and_not_at_them():
 
 
 def test_more_risk_buys_enemy_losses_ground_and_costs_own_men_and_civilians():
-    low = ensemble("foreign.wagner.risk_tolerance=0.1", "foreign.wagner.commitment=0.9")
-    high = ensemble("foreign.wagner.risk_tolerance=0.9", "foreign.wagner.commitment=0.9")
+    # 40 runs a design: with the 12 of the shared ensembles the insurgents' share of the people
+    # fell by 18% (model 0.53.0) or 9% (0.54.0, whose cautious campaign keeps Anefis and gets
+    # Kidal too), too few runs for a 10% bound; with 40 (the same seed) by 23% and 19%.
+    low = ensemble("foreign.wagner.risk_tolerance=0.1", "foreign.wagner.commitment=0.9", runs=40)
+    high = ensemble("foreign.wagner.risk_tolerance=0.9", "foreign.wagner.commitment=0.9", runs=40)
     mean = lambda r, c: r.runs[c].mean()  # noqa: E731
     assert mean(high, "deaths_jihadists") + mean(high, "deaths_separatists") > 1.2 * (
         mean(low, "deaths_jihadists") + mean(low, "deaths_separatists")
