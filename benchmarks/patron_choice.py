@@ -35,6 +35,7 @@ SWEPT_OUTCOMES = {
     "deaths_foreign_wagner": "Wagner's dead",
     "deaths_insurgents": "insurgents killed",
     "area_share_state": "area under the state",
+    "area_share_separatists": "area under the separatists",
     "pop_share_state": "people under the state",
     "civilians_killed_by_wagner": "civilians killed by Wagner",
     "deaths_state": "army's dead",
@@ -76,6 +77,9 @@ def sweep_table(runs: pd.DataFrame) -> list[dict]:
         for column in SWEPT_OUTCOMES:
             row[column] = quantiles(group[column])
         row["withdrew_foreign_wagner"] = round(float(group.withdrew_foreign_wagner.mean()), 3)
+        # The campaign's objective: a reckless lead storms at worse odds (sim.war.campaigns).
+        held = (group.holder_tinzaouatene == "state").mean()
+        row["state_holds_tinzaouatene"] = round(float(held), 3)
         rows.append(row)
     return rows
 
@@ -228,6 +232,7 @@ def markdown(report: dict) -> str:
         "deaths_foreign_wagner",
         "deaths_insurgents",
         "area_share_state",
+        "area_share_separatists",
         "civilians_killed_by_wagner",
         "strength_end_foreign_wagner",
         "lens_western",
@@ -235,15 +240,17 @@ def markdown(report: dict) -> str:
         "lens_patron",
     ]
     lines.append(
-        "| commitment | risk | " + " | ".join(SWEPT_OUTCOMES[c] for c in cols) + " | withdrew |"
+        "| commitment | risk | "
+        + " | ".join(SWEPT_OUTCOMES[c] for c in cols)
+        + " | Tinzaouatene the state's at the end | withdrew |"
     )
-    lines.append("|---|---|" + "---|" * len(cols) + "---|")
+    lines.append("|---|---|" + "---|" * len(cols) + "---|---|")
     for row in report["sweep_table"]:
         cells = [f"{row[c][0]:g} ({row[c][1]:g}-{row[c][2]:g})" for c in cols]
         lines.append(
             f"| {row['commitment']:g} | {row['risk_tolerance']:g} | "
             + " | ".join(cells)
-            + f" | {row['withdrew_foreign_wagner']:.0%} |"
+            + f" | {row['state_holds_tinzaouatene']:.0%} | {row['withdrew_foreign_wagner']:.0%} |"
         )
     lines += ["", "Median (5-95% of runs) per design.", "", "## Each lens's preferred design", ""]
     for lens, best in report["preferred_designs"].items():
