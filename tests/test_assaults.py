@@ -33,10 +33,17 @@ def post_model(
     return MaliConflictModel(scenario_from_dict(data), rng=3)
 
 
+def town_post(model: MaliConflictModel, town: str, alone: float = 1.0) -> assaults.Post:
+    """A town's post as the jihadists see it, with the isolation given."""
+    place = model.towns[town]
+    defenders = assaults.posts_men(model, place, "jihadists")
+    return assaults.Post(place.xy, defenders, model.config.combat.town_defence, alone, town)
+
+
 def assaults_on(model: MaliConflictModel, days: int, monkeypatch) -> list[str]:
     """The posts the jihadists would assault over ``days`` draws (no losses are taken)."""
     hits = []
-    monkeypatch.setattr(assaults, "assault", lambda m, f, t, *a: hits.append(t.id))
+    monkeypatch.setattr(assaults, "assault", lambda m, f, post, *a: hits.append(post.town))
     for _ in range(days):
         assaults.assault_posts(model)
     return hits
@@ -67,12 +74,12 @@ def test_air_cover_over_a_post_spares_it_being_overrun():
         model.presence.air_against["jihadists"][boni.xy] = air
         lost = []
         for _ in range(300):
-            defenders = assaults.posts_men(model, boni, "jihadists")
-            before = sum(u.strength for u in defenders)
+            post = town_post(model, "boni")
+            before = sum(u.strength for u in post.defenders)
             bands = model.units_of("jihadists")
-            assaults.assault(model, "jihadists", boni, bands, defenders, 1000.0, 100.0, 1.0)
-            lost.append(before - sum(u.strength for u in defenders if u.alive))
-            defenders[0].strength = 100  # the same post every time
+            assaults.assault(model, "jihadists", post, bands, 1000.0, 100.0)
+            lost.append(before - sum(u.strength for u in post.defenders if u.alive))
+            post.defenders[0].strength = 100  # the same post every time
         return float(np.mean(lost))
 
     assert mean_losses(0.0) > 2.0 * mean_losses(0.9)
@@ -81,10 +88,10 @@ def test_air_cover_over_a_post_spares_it_being_overrun():
 def test_an_assault_takes_nothing_and_is_logged_with_both_sides_losses():
     model = post_model({"boni": 100})
     boni = model.towns["boni"]
-    defenders = assaults.posts_men(model, boni, "jihadists")
     bands = model.units_of("jihadists")
+    post = town_post(model, "boni")
     for _ in range(20):
-        assaults.assault(model, "jihadists", boni, bands, defenders, 1000.0, 100.0, 1.0)
+        assaults.assault(model, "jihadists", post, bands, 1000.0, 100.0)
     events = pd.DataFrame(model.log.events)
     hit = events[events["event_type"] == "assault"]
     assert len(hit) > 0
@@ -120,3 +127,77 @@ def test_the_capital_is_not_a_post():
     bamako = model.towns["bamako"]
     assert bamako.holder == "state" and assaults.posts_men(model, bamako, "jihadists") == []
     assert assaults.posts_men(model, model.towns["boni"], "jihadists")
+
+
+def camp_at(model: MaliConflictModel, xy: tuple[int, int], men: int = 100):
+    """A column of the army's men standing in the open at ``xy``, short of Kidal."""
+    source = next(u for u in model.units_of("state") if u.strength > men + 200)
+    column = source.split(men)
+    column.cell = model.grid[xy]
+    column.order_against(model.towns["kidal"])
+    column.standing = True
+    return column
+
+
+def test_a_column_camped_in_the_open_is_a_post_without_walls_as_lonely_as_it_is_far_from_help(
+    monkeypatch,
+):
+    # The Tinzaouatene column (July 2024) stood in the desert short of the town, far from any
+    # garrison: a camp is assaulted like a post, with no walls and its own isolation.
+    model = post_model({})
+    douentza = model.towns["douentza"].xy
+    xy = (douentza[0] + 1, douentza[1] + 1)
+    column = camp_at(model, xy)
+    (camp,) = assaults.camps(model, "jihadists")
+    assert camp.xy == xy and camp.town is None and camp.defenders == [column]
+    assert camp.walls == 1.0 < model.config.combat.town_defence
+    assert camp.alone == assaults.camp_isolation(model, xy) > 0.5
+    hits = assaults_on(model, 2000, monkeypatch)
+    assert hits.count(None) > 50  # ~250 assaults on the only post there is
+    # On the move it is no post (it is ambushed instead), and none is left to assault.
+    column.standing = False
+    assert assaults.camps(model, "jihadists") == []
+    assert assaults_on(model, 500, monkeypatch) == []
+
+
+def test_a_camp_beside_a_garrison_is_hit_less_often_than_one_far_from_help(monkeypatch):
+    model = post_model({"boni": 1500}, raid_range_km=600)  # Boni too strong to be assaulted
+    boni, douentza = model.towns["boni"].xy, model.towns["douentza"].xy
+    near = camp_at(model, (boni[0] + 1, boni[1]))
+    far = camp_at(model, (douentza[0] - 1, douentza[1] + 1))
+    alone = {u.xy: assaults.camp_isolation(model, u.xy) for u in (near, far)}
+    assert alone[far.xy] > alone[near.xy] + 0.2
+    where = []
+    monkeypatch.setattr(assaults, "assault", lambda m, f, post, *a: where.append(post.xy))
+    for _ in range(2000):
+        assaults.assault_posts(model)
+    assert where.count(far.xy) > 1.3 * where.count(near.xy) > 0
+
+
+def allied_model(stance: str) -> MaliConflictModel:
+    """Boni's post, too few jihadists to storm it alone, and separatist bands beside them."""
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["relations"] = {"separatists_jihadists": stance}
+    data["factions"]["state"]["deploy"] = {"boni": 100, "gao": 1500, "bamako": 1000}
+    data["factions"]["separatists"] = {"deploy": {}, "bands": {"douentza": 600}}
+    data["factions"]["jihadists"].update(
+        bands={"douentza": 100}, assault_rate=50.0, attack_ratio=2.0, raid_range_km=200.0
+    )
+    return MaliConflictModel(scenario_from_dict(data), rng=3)
+
+
+def test_allies_bands_join_an_assault_and_share_its_dead(monkeypatch):
+    # The MNLA stormed Aguelhok with Ansar Dine (January 2012); the CSP fought beside JNIM at
+    # Tinzaouatene (July 2024). Bands of a side in a truce stay out.
+    assert assaults_on(allied_model("truce"), 2000, monkeypatch) == []
+    monkeypatch.undo()
+    allied = allied_model("allied")
+    for _ in range(2000):
+        assaults.assault_posts(allied)
+    events = pd.DataFrame(allied.log.events)
+    hit = events[events["event_type"] == "assault"]
+    assert len(hit) > 0 and set(hit["actor1"]) == {"jihadists"}
+    assert hit["deaths_separatists"].sum() > 0 and hit["deaths_state"].sum() > 0

@@ -3,34 +3,40 @@
 The wave of 2019 (Dioura in March, Boulkessi and Mondoro in September, Indelimane and Tabankort
 in November): hundreds of fighters on motorbikes converge before dawn on an army camp of a
 hundred-odd men far from help, overrun it or are beaten off, and are gone before a relief column
-or aircraft arrives. MINUSMA's camps were struck the same way (Aguelhok, January 2019). The
+or aircraft arrives. MINUSMA's camps were struck the same way (Aguelhok, January 2019), and so
+was a column camped in the desert short of its objective (Tinzaouatene, July 2024). The
 insurgents do not take the post: the holder keeps it, or what is left of its garrison.
 
 Each day, an insurgent side whose doctrine has an ``assault_rate`` mounts an assault with chance
 ``assault_rate x (its fighters / 1000) / 365``: the tempo grows with its numbers. Its target is
-one of the posts of the state's side it is at war with (a town the state holds, with men of the
-state or of a partner in it who are at war with the insurgents; not the capital) that it can
-take on:
+one of the posts of the state's side it is at war with that it can take on. A post is a town
+the state holds, with men of the state or of a partner in it who are at war with the insurgents
+(not the capital), or a camp: the cell where the state's columns stand short of their
+objective (``Unit.standing``), outside any town of their side. Then:
 
-- the side can mass the bands it can spare (``operations.free_units``) within its
-  ``raid_range_km`` of the post;
-- the post's defence is its men's power times the town's fortification, the terrain and the air
-  cover over it, and nothing else: the assault is over before help can come;
+- the side can mass the bands it can spare (``operations.free_units``), and its allies' (sides
+  it fights beside, at war with the state too), each within its own ``raid_range_km`` of the
+  post: the MNLA stormed Aguelhok with Ansar Dine and AQIM in January 2012, the CSP fought at
+  Tinzaouatene with JNIM beside it;
+- the post's defence is its men's power times its walls (``combat.town_defence`` in a town,
+  none in a camp in the open), the terrain and the air cover over it, and nothing else: the
+  assault is over before help can come;
 - a post is a candidate if those bands could bring at least ``attack_ratio`` times its defence,
-  and is chosen among the candidates with a weight of its isolation,
-  ``1 - exp(-d / combat.support_scale_km)`` with ``d`` the distance to the nearest other
-  garrison of its side: posts beside a base are seldom hit, lonely ones often; the nearest
-  bands go, until they bring the odds;
+  and is chosen among the candidates with a weight of its isolation, ``1 - exp(-d /
+  combat.support_scale_km)`` with ``d`` the distance to the nearest other garrison of its side
+  (for a camp, to the nearest garrison): posts beside a base are seldom hit, lonely ones often;
+  the nearest bands go, until they bring the odds;
 - it is overrun (``sim.combat.assault``: ``combat.ambush_catastrophe_share`` of the garrison
   lost on average) with chance isolation x (1 - defence / massed power) x (1 - air cover at the
   post), and otherwise beats the assault off, losing ``combat.ambush_share`` of its men.
 
-The bands stay where they were (no march).
+The bands stay where they were (no march); their dead are shared by their men.
 Nothing here names a place: the danger follows isolation, the bands' numbers and the air.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,6 +51,27 @@ if TYPE_CHECKING:
     from sim.war.towns import Town
 
 
+@dataclass(frozen=True)
+class Post:
+    """A place the insurgents may assault: a town the state holds, or a column's camp.
+
+    Attributes:
+        xy: its cell.
+        defenders: the men of the state's side in it at war with the attacker.
+        walls: the defender's multiplier of the place (``combat.town_defence`` in a town, 1 in a
+            camp in the open).
+        alone: its isolation (``isolation``, ``camp_isolation``).
+        town: the town's id, or None for a camp.
+
+    """
+
+    xy: tuple[int, int]
+    defenders: list[Unit]
+    walls: float
+    alone: float
+    town: str | None = None
+
+
 def assault_posts(model: MaliConflictModel) -> None:
     """Each insurgent side may mass against an isolated post it can take on (module doc)."""
     for faction in insurgency.INSURGENTS:
@@ -54,32 +81,71 @@ def assault_posts(model: MaliConflictModel) -> None:
         tempo = doctrine.assault_rate * model.strength(faction) / 1000.0 / 365.0
         if model.rng.random() >= min(tempo, 1.0):
             continue
-        bands = operations.free_units(model, faction)
+        bands = massing(model, faction)
         if not bands:
             continue
         xy = np.array([u.xy for u in bands])
         power = np.array([u.spare_power() for u in bands])
-        range_cells = doctrine.raid_range_km / model.cell_km
+        range_cells = np.array([model.doctrine(u.actor).raid_range_km for u in bands])
+        range_cells /= model.cell_km
         candidates = []
-        for town in model.towns:
-            defenders = posts_men(model, town, faction)
-            if not defenders:
-                continue
-            near = cells_apart_each(xy, town.xy) <= range_cells
-            defence = post_defence(model, town, defenders, faction)
+        for post in posts(model, faction):
+            near = cells_apart_each(xy, post.xy) <= range_cells
+            defence = post_defence(model, post, faction)
             if power[near].sum() >= doctrine.attack_ratio * defence:
-                candidates.append((town, defenders, near, defence, isolation(model, town)))
-        weights = np.array([c[4] for c in candidates])
+                candidates.append((post, near, defence))
+        weights = np.array([c[0].alone for c in candidates])
         if not candidates or weights.sum() <= 0:
             continue
-        town, defenders, near, defence, alone = candidates[
+        post, near, defence = candidates[
             model.rng.choice(len(candidates), p=weights / weights.sum())
         ]
-        joining = nearest_enough(xy, power, near, town.xy, doctrine.attack_ratio * defence)
+        joining = nearest_enough(xy, power, near, post.xy, doctrine.attack_ratio * defence)
         chosen = [bands[i] for i in np.flatnonzero(joining)]
-        assault(
-            model, faction, town, chosen, defenders, float(power[joining].sum()), defence, alone
-        )
+        assault(model, faction, post, chosen, float(power[joining].sum()), defence)
+
+
+def massing(model: MaliConflictModel, faction: str) -> list[Unit]:
+    """The bands a side can mass: its own spare ones, then its allies' at war with the state."""
+    bands = operations.free_units(model, faction)
+    relations = model.relations
+    for ally in insurgency.INSURGENTS:
+        if ally != faction and relations.allied(ally, faction):
+            if relations.sides_hostile(ally, "state"):
+                bands += operations.free_units(model, ally)
+    return bands
+
+
+def posts(model: MaliConflictModel, faction: str) -> list[Post]:
+    """The posts of the state's side ``faction`` could assault: its towns, then its camps."""
+    found = []
+    for town in model.towns:
+        if defenders := posts_men(model, town, faction):
+            walls = model.config.combat.town_defence
+            found.append(Post(town.xy, defenders, walls, isolation(model, town), town.id))
+    return found + camps(model, faction)
+
+
+def camps(model: MaliConflictModel, faction: str) -> list[Post]:
+    """Where the state's columns stand in the open short of their objective, by cell.
+
+    A column held back before a defended town (``Unit.standing``) camps in the desert, with no
+    walls and as far from help as the nearest garrison: the Tinzaouatene column, July 2024.
+    A column standing in a town its side holds is in that town's post.
+    """
+    if not model.relations.sides_hostile(faction, "state"):
+        return []
+    standing: dict[tuple[int, int], list[Unit]] = {}
+    for unit in model.units:
+        if unit.side == "state" and unit.standing:
+            town = model.towns.at.get(unit.xy)
+            if town is None or town.holder != "state":
+                standing.setdefault(unit.xy, []).append(unit)
+    found = []
+    for xy, units in standing.items():
+        if defenders := at_war_with(model, units, faction):
+            found.append(Post(xy, defenders, 1.0, camp_isolation(model, xy)))
+    return found
 
 
 def nearest_enough(xy, power, near, at, needed: float) -> np.ndarray:
@@ -120,13 +186,13 @@ def at_war_with(model: MaliConflictModel, units: list[Unit], faction: str) -> li
     return [u for u in units if u.alive and hostile(u.actor, faction)]
 
 
-def post_defence(model: MaliConflictModel, town: Town, defenders: list[Unit], faction: str):
-    """The post's own defence: its men's power x fortification x terrain x air cover."""
+def post_defence(model: MaliConflictModel, post: Post, faction: str) -> float:
+    """The post's own defence: its men's power x its walls x terrain x air cover."""
     return (
-        sum(u.power() for u in defenders)
-        * model.config.combat.town_defence
-        * model.defence_layer[town.x, town.y]
-        * model.presence.air_factor(town.holder, town.x, town.y, against=faction)
+        sum(u.power() for u in post.defenders)
+        * post.walls
+        * model.defence_layer[post.xy]
+        * model.presence.air_factor("state", *post.xy, against=faction)
     )
 
 
@@ -142,26 +208,32 @@ def isolation(model: MaliConflictModel, town: Town) -> float:
     return 1.0 - float(np.exp(-km / model.config.combat.support_scale_km))
 
 
+def camp_isolation(model: MaliConflictModel, xy: tuple[int, int]) -> float:
+    """A camp's isolation: 0 beside a garrison of the state's side, toward 1 far from any."""
+    return 1.0 - float(
+        np.exp(-model.presence.support_km[xy] / model.config.combat.support_scale_km)
+    )
+
+
 def assault(
     model: MaliConflictModel,
     faction: str,
-    town: Town,
+    post: Post,
     bands: list[Unit],
-    defenders: list[Unit],
     massed: float,
     defence: float,
-    alone: float,
 ) -> None:
     """One assault on a post (``sim.combat.assault``), booked as an ``assault`` event."""
     cfg = model.config.combat
-    air = model.presence.air_over(town.x, town.y, against=faction)
-    overrun = alone * (1.0 - defence / massed) * (1.0 - air)
+    defenders = post.defenders
+    air = model.presence.air_over(*post.xy, against=faction)
+    overrun = post.alone * (1.0 - defence / massed) * (1.0 - air)
     garrison = sum(u.strength for u in defenders)
     attackers = sum(u.strength for u in bands)
     return_fire = combat.return_fire(
         casualties.weighted_firepower(model, defenders),
         sum(u.power() for u in defenders),
-        cfg.town_defence * model.defence_layer[town.x, town.y],
+        post.walls * model.defence_layer[post.xy],
     )
     losses = combat.assault(
         garrison,
@@ -173,5 +245,8 @@ def assault(
         model.rng,
     )
     lead = max(defenders, key=lambda u: u.strength).actor
-    deaths = {faction: losses.attacker, **casualties.distribute(defenders, losses.defender)}
-    casualties.record_engagement(model, "assault", faction, lead, deaths, town.xy, bands, defenders)
+    deaths = {
+        **casualties.distribute(bands, losses.attacker),
+        **casualties.distribute(defenders, losses.defender),
+    }
+    casualties.record_engagement(model, "assault", faction, lead, deaths, post.xy, bands, defenders)

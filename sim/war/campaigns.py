@@ -2,7 +2,8 @@
 
 An offensive order of the state's side (a scenario event) opens a campaign against a town. Its
 columns march until they are ``combat.reach_km`` from the town; while the town's defenders are
-still in it, they stop there, camp (``Unit.standing``) and prepare the assault: supply brought
+still in it, they stop there, camp (``Unit.standing``: a post the insurgents may mass against,
+``sim.war.assaults.camps``) and prepare the assault: supply brought
 up a line that grows with the distance from the nearest state garrison
 (``presence.support_km``), reconnaissance, drones and artillery on the town, the waiting of an
 army that would rather get a town for nothing. Each day a campaign whose columns standing there
