@@ -4,7 +4,9 @@ C9b asks that Wagner lose the record's 46 men or more within 150 km of Tinzaouat
 order (2024-07-20) and 30 September in a quarter of runs. This follows the ordered column of
 the first runs day by day: its men, how near its nearest piece is to the town, the campaign's
 odds against the town's defence and the odds it demands (``sim.war.campaigns``), whether it
-went in, and Wagner's dead near the town so far. It reads the model's state; it changes
+went in, the assaults on the state's side within 150 km of the town after the order (on its
+camp, ``sim.war.assaults.camps``, since model 0.55.0) and Wagner's dead in them, and all of
+Wagner's dead after the order. It reads the model's state; it changes
 nothing.
 
     .venv/bin/python benchmarks/tinzaouatene_column.py [--runs 6] [--seed 1]
@@ -19,11 +21,14 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
+
 import sim
 from sim import MaliConflictModel
 from sim.ensemble import run_seed
 from sim.geography import cells_apart
 from sim.scenario import load_scenario
+from sim.validate.measures import km_from
 from sim.war import campaigns, towns
 from sim.war.posture import Posture
 
@@ -75,6 +80,14 @@ def follow(seed: int, run_id: int) -> dict[str, object]:
     row["odds demanded"] = "-" if ratio is None else f"{ratio:.2f}"
     row["went in"] = launched or "no"
     row["holder on 30 Sept"] = town.holder or "nobody"
+    events = pd.DataFrame(model.log.events)
+    hit = events[
+        (events["event_type"] == "assault")
+        & (pd.to_datetime(events["date"]).dt.date >= ORDER)
+        & (km_from(events, "tinzaouatene") <= NEAR_KM)
+    ]
+    row["assaults near it"] = len(hit)
+    row["Wagner dead in them"] = int(hit["deaths_foreign_wagner"].sum())
     row["Wagner dead from the order"] = model.ledger["wagner"]["deaths"] - (dead_before or 0)
     return row
 
@@ -98,6 +111,17 @@ def main() -> int:
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
         *("| " + " | ".join(str(r[h]) for h in head) + " |" for r in rows),
+    ]
+    frame = pd.DataFrame(rows)
+    lines += [
+        "",
+        f"Over the {len(rows)} runs: the column went in in {(frame['went in'] != 'no').sum()}; "
+        f"{(frame['assaults near it'] > 0).sum()} had an assault within {NEAR_KM:.0f} km of the "
+        f"town after the order ({frame['assaults near it'].sum()} in all), which killed "
+        f"{frame['Wagner dead in them'].sum()} of Wagner's men "
+        f"({(frame['Wagner dead in them'] >= 30).sum()} runs with 30 or more); Wagner's dead "
+        f"from the order, anywhere: median {frame['Wagner dead from the order'].median():g}, "
+        f"46 or more in {(frame['Wagner dead from the order'] >= 46).sum()}.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

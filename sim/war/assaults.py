@@ -44,6 +44,7 @@ import numpy as np
 from sim import combat
 from sim.geography import cells_apart_each
 from sim.war import casualties, insurgency, operations
+from sim.war.posture import Posture
 
 if TYPE_CHECKING:
     from sim.agents import Unit
@@ -137,7 +138,7 @@ def camps(model: MaliConflictModel, faction: str) -> list[Post]:
         return []
     standing: dict[tuple[int, int], list[Unit]] = {}
     for unit in model.units:
-        if unit.side == "state" and unit.standing:
+        if unit.side == "state" and unit.standing and unit.posture == Posture.OFFENSIVE:
             town = model.towns.at.get(unit.xy)
             if town is None or town.holder != "state":
                 standing.setdefault(unit.xy, []).append(unit)
