@@ -14,7 +14,7 @@ from small_scenario import small_dict
 
 from sim import MaliConflictModel, combat
 from sim.scenario import scenario_from_dict
-from sim.war import assaults
+from sim.war import assaults, irregular
 
 
 def post_model(
@@ -151,7 +151,7 @@ def test_a_column_camped_in_the_open_is_a_post_without_walls_as_lonely_as_it_is_
     (camp,) = assaults.camps(model, "jihadists")
     assert camp.xy == xy and camp.town is None and camp.defenders == [column]
     assert camp.walls == 1.0 < model.config.combat.town_defence
-    assert camp.alone == assaults.camp_isolation(model, xy) > 0.5
+    assert camp.alone == irregular.remoteness(model, *xy) > 0.5
     hits = assaults_on(model, 2000, monkeypatch)
     assert hits.count(None) > 50  # ~250 assaults on the only post there is
     # On the move it is no post (it is ambushed instead), and none is left to assault.
@@ -165,7 +165,7 @@ def test_a_camp_beside_a_garrison_is_hit_less_often_than_one_far_from_help(monke
     boni, douentza = model.towns["boni"].xy, model.towns["douentza"].xy
     near = camp_at(model, (boni[0] + 1, boni[1]))
     far = camp_at(model, (douentza[0] - 1, douentza[1] + 1))
-    alone = {u.xy: assaults.camp_isolation(model, u.xy) for u in (near, far)}
+    alone = {u.xy: irregular.remoteness(model, *u.xy) for u in (near, far)}
     assert alone[far.xy] > alone[near.xy] + 0.2
     where = []
     monkeypatch.setattr(assaults, "assault", lambda m, f, post, *a: where.append(post.xy))

@@ -43,7 +43,7 @@ import numpy as np
 
 from sim import combat
 from sim.geography import cells_apart_each
-from sim.war import casualties, insurgency, operations
+from sim.war import casualties, insurgency, irregular, operations
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class Post:
         defenders: the men of the state's side in it at war with the attacker.
         walls: the defender's multiplier of the place (``combat.town_defence`` in a town, 1 in a
             camp in the open).
-        alone: its isolation (``isolation``, ``camp_isolation``).
+        alone: its isolation (a town's ``isolation``; a camp's ``irregular.remoteness``).
         town: the town's id, or None for a camp.
 
     """
@@ -145,7 +145,7 @@ def camps(model: MaliConflictModel, faction: str) -> list[Post]:
     found = []
     for xy, units in standing.items():
         if defenders := at_war_with(model, units, faction):
-            found.append(Post(xy, defenders, 1.0, camp_isolation(model, xy)))
+            found.append(Post(xy, defenders, 1.0, float(irregular.remoteness(model, *xy))))
     return found
 
 
@@ -207,13 +207,6 @@ def isolation(model: MaliConflictModel, town: Town) -> float:
         return 1.0
     km = float(cells_apart_each(np.array(others), town.xy).min()) * model.cell_km
     return 1.0 - float(np.exp(-km / model.config.combat.support_scale_km))
-
-
-def camp_isolation(model: MaliConflictModel, xy: tuple[int, int]) -> float:
-    """A camp's isolation: 0 beside a garrison of the state's side, toward 1 far from any."""
-    return 1.0 - float(
-        np.exp(-model.presence.support_km[xy] / model.config.combat.support_scale_km)
-    )
 
 
 def assault(
