@@ -30,7 +30,16 @@ def post_model(
     data["factions"]["jihadists"].update(
         bands={"douentza": 900}, assault_rate=rate, attack_ratio=2.0, raid_range_km=raid_range_km
     )
-    return MaliConflictModel(scenario_from_dict(data), rng=3)
+    return networked(MaliConflictModel(scenario_from_dict(data), rng=3))
+
+
+def networked(model: MaliConflictModel) -> MaliConflictModel:
+    """The insurgents' networks everywhere (their governance full), so that where they may
+    assault is not what a test measures (``test_a_side_assaults_only_where_its_networks_are``
+    tests that)."""
+    for layer in model.governance.values():
+        layer[:] = 1.0
+    return model
 
 
 def town_post(model: MaliConflictModel, town: str, alone: float = 1.0) -> assaults.Post:
@@ -186,7 +195,7 @@ def allied_model(stance: str) -> MaliConflictModel:
     data["factions"]["jihadists"].update(
         bands={"douentza": 100}, assault_rate=50.0, attack_ratio=2.0, raid_range_km=200.0
     )
-    return MaliConflictModel(scenario_from_dict(data), rng=3)
+    return networked(MaliConflictModel(scenario_from_dict(data), rng=3))
 
 
 def test_allies_bands_join_an_assault_and_share_its_dead(monkeypatch):
@@ -201,3 +210,25 @@ def test_allies_bands_join_an_assault_and_share_its_dead(monkeypatch):
     hit = events[events["event_type"] == "assault"]
     assert len(hit) > 0 and set(hit["actor1"]) == {"jihadists"}
     assert hit["deaths_separatists"].sum() > 0 and hit["deaths_state"].sum() > 0
+
+
+def test_a_side_assaults_only_where_its_networks_are(monkeypatch):
+    # The raids' rule (operations.raid_targets): no informants or guides about a post, no
+    # assault, however many bands could reach it. Boni's post with the jihadists' bands at
+    # Tessit, some 215 km off: within their raid range, beyond their reach.
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.5
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"]["deploy"] = {"boni": 100, "gao": 1500, "bamako": 1000}
+    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
+    data["factions"]["jihadists"].update(
+        bands={"tessit": 900}, assault_rate=50.0, attack_ratio=2.0, raid_range_km=400.0
+    )
+    model = MaliConflictModel(scenario_from_dict(data), rng=3)
+    boni = model.towns["boni"].xy
+    model.governance["jihadists"][:] = 0.0
+    assert model.presence.reach["jihadists"][boni] == 0
+    assert assaults_on(model, 1000, monkeypatch) == []
+    model.governance["jihadists"][boni] = 1.0  # they come to govern the country about Boni
+    assert assaults_on(model, 1000, monkeypatch).count("boni") > 20

@@ -21,7 +21,9 @@ objective (``Unit.standing``), outside any town of their side. Then:
 - the post's defence is its men's power times its walls (``combat.town_defence`` in a town,
   none in a camp in the open), the terrain and the air cover over it, and nothing else: the
   assault is over before help can come;
-- a post is a candidate if those bands could bring at least ``attack_ratio`` times its defence,
+- a post is a candidate only where the side, or an ally that masses with it, has its networks
+  (``guided``: informants and guides, the raids' rule), and if those bands could bring at least
+  ``attack_ratio`` times its defence,
   and is chosen among the candidates with a weight of its isolation, ``1 - exp(-d /
   combat.support_scale_km)`` with ``d`` the distance to the nearest other garrison of its side
   (for a camp, to the nearest garrison): posts beside a base are seldom hit, lonely ones often;
@@ -89,8 +91,12 @@ def assault_posts(model: MaliConflictModel) -> None:
         power = np.array([u.spare_power() for u in bands])
         range_cells = np.array([model.doctrine(u.actor).raid_range_km for u in bands])
         range_cells /= model.cell_km
+        network = guided(model, faction)
+        least = model.config.insurgency.raid_network
         candidates = []
         for post in posts(model, faction):
+            if network[post.xy] < least:
+                continue  # no informants or guides there: the bands would march blind
             near = cells_apart_each(xy, post.xy) <= range_cells
             defence = post_defence(model, post, faction)
             if power[near].sum() >= doctrine.attack_ratio * defence:
@@ -115,6 +121,21 @@ def massing(model: MaliConflictModel, faction: str) -> list[Unit]:
             if relations.sides_hostile(ally, "state"):
                 bands += operations.free_units(model, ally)
     return bands
+
+
+def guided(model: MaliConflictModel, faction: str) -> np.ndarray:
+    """Where a side has the networks an assault needs, its own or an ally's that masses with it.
+
+    The raids' rule (``operations.raid_targets``): an insurgent side strikes only where its
+    informants, guides and local fighters are (``insurgency.networks``: its governance and its
+    men within reach), at least ``insurgency.raid_network`` there.
+    """
+    network = insurgency.networks(model, faction)
+    for ally in insurgency.INSURGENTS:
+        if ally != faction and model.relations.allied(ally, faction):
+            if model.relations.sides_hostile(ally, "state"):
+                network = np.maximum(network, insurgency.networks(model, ally))
+    return network
 
 
 def posts(model: MaliConflictModel, faction: str) -> list[Post]:
