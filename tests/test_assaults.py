@@ -18,9 +18,13 @@ from sim.war import assaults, irregular
 
 
 def post_model(
-    deploy: dict[str, int], rate: float = 50.0, raid_range_km: float = 200.0
+    deploy: dict[str, int],
+    rate: float = 50.0,
+    raid_range_km: float = 200.0,
+    bands: dict[str, int] | None = None,
 ) -> MaliConflictModel:
-    """Boni's post and jihadist bands at Douentza (~90 km), no partners, no events."""
+    """Boni's post and jihadist bands (900 at Douentza, ~90 km, unless ``bands`` says other),
+    no partners, no events, the insurgents' networks everywhere (``networked``)."""
     data = small_dict()
     data["scenario"]["resolution"] = 0.5
     data["events"] = []
@@ -28,7 +32,10 @@ def post_model(
     data["factions"]["state"]["deploy"] = {**deploy, "gao": 1500, "bamako": 1000}
     data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
     data["factions"]["jihadists"].update(
-        bands={"douentza": 900}, assault_rate=rate, attack_ratio=2.0, raid_range_km=raid_range_km
+        bands=bands or {"douentza": 900},
+        assault_rate=rate,
+        attack_ratio=2.0,
+        raid_range_km=raid_range_km,
     )
     return networked(MaliConflictModel(scenario_from_dict(data), rng=3))
 
@@ -216,16 +223,7 @@ def test_a_side_assaults_only_where_its_networks_are(monkeypatch):
     # The raids' rule (operations.raid_targets): no informants or guides about a post, no
     # assault, however many bands could reach it. Boni's post with the jihadists' bands at
     # Tessit, some 215 km off: within their raid range, beyond their reach.
-    data = small_dict()
-    data["scenario"]["resolution"] = 0.5
-    data["events"] = []
-    data["foreign"] = {}
-    data["factions"]["state"]["deploy"] = {"boni": 100, "gao": 1500, "bamako": 1000}
-    data["factions"]["separatists"] = {"deploy": {"kidal": 200}}
-    data["factions"]["jihadists"].update(
-        bands={"tessit": 900}, assault_rate=50.0, attack_ratio=2.0, raid_range_km=400.0
-    )
-    model = MaliConflictModel(scenario_from_dict(data), rng=3)
+    model = post_model({"boni": 100}, raid_range_km=400.0, bands={"tessit": 900})
     boni = model.towns["boni"].xy
     model.governance["jihadists"][:] = 0.0
     assert model.presence.reach["jihadists"][boni] == 0
