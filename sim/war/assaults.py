@@ -112,14 +112,23 @@ def assault_posts(model: MaliConflictModel) -> None:
         assault(model, faction, post, chosen, float(power[joining].sum()), defence)
 
 
-def massing(model: MaliConflictModel, faction: str) -> list[Unit]:
-    """The bands a side can mass: its own spare ones, then its allies' at war with the state."""
-    bands = operations.free_units(model, faction)
+def allies(model: MaliConflictModel, faction: str) -> list[str]:
+    """The insurgent sides that mass with ``faction``: allied with it and at war with the state."""
     relations = model.relations
-    for ally in insurgency.INSURGENTS:
-        if ally != faction and relations.allied(ally, faction):
-            if relations.sides_hostile(ally, "state"):
-                bands += operations.free_units(model, ally)
+    return [
+        ally
+        for ally in insurgency.INSURGENTS
+        if ally != faction
+        and relations.allied(ally, faction)
+        and relations.sides_hostile(ally, "state")
+    ]
+
+
+def massing(model: MaliConflictModel, faction: str) -> list[Unit]:
+    """The bands a side can mass: its own spare ones, then its allies'."""
+    bands = operations.free_units(model, faction)
+    for ally in allies(model, faction):
+        bands += operations.free_units(model, ally)
     return bands
 
 
@@ -131,10 +140,8 @@ def guided(model: MaliConflictModel, faction: str) -> np.ndarray:
     men within reach), at least ``insurgency.raid_network`` there.
     """
     network = insurgency.networks(model, faction)
-    for ally in insurgency.INSURGENTS:
-        if ally != faction and model.relations.allied(ally, faction):
-            if model.relations.sides_hostile(ally, "state"):
-                network = np.maximum(network, insurgency.networks(model, ally))
+    for ally in allies(model, faction):
+        network = np.maximum(network, insurgency.networks(model, ally))
     return network
 
 
