@@ -10,7 +10,9 @@ follows differs (docs/CALIBRATION.md, "Model 0.29.0" and "Where the model misses
 
 For each scenario, seed and day: the jihadists' and the state side's men in the north, the
 centre and the south (``sim.geography.ZONES``; men beyond the borders, in the sanctuary, are
-counted apart), and the share of Mali's people under the jihadists' control.
+counted apart), the share of Mali's people under the jihadists' control, and in the centre the
+state's officials at their posts (``sim.war.officials.present``, the measure of C10j and C10k)
+and the jihadists' governance, each weighted by the rural people as the officials are.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import sim  # noqa: E402
 from sim.geography import ZONES  # noqa: E402
 from sim.model import MaliConflictModel  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
+from sim.war import officials  # noqa: E402
 from sim.war.control import CONTROL_CLASSES  # noqa: E402
 
 DAYS = ("2014-08-01", "2016-08-01", "2018-08-01")
@@ -52,12 +55,14 @@ def rows(name: str, seed: int, days: list[dt.date]) -> list[str]:
             model.step()
         jihadists, state = men_by_zone(model, "jihadists"), men_by_zone(model, "state")
         held = float(population[model.control == jihadist_held].sum() / population.sum())
+        rural = (population - model.geo.urban) * (model.geo.zone == ZONES.index("centre"))
+        governed = float((model.governance["jihadists"] * rural).sum() / rural.sum())
         out.append(
             f"| {name} | {seed} | {model.date} | "
             + " | ".join(f"{n:,}" for n in jihadists)
             + " | "
             + " | ".join(f"{n:,}" for n in state[:3])
-            + f" | {held:.0%} |"
+            + f" | {held:.0%} | {officials.present(model, 'centre'):.2f} | {governed:.2f} |"
         )
     return out
 
@@ -74,9 +79,10 @@ def main() -> int:
     zones = " | ".join(ZONES)
     print(
         f"| scenario | seed | day | jihadists: {zones} | beyond the borders "
-        f"| state side: {zones} | people under the jihadists |"
+        f"| state side: {zones} | people under the jihadists "
+        "| the centre's officials at their posts | the jihadists' governance of the centre |"
     )
-    print("|---" * 11 + "|")
+    print("|---" * 13 + "|")
     for name in args.scenarios:
         for seed in range(args.runs):
             print("\n".join(rows(name, seed, days)))
