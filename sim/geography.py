@@ -330,6 +330,42 @@ def cells_apart_each(cells: np.ndarray, b: tuple[int, int]) -> np.ndarray:
     return np.abs(cells - b).max(axis=1)
 
 
+def places_km(geo: Geography, towns: list[tuple[tuple[int, int], float, float]]) -> np.ndarray:
+    """Each cell's place, in km east and north of the grid's corner: ``float [w, h, 2]``.
+
+    A cell that holds a town stands at the town (``towns``: its cell, latitude and longitude;
+    the first of two towns in one cell); any other cell at its centre. Distances between
+    places (``km_apart``) are then the same at any resolution to within half a cell of the
+    country, and exact between towns: on the grid's cells, Abeibara and Tinzaouatene are one
+    0.5-degree cell apart (some 55 km) for their 155 km.
+    """
+    lon_km = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
+    east = (np.arange(geo.width) + 0.5) * geo.resolution * lon_km
+    north = (np.arange(geo.height) + 0.5) * geo.resolution * KM_PER_DEG_LAT
+    places = np.stack(np.meshgrid(east, north, indexing="ij"), axis=-1)
+    placed: set[tuple[int, int]] = set()
+    for xy, lat, lon in towns:
+        if xy not in placed:
+            placed.add(xy)
+            places[xy] = ((lon - geo.lon0) * lon_km, (lat - geo.lat0) * KM_PER_DEG_LAT)
+    return places
+
+
+def km_apart(places: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Km between two cells' places (``places_km``): the larger of the east and north gaps.
+
+    A square, as the grid's reach and air cover are: ``cells_apart`` times the cell's km at the
+    cells' centres.
+    """
+    return float(np.abs(places[a] - places[b]).max())
+
+
+def km_apart_each(places: np.ndarray, cells: np.ndarray, b: tuple[int, int]) -> np.ndarray:
+    """``km_apart`` from each row of an ``(n, 2)`` array of cells to one cell."""
+    cells = np.asarray(cells, dtype=np.intp).reshape(-1, 2)
+    return np.abs(places[cells[:, 0], cells[:, 1]] - places[b]).max(axis=1)
+
+
 def _movement_graph(passable: np.ndarray, move_cost: np.ndarray) -> sparse.csr_matrix:
     """Build the directed (symmetric) 8-neighbour graph over passable cells.
 

@@ -18,7 +18,7 @@ from mesa.discrete_space import OrthogonalMooreGrid, PropertyLayer
 
 from sim import communities, society
 from sim.agents import Unit
-from sim.geography import TERRAIN, ZONES
+from sim.geography import TERRAIN, ZONES, places_km
 from sim.scenario import FACTIONS, Faction, ForeignForce, Scenario
 from sim.tables import Results
 from sim.war import (
@@ -96,6 +96,8 @@ class MaliConflictModel(mesa.Model):
         self.relations = Relations(cfg, self.side_of)
         self.build_space()
         self.towns = towns.Towns(self.geo, cfg.combat.town_influence_km)
+        # Where each cell stands, in km: at its town if it has one (ranges are measured so).
+        self.place_km = places_km(self.geo, [(t.xy, t.lat, t.lon) for t in self.towns])
         self.presence = Presence(self)
         self.patrons = patrons.ForeignPresence(self.foreign_ids)
         self.recruitment = recruitment.RecruitmentPool()

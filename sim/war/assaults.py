@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
-from sim.geography import cells_apart_each
+from sim.geography import km_apart_each
 from sim.war import casualties, insurgency, irregular, operations
 from sim.war.posture import Posture
 
@@ -89,25 +89,25 @@ def assault_posts(model: MaliConflictModel) -> None:
             continue
         xy = np.array([u.xy for u in bands])
         power = np.array([u.spare_power() for u in bands])
-        range_cells = np.array([model.doctrine(u.actor).raid_range_km for u in bands])
-        range_cells /= model.cell_km
+        range_km = np.array([model.doctrine(u.actor).raid_range_km for u in bands])
         network = guided(model, faction)
         least = model.config.insurgency.raid_network
         candidates = []
         for post in posts(model, faction):
             if network[post.xy] < least:
                 continue  # no informants or guides there: the bands would march blind
-            near = cells_apart_each(xy, post.xy) <= range_cells
+            apart = km_apart_each(model.place_km, xy, post.xy)
+            near = apart <= range_km
             defence = post_defence(model, post, faction)
             if power[near].sum() >= doctrine.attack_ratio * defence:
-                candidates.append((post, near, defence))
+                candidates.append((post, near, defence, apart))
         weights = np.array([c[0].alone for c in candidates])
         if not candidates or weights.sum() <= 0:
             continue
-        post, near, defence = candidates[
+        post, near, defence, apart = candidates[
             model.rng.choice(len(candidates), p=weights / weights.sum())
         ]
-        joining = nearest_enough(xy, power, near, post.xy, doctrine.attack_ratio * defence)
+        joining = nearest_enough(apart, power, near, doctrine.attack_ratio * defence)
         chosen = [bands[i] for i in np.flatnonzero(joining)]
         assault(model, faction, post, chosen, float(power[joining].sum()), defence)
 
@@ -177,9 +177,12 @@ def camps(model: MaliConflictModel, faction: str) -> list[Post]:
     return found
 
 
-def nearest_enough(xy, power, near, at, needed: float) -> np.ndarray:
-    """The bands that go: the nearest first, until they bring the power needed (ties by order)."""
-    order = [i for i in np.argsort(cells_apart_each(xy, at), kind="stable") if near[i]]
+def nearest_enough(apart, power, near, needed: float) -> np.ndarray:
+    """The bands that go: the nearest first (``apart``, km), until they bring the power needed.
+
+    Ties go by the bands' order.
+    """
+    order = [i for i in np.argsort(apart, kind="stable") if near[i]]
     joining = np.zeros(len(power), dtype=bool)
     total = 0.0
     for i in order:
@@ -233,7 +236,7 @@ def isolation(model: MaliConflictModel, town: Town) -> float:
     others = [g for g in model.presence.garrison_xy if tuple(g) != town.xy]
     if not others:
         return 1.0
-    km = float(cells_apart_each(np.array(others), town.xy).min()) * model.cell_km
+    km = float(km_apart_each(model.place_km, np.array(others), town.xy).min())
     return 1.0 - float(np.exp(-km / model.config.combat.support_scale_km))
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
-from sim.geography import cells_apart
+from sim.geography import km_apart
 from sim.scenario import FACTIONS
 from sim.war import casualties, insurgency, patrons, towns
 from sim.war.posture import Posture
@@ -103,21 +103,27 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
         if other != faction and relations.allied(other, faction)
         for u in free_units(model, other)
     ]
-    range_cells = doctrine.raid_range_km / model.cell_km
     targets = raid_targets(model, faction)
     if not targets:
         return
     free_xy = np.array([u.xy for u in free])
     free_power = np.array([u.spare_power() for u in free])
-    ally_xy = np.array([u.xy for u in allies]).reshape(-1, 2)
+    ally_xy = np.array([u.xy for u in allies], dtype=np.intp).reshape(-1, 2)
     ally_power = np.array([u.spare_power() for u in allies])
     used = np.zeros(len(free), dtype=bool)
-    # ``cells_apart_each`` from the free units and the allies' to every target at once (a
-    # column a target); only targets with a free unit within range are weighed.
-    target_xy = np.array([t.xy for t in targets])
-    dist_all = np.abs(free_xy[:, None, :] - target_xy[None, :, :]).max(axis=2)
-    within = dist_all <= range_cells
-    ally_within = np.abs(ally_xy[:, None, :] - target_xy[None, :, :]).max(axis=2) <= range_cells
+    # ``km_apart_each`` from the free units and the allies' to every target at once (a column a
+    # target), between the cells' places (a town's cell at the town: the range is as many km at
+    # any resolution); only targets with a free unit within range are weighed.
+    places = model.place_km
+    target_km = places[tuple(np.array([t.xy for t in targets]).T)]
+    free_km = places[tuple(free_xy.T)]
+    ally_km = places[tuple(ally_xy.T)]
+    km_all = np.abs(free_km[:, None, :] - target_km[None, :, :]).max(axis=2)
+    within = km_all <= doctrine.raid_range_km
+    ally_within = (
+        np.abs(ally_km[:, None, :] - target_km[None, :, :]).max(axis=2) <= doctrine.raid_range_km
+    )
+    dist_all = km_all / model.cell_km  # nearer targets are preferred, in cells as before
     scored = []
     for j in np.flatnonzero(within.any(axis=0)):
         town, dist, near = targets[j], dist_all[:, j], within[:, j]
@@ -179,14 +185,14 @@ def launch_offensive(
             # client's offensive is routine work, bounded by its risk-taking.
             own = who == actor
             share = 1.0 if own else 0.2 + 0.8 * patrons.risk(model, who)
-            state_range = config.factions["state"].offensive_range_km / model.cell_km
-            reach = state_range if own else patrons.operating_range_cells(model, who)
+            state_range = config.factions["state"].offensive_range_km
+            reach = state_range if own else patrons.operating_range_km(model, who)
         else:
             doctrine = config.factions[who]
             share = insurgency.boldness(model, who, town.xy)
-            reach = doctrine.offensive_range_km / model.cell_km
+            reach = doctrine.offensive_range_km
         for unit in model.units_of(who):
-            apart = cells_apart(unit.xy, town.xy)
+            apart = km_apart(model.place_km, unit.xy, town.xy)
             if unit.posture in (Posture.RETREAT, Posture.OFFENSIVE) or apart > reach:
                 continue  # committed elsewhere, or too far
             garrison = unit.posture == Posture.GARRISON
@@ -256,7 +262,7 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
     mine = model.units_of(fid)
     if not mine:
         return
-    reach = patrons.operating_range_cells(model, fid)
+    reach = patrons.operating_range_km(model, fid)
     risk = patrons.risk(model, fid)
     ground = 0.1 + 0.9 * risk
     air = 1.0 + (config.combat.air_multiplier - 1.0) * force.air_support
@@ -274,7 +280,7 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
         if target_power <= best_power:
             continue
         for unit in mine:
-            near = cells_apart(unit.xy, enemy.xy) <= reach
+            near = km_apart(model.place_km, unit.xy, enemy.xy) <= reach
             if near and unit.strength * ground * (0.25 + unit.morale) * air >= odds * target_power:
                 best, best_power, base = enemy, target_power, unit
                 break

@@ -131,10 +131,14 @@ def armour(model: MaliConflictModel, actor: str) -> float:
     return 0.5 * (1.0 - risk(model, actor))
 
 
+def operating_range_km(model: MaliConflictModel, fid: str) -> float:
+    """How far from its bases a foreign force will go, in km: fivefold with risk tolerance."""
+    return model.config.combat.exposure_range_km * (1.0 + 4.0 * risk(model, fid))
+
+
 def operating_range_cells(model: MaliConflictModel, fid: str) -> float:
-    """How far from its bases a foreign force will go, in cells: fivefold with risk tolerance."""
-    km = model.config.combat.exposure_range_km * (1.0 + 4.0 * risk(model, fid))
-    return km / model.cell_km
+    """``operating_range_km`` in cells (the partners' patrols painted on the grid)."""
+    return operating_range_km(model, fid) / model.cell_km
 
 
 def dependence(

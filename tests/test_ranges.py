@@ -1,0 +1,65 @@
+"""Ranges in km between places: the same war at any cell size (model 0.57.0).
+
+Issue 14, item 7. Until model 0.57.0 a raid's, an offensive's, a partner's and an assault's
+range was a number of cells (``cells_apart`` against ``range_km / cell_km``), and each town
+stood at its cell's centre: at 0.5 degree Kidal and Tin Essako, 115 km apart, were two cells
+(111 km) and within a 112-km range, at 0.25 degree five cells (139 km) and beyond a 118-km
+one; from Abeibara's cell Tinzaouatene's, 128 km off, was one 0.5-degree cell. At 0.5 degree
+the army of ``kidal_2023`` raided on from Kidal to Tin Essako and Tinzaouatene, and the
+separatists' dead were twice as many as at 0.25
+(``benchmarks/results/resolution_equivalence_model_0.55.0.md``). The raid tests fail on the
+code before 0.57.0.
+"""
+
+from __future__ import annotations
+
+import pytest
+from small_scenario import small_dict
+
+from sim import MaliConflictModel
+from sim.geography import cells_apart, km_apart
+from sim.scenario import scenario_from_dict
+from sim.war import operations
+
+KIDAL_TIN_ESSAKO_KM = 114.8
+"""The larger of the east and north gaps between the two towns (1.079 degrees of longitude at
+Mali's mean latitude; the same latitude), from ``sim/data/towns.csv``."""
+
+
+def _raid_model(resolution: float, raid_range_km: float, seed: int = 1) -> MaliConflictModel:
+    """The state strong in Kidal, a handful of separatists holding Tin Essako, nothing else."""
+    data = small_dict()
+    data["scenario"]["resolution"] = resolution
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"].update(
+        deploy={"kidal": 3000, "bamako": 1000},
+        aggression=1.0,
+        attack_ratio=0.5,
+        raid_range_km=raid_range_km,
+    )
+    data["factions"]["separatists"].update(deploy={"tin_essako": 50}, bands={})
+    data["factions"]["jihadists"]["bands"] = {}
+    data["politics"] = {"beaten_caution": 0.0}
+    return MaliConflictModel(scenario_from_dict(data), rng=seed)
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5])
+def test_two_towns_are_as_many_km_apart_at_any_resolution(resolution):
+    model = _raid_model(resolution, 120.0)
+    kidal, tin_essako = model.towns["kidal"].xy, model.towns["tin_essako"].xy
+    km = km_apart(model.place_km, kidal, tin_essako)
+    assert km == pytest.approx(KIDAL_TIN_ESSAKO_KM, abs=0.5)
+    # What the grid alone says differs with the cells: 139 km at 0.25 degree, 111 km at 0.5.
+    on_cells = cells_apart(kidal, tin_essako) * model.cell_km
+    assert abs(on_cells - KIDAL_TIN_ESSAKO_KM) > 3
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5])
+@pytest.mark.parametrize("raid_range_km", [112.0, 118.0])
+def test_a_raid_reaches_a_town_within_its_range_in_km_at_any_resolution(resolution, raid_range_km):
+    model = _raid_model(resolution, raid_range_km)
+    assert model.towns["tin_essako"].holder == "separatists"
+    operations.plan_raids(model, "state")
+    sent = [u for u in model.units_of("state") if u.objective == "tin_essako"]
+    assert bool(sent) == (raid_range_km >= KIDAL_TIN_ESSAKO_KM)
