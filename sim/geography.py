@@ -337,7 +337,7 @@ def places_km(geo: Geography, towns: list[tuple[tuple[int, int], float, float]])
     the first of two towns in one cell); any other cell at its centre. Distances between
     places (``km_apart``) are then the same at any resolution to within half a cell of the
     country, and exact between towns: on the grid's cells, Abeibara and Tinzaouatene are one
-    0.5-degree cell apart (some 55 km) for their 155 km.
+    0.5-degree cell apart (some 55 km) for their 128 km (``km_apart``'s larger gap).
     """
     lon_km = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
     east = (np.arange(geo.width) + 0.5) * geo.resolution * lon_km

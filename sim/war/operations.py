@@ -268,6 +268,8 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
     air = 1.0 + (config.combat.air_multiplier - 1.0) * force.air_support
     odds = 1.0 + 3.0 * (1.0 - risk)
     best, best_power, base = None, 0.0, None
+    places = model.place_km
+    mine_km = places[tuple(np.array([u.xy for u in mine]).T)]
     for enemy in model.units:
         # Not at war, beyond the border (the sanctuary), or beside a UN camp: not a target.
         if (
@@ -279,9 +281,11 @@ def foreign_raid(model: MaliConflictModel, fid: str) -> None:
         target_power = enemy.power() * model.defence_layer[enemy.xy]
         if target_power <= best_power:
             continue
-        for unit in mine:
-            near = km_apart(model.place_km, unit.xy, enemy.xy) <= reach
-            if near and unit.strength * ground * (0.25 + unit.morale) * air >= odds * target_power:
+        # ``km_apart`` from each of its units to the enemy's cell, at once.
+        near = np.abs(mine_km - places[enemy.xy]).max(axis=1) <= reach
+        for i, unit in enumerate(mine):
+            power = unit.strength * ground * (0.25 + unit.morale) * air
+            if near[i] and power >= odds * target_power:
                 best, best_power, base = enemy, target_power, unit
                 break
     if best is None:
