@@ -68,7 +68,7 @@ class MaliConflictModel(mesa.Model):
             militias are, the tension killings across the seam leave (``sim.war.militias``).
         governance: insurgent side -> its shadow governance layer (``sim.war.insurgency``).
         officials: the share of the state's officials at their posts (``sim.war.officials``).
-        towns: the towns (``sim.war.towns.Towns``), by id and by cell.
+        towns, place_km: the towns (``sim.war.towns.Towns``); each cell's place (``places_km``).
         units: the AgentSet of armed units; ``units_by_actor`` each actor's, in creation order.
         relations, presence, patrons, recruitment, purses, regime, campaigns: the state the
             processes own.
@@ -96,7 +96,6 @@ class MaliConflictModel(mesa.Model):
         self.relations = Relations(cfg, self.side_of)
         self.build_space()
         self.towns = towns.Towns(self.geo, cfg.combat.town_influence_km)
-        # Where each cell stands, in km: at its town if it has one (ranges are measured so).
         self.place_km = places_km(self.geo, [(t.xy, t.lat, t.lon) for t in self.towns])
         self.presence = Presence(self)
         self.patrons = patrons.ForeignPresence(self.foreign_ids)
