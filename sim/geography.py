@@ -366,6 +366,14 @@ def km_apart_each(places: np.ndarray, cells: np.ndarray, b: tuple[int, int]) -> 
     return np.abs(places[cells[:, 0], cells[:, 1]] - places[b]).max(axis=1)
 
 
+def km_apart_pairs(places: np.ndarray, cells: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """``km_apart`` from each of ``cells`` (rows) to each of ``others`` (columns), at once."""
+    cells = np.asarray(cells, dtype=np.intp).reshape(-1, 2)
+    others = np.asarray(others, dtype=np.intp).reshape(-1, 2)
+    here, there = places[cells[:, 0], cells[:, 1]], places[others[:, 0], others[:, 1]]
+    return np.abs(here[:, None, :] - there[None, :, :]).max(axis=2)
+
+
 def _movement_graph(passable: np.ndarray, move_cost: np.ndarray) -> sparse.csr_matrix:
     """Build the directed (symmetric) 8-neighbour graph over passable cells.
 

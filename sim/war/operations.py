@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
-from sim.geography import km_apart
+from sim.geography import km_apart, km_apart_pairs
 from sim.scenario import FACTIONS
 from sim.war import casualties, insurgency, patrons, towns
 from sim.war.posture import Posture
@@ -106,23 +106,18 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
     targets = raid_targets(model, faction)
     if not targets:
         return
-    free_xy = np.array([u.xy for u in free])
+    free_xy = [u.xy for u in free]
     free_power = np.array([u.spare_power() for u in free])
-    ally_xy = np.array([u.xy for u in allies], dtype=np.intp).reshape(-1, 2)
+    ally_xy = [u.xy for u in allies]
     ally_power = np.array([u.spare_power() for u in allies])
     used = np.zeros(len(free), dtype=bool)
-    # ``km_apart_each`` from the free units and the allies' to every target at once (a column a
-    # target), between the cells' places (a town's cell at the town: the range is as many km at
-    # any resolution); only targets with a free unit within range are weighed.
-    places = model.place_km
-    target_km = places[tuple(np.array([t.xy for t in targets]).T)]
-    free_km = places[tuple(free_xy.T)]
-    ally_km = places[tuple(ally_xy.T)]
-    km_all = np.abs(free_km[:, None, :] - target_km[None, :, :]).max(axis=2)
+    # Km from the free units and the allies' to every target at once (a column a target),
+    # between the cells' places (a town's cell at the town: the range is as many km at any
+    # resolution); only targets with a free unit within range are weighed.
+    target_xy = [t.xy for t in targets]
+    km_all = km_apart_pairs(model.place_km, free_xy, target_xy)
     within = km_all <= doctrine.raid_range_km
-    ally_within = (
-        np.abs(ally_km[:, None, :] - target_km[None, :, :]).max(axis=2) <= doctrine.raid_range_km
-    )
+    ally_within = km_apart_pairs(model.place_km, ally_xy, target_xy) <= doctrine.raid_range_km
     dist_all = km_all / model.cell_km  # nearer targets are preferred, in cells as before
     scored = []
     for j in np.flatnonzero(within.any(axis=0)):
