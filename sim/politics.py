@@ -38,7 +38,7 @@ def patron_cost(
 
     ``home_cost x (loss_sensitivity x recent loss share + shock_sensitivity if a disaster)``:
     the same dead cost a state that sent its army (1) more than one that sent contractors,
-    whose deaths it can deny (0.3 by default, ``politics.home_cost``).
+    whose deaths it can deny (0.2 by default, ``politics.home_cost``).
     """
     share = recent_deaths / max(mean_strength, 1.0)
     return home_cost * (loss_sensitivity * share + (shock_sensitivity if mass_casualty else 0.0))
