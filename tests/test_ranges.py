@@ -13,6 +13,7 @@ code before 0.57.0.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from small_scenario import small_dict
 
@@ -63,3 +64,19 @@ def test_a_raid_reaches_a_town_within_its_range_in_km_at_any_resolution(resoluti
     operations.plan_raids(model, "state")
     sent = [u for u in model.units_of("state") if u.objective == "tin_essako"]
     assert bool(sent) == (raid_range_km >= KIDAL_TIN_ESSAKO_KM)
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5])
+def test_the_support_a_town_has_is_the_km_to_the_nearest_garrison_at_any_resolution(resolution):
+    # Model 0.58.0: the distance to the nearest garrison of the state's side (``support_km``,
+    # what makes a column or a camp remote) is counted between places, as the ranges are; it
+    # was counted between the cells' centres: from Tin Essako to the garrison of Kidal, 115
+    # km apart, 135 km at 0.25 degree and 108 km at 0.5.
+    model = _raid_model(resolution, 120.0)
+    model.presence.refresh()
+    kidal, tin_essako = model.towns["kidal"], model.towns["tin_essako"]
+    east, north = model.place_km[tin_essako.xy] - model.place_km[kidal.xy]
+    straight = float(np.hypot(east, north))
+    assert straight == pytest.approx(KIDAL_TIN_ESSAKO_KM, abs=1.0)  # the same latitude
+    assert model.presence.support_km[tin_essako.xy] == pytest.approx(straight, abs=0.01)
+    assert model.presence.support_km[kidal.xy] == 0.0

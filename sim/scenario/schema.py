@@ -489,6 +489,16 @@ class Combat(StrictModel):
     town_defence: float = Field(1.5, ge=1, le=10, description="Defender's multiplier inside a town")
     speed_road_km: float = Field(60.0, gt=0, le=500, description="Column speed on a road, km a day")
     speed_offroad_km: float = Field(30.0, gt=0, le=500, description="Speed off road, km a day")
+    contact_km: float = Field(
+        28.0,
+        ge=0,
+        le=500,
+        description=(
+            "Width of country a unit on its way elsewhere (falling back, or walking to new "
+            "country) sweeps, seeing and seen: in a cell it meets the enemy there on a day with "
+            "chance contact_km x its day's march / the cell's area, up to one (sim.war.battles)"
+        ),
+    )
     exposure_range_km: float = Field(
         150.0,
         gt=0,

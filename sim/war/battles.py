@@ -4,6 +4,12 @@ The attacker is the side that came on the offensive (or the side that is not the
 holder); the defender enjoys its terrain and, in a town, its fortifications. After each day a
 side that is outgunned or has lost too much of its cohesion falls back; a town whose defenders
 are gone changes hands.
+
+A unit on its way elsewhere (falling back, or walking to new country) meets the enemy in a cell
+only if its path comes within sight of them: on a day, with chance ``combat.contact_km`` x its
+day's march over the cell's area, up to one (``passing``). A cell is a place only as big as
+the grid makes it: a column that crosses a 0.5-degree cell without meeting anyone would have
+crossed one or two of its four 0.25-degree cells, not the one the enemy held.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ from typing import TYPE_CHECKING
 from sim import combat
 from sim.war import casualties, towns
 from sim.war.posture import Posture
+
+PASSING = (Posture.RETREAT, Posture.SPREAD)
+"""Postures of units on their way elsewhere, which may pass the enemy in a cell by."""
 
 if TYPE_CHECKING:
     from sim.agents import Unit
@@ -36,6 +45,11 @@ def fight_battles(model: MaliConflictModel) -> None:
         pairs = [(a, b) for a in sides for b in sides if a < b and relations.sides_hostile(a, b)]
         if not pairs:
             continue
+        units = passing(model, xy, units)
+        sides = sorted({u.side for u in units})
+        pairs = [(a, b) for a in sides for b in sides if a < b and relations.sides_hostile(a, b)]
+        if not pairs:
+            continue
         # The pair with the most men at stake fights; a third side waits.
         a, b = max(pairs, key=lambda p: sum(u.strength for u in units if u.side in p))
         # Only units at war with someone on the other side fight (peacekeepers stand aside from
@@ -46,6 +60,41 @@ def fight_battles(model: MaliConflictModel) -> None:
         fighting_b = [u for u in side_b if any(relations.hostile(u.actor, v.actor) for v in side_a)]
         if fighting_a and fighting_b:
             battle_at(model, xy, fighting_a, fighting_b)
+
+
+def passing(model: MaliConflictModel, xy: tuple[int, int], units: list[Unit]) -> list[Unit]:
+    """The units of a cell that are there for a battle today: those passing through may miss it.
+
+    A unit falling back (``RETREAT``) or walking to new country (``SPREAD``) to a cell other
+    than this one sweeps a strip ``combat.contact_km`` wide along its day's march; whoever the
+    enemy are in the cell, the strip finds them with chance ``contact_km x march / area``, the
+    share of the cell it covers, up to one. Units of one actor in the same posture going to the
+    same cell march as one body: one draw for them all, so the chance does not depend on how
+    their men are split. On the 0.25-degree grid (cells of some 735 km2; 28 km x 30 km a day
+    off road is more) every such unit meets whoever is in its cell, as it did before model
+    0.58.0; on a coarser one, where the same enemy sits somewhere in four times the country, it
+    meets them as often, in the end, as it would crossing the finer cells. No draw is made
+    where the chance is one.
+    """
+    kept, met = [], {}
+    area = model.cell_km**2
+    contact = model.config.combat.contact_km
+    for unit in units:
+        on_its_way = (
+            unit.posture in PASSING
+            and unit.destination is not None
+            and unit.destination != xy
+            and model.steps >= unit.halt_until
+        )
+        chance = contact * unit.speed_km() / area if on_its_way else 1.0
+        if chance < 1.0:
+            body = (unit.actor, unit.posture, unit.destination)
+            if body not in met:
+                met[body] = bool(model.rng.random() < chance)
+            if not met[body]:
+                continue
+        kept.append(unit)
+    return kept
 
 
 def battle_at(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import ndimage
+from scipy.spatial import cKDTree
 
 from sim.scenario import FACTIONS
 from sim.war import patrons
@@ -371,15 +372,22 @@ class Presence:
         )
 
     def support_from(self, cells: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """The garrisons' cells as an array and each cell's distance to the nearest (km)."""
+        """The garrisons' cells as an array and each cell's distance to the nearest (km).
+
+        The km between places (``model.place_km``: a town's cell at the town), straight: the
+        same km at any cell size, as the ranges are since model 0.57.0. Until model 0.58.0 they
+        were counted between the cells' centres, so that at 0.5 degree a column camped by Kidal
+        stood up to 40 km nearer or farther from Anefis's garrison than at 0.25.
+        """
         model = self.model
         garrison_xy = np.array(cells, dtype=np.intp).reshape(-1, 2)
-        garrisons = np.ones((model.geo.width, model.geo.height), dtype=bool)
-        garrisons[garrison_xy[:, 0], garrison_xy[:, 1]] = False
-        if garrisons.all():
-            support_km = np.full(garrisons.shape, np.inf)
+        shape = (model.geo.width, model.geo.height)
+        if garrison_xy.size == 0:
+            support_km = np.full(shape, np.inf)
         else:
-            support_km = ndimage.distance_transform_edt(garrisons) * model.cell_km
+            places = model.place_km
+            nearest = cKDTree(places[garrison_xy[:, 0], garrison_xy[:, 1]])
+            support_km = nearest.query(places.reshape(-1, 2))[0].reshape(shape)
         garrison_xy.setflags(write=False)
         support_km.setflags(write=False)
         return garrison_xy, support_km

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.tables import Results
-from sim.war import officials
+from sim.war import officials, patrons
 from sim.war.control import CONTROL_CLASSES, shares, update_control
 from sim.war.insurgency import INSURGENTS
 
@@ -159,6 +159,8 @@ def record_day(model: MaliConflictModel) -> None:
     row["regime_popularity"] = model.regime.popularity
     for fid in model.foreign_ids:
         row[f"present_foreign_{fid}"] = model.patrons.present[fid]
+        # The risk its operations read this week: its doctrine's, cut while it adapts.
+        row[f"risk_foreign_{fid}"] = patrons.risk(model, fid)
     centre = model.zone_pop["centre"]
     row["grievance_centre"] = float((model.grievance * centre).sum() / max(centre.sum(), 1.0))
     for zone in ("north", "centre"):
