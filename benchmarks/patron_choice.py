@@ -56,6 +56,7 @@ WHAT_IFS = [
     "scenarios/what_if/patron_withdraws.toml",
 ]
 MASS = 50  # politics.mass_casualty_threshold's default: a mass-casualty defeat
+ORDER = pd.Timestamp("2024-07-20")  # north_2024's order to take Tinzaouatene (a dated input)
 
 
 def quantiles(values: pd.Series) -> list[float]:
@@ -80,8 +81,71 @@ def sweep_table(runs: pd.DataFrame) -> list[dict]:
         # The campaign's objective: a reckless lead storms at worse odds (sim.war.campaigns).
         held = (group.holder_tinzaouatene == "state").mean()
         row["state_holds_tinzaouatene"] = round(float(held), 3)
+        row["towns_held_state"] = round(float(towns_held(group).mean()), 2)
+        row["wagner_mass_casualty"] = round(float(disasters(group).mean()), 3)
         rows.append(row)
     return rows
+
+
+def towns_held(runs: pd.DataFrame) -> pd.Series:
+    """How many of the towns the runs table follows (``holder_<town>``) the state holds."""
+    holders = [c for c in runs.columns if c.startswith("holder_")]
+    return (runs[holders] == "state").sum(axis=1)
+
+
+def disasters(runs: pd.DataFrame) -> pd.Series:
+    """Whether a run's worst engagement killed a mass casualty of Wagner's men (``MASS``)."""
+    return runs.max_engagement_deaths_foreign_wagner >= MASS
+
+
+RISK_BUYS = {
+    "area_share_state": "area under the state",
+    "towns_held_state": "towns the state holds (of those followed)",
+    "deaths_insurgents": "insurgents killed",
+    "deaths_civilians": "civilians killed (all sides)",
+    "civilians_killed_by_wagner": "civilians killed by Wagner",
+    "deaths_foreign_wagner": "Wagner's dead",
+    "wagner_mass_casualty": "runs with a Wagner mass-casualty defeat",
+    "state_holds_tinzaouatene": "runs with Tinzaouatene the state's at the end",
+}
+
+
+def what_risk_buys(runs: pd.DataFrame, resamples: int = 2000) -> dict:
+    """Each outcome's mean per risk level (all commitments together), and the difference of
+    each riskier level from the most cautious one with a 95% bootstrap interval: what risk buys
+    and what it costs, with how sure the sweep is of it (issue 15, item 1)."""
+    runs = with_insurgents(runs).assign(
+        towns_held_state=lambda r: towns_held(r),
+        wagner_mass_casualty=lambda r: disasters(r).astype(float),
+        state_holds_tinzaouatene=lambda r: (r.holder_tinzaouatene == "state").astype(float),
+    )
+    rng = np.random.default_rng(1)
+    levels = sorted(runs[RISK].unique())
+    cautious = runs[runs[RISK] == levels[0]]
+    said = {}
+    for column in RISK_BUYS:
+        base = cautious[column].to_numpy(float)
+        rows = []
+        for level in levels:
+            mine = runs[runs[RISK] == level][column].to_numpy(float)
+            draws = [
+                rng.choice(mine, mine.size).mean() - rng.choice(base, base.size).mean()
+                for _ in range(resamples)
+            ]
+            low, high = np.percentile(draws, [2.5, 97.5])
+            rows.append(
+                {
+                    "risk_tolerance": float(level),
+                    "mean": round(float(mine.mean()), 4),
+                    "minus_cautious": [
+                        round(float(mine.mean() - base.mean()), 4),
+                        round(float(low), 4),
+                        round(float(high), 4),
+                    ],
+                }
+            )
+        said[column] = rows
+    return said
 
 
 def preferred_designs(summary: pd.DataFrame) -> dict[str, dict]:
@@ -180,6 +244,17 @@ def tinzaouatene(results) -> dict:
     }
 
 
+def withdrawals(runs: pd.DataFrame) -> dict:
+    """When the patron withdrew Wagner, in the runs where it did: against the Tinzaouatene order."""
+    dates = pd.to_datetime(runs.withdrawal_date_foreign_wagner[runs.withdrew_foreign_wagner])
+    if dates.empty:
+        return {"wagner_withdrawal_dates": [], "wagner_withdrew_before_order": 0.0}
+    return {
+        "wagner_withdrawal_dates": sorted(str(d.date()) for d in dates),
+        "wagner_withdrew_before_order": round(float((dates < ORDER).mean()), 3),
+    }
+
+
 def campaign(results) -> dict:
     """The 2024 campaign in one ensemble: Tinzaouatene, the force's disasters, its stay."""
     runs, events = results.runs, results.events
@@ -206,6 +281,7 @@ def campaign(results) -> dict:
         "wagner_worst_loss_median": quantiles(runs.max_engagement_deaths_foreign_wagner),
         "wagner_dead": quantiles(runs.deaths_foreign_wagner),
         "wagner_withdrew": round(float(runs.withdrew_foreign_wagner.mean()), 3),
+        **withdrawals(runs),
         "adaptations_per_run": round(
             float((events.event_type == "adaptation").sum()) / len(runs), 3
         ),
@@ -242,17 +318,42 @@ def markdown(report: dict) -> str:
     lines.append(
         "| commitment | risk | "
         + " | ".join(SWEPT_OUTCOMES[c] for c in cols)
-        + " | Tinzaouatene the state's at the end | withdrew |"
+        + " | Tinzaouatene the state's at the end | towns the state holds | Wagner disaster"
+        + " | withdrew |"
     )
-    lines.append("|---|---|" + "---|" * len(cols) + "---|---|")
+    lines.append("|---|---|" + "---|" * len(cols) + "---|---|---|---|")
     for row in report["sweep_table"]:
         cells = [f"{row[c][0]:g} ({row[c][1]:g}-{row[c][2]:g})" for c in cols]
         lines.append(
             f"| {row['commitment']:g} | {row['risk_tolerance']:g} | "
             + " | ".join(cells)
-            + f" | {row['state_holds_tinzaouatene']:.0%} | {row['withdrew_foreign_wagner']:.0%} |"
+            + f" | {row['state_holds_tinzaouatene']:.0%} | {row['towns_held_state']:g}"
+            + f" | {row['wagner_mass_casualty']:.0%} | {row['withdrew_foreign_wagner']:.0%} |"
         )
-    lines += ["", "Median (5-95% of runs) per design.", "", "## Each lens's preferred design", ""]
+    lines += [
+        "",
+        "Median (5-95% of runs) per design; towns: the mean number of the towns the runs table",
+        f"follows that the state holds at the end; a Wagner disaster: {MASS} or more of its men",
+        "killed in one engagement.",
+        "",
+        "## What risk buys and what it costs",
+        "",
+        "Means per risk tolerance (all commitments together), and each level's difference from",
+        "the most cautious one with its 95% bootstrap interval:",
+        "",
+    ]
+    if "what_risk_buys" in report:
+        levels = [r["risk_tolerance"] for r in next(iter(report["what_risk_buys"].values()))]
+        lines.append("| outcome | " + " | ".join(f"risk {x:g}" for x in levels) + " |")
+        lines.append("|---|" + "---|" * len(levels))
+        for column, rows in report["what_risk_buys"].items():
+            cells = [f"{rows[0]['mean']:.4g}"] + [
+                f"{r['mean']:.4g} ({r['minus_cautious'][0]:+.3g}, "
+                f"{r['minus_cautious'][1]:+.3g} to {r['minus_cautious'][2]:+.3g})"
+                for r in rows[1:]
+            ]
+            lines.append(f"| {RISK_BUYS[column]} | " + " | ".join(cells) + " |")
+    lines += ["", "## Each lens's preferred design", ""]
     for lens, best in report["preferred_designs"].items():
         lines.append(
             f"- {lens}: commitment {best['commitment']:g}, risk tolerance "
@@ -294,6 +395,13 @@ def markdown(report: dict) -> str:
             f"Wagner dead within 150 km of Tinzaouatene after the order "
             f"{camp['wagner_dead_within_150km_after_order'][0]:g}, 46 or more by 30 September "
             f"in {camp['share_runs_46_or_more_by_2024_09_30']:.0%} of runs"
+            + (
+                f"; withdrawn on {', '.join(camp['wagner_withdrawal_dates'])} "
+                f"({camp['wagner_withdrew_before_order']:.0%} of them before the order of "
+                f"{ORDER.date()})"
+                if camp.get("wagner_withdrawal_dates")
+                else ""
+            )
         )
     return "\n".join(lines) + "\n"
 
@@ -331,6 +439,7 @@ def main() -> int:
         "preferred_designs": preferred_designs(summary),
         "judges_satisfied": judges_satisfied(runs),
         "disagreements": disagreements(summary),
+        "what_risk_buys": what_risk_buys(runs),
         "campaigns": {},
     }
     if args.sweep_only:
