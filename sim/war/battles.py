@@ -35,19 +35,11 @@ def fight_battles(model: MaliConflictModel) -> None:
         by_cell.setdefault(unit.xy, []).append(unit)
     relations = model.relations
     for xy, units in by_cell.items():
-        if len(units) < 2:
+        if len(units) < 2 or not hostile_pairs(model, units):
             continue
-        # Sorted, not a set: a set of strings iterates in an order that changes with the
-        # process's hash seed, and a tie below would go to whichever pair came first.
-        sides = sorted({u.side for u in units})
-        if len(sides) < 2:
-            continue
-        pairs = [(a, b) for a in sides for b in sides if a < b and relations.sides_hostile(a, b)]
-        if not pairs:
-            continue
+        # Those on their way elsewhere may pass by (a draw only where a battle could be).
         units = passing(model, xy, units)
-        sides = sorted({u.side for u in units})
-        pairs = [(a, b) for a in sides for b in sides if a < b and relations.sides_hostile(a, b)]
+        pairs = hostile_pairs(model, units)
         if not pairs:
             continue
         # The pair with the most men at stake fights; a third side waits.
@@ -60,6 +52,15 @@ def fight_battles(model: MaliConflictModel) -> None:
         fighting_b = [u for u in side_b if any(relations.hostile(u.actor, v.actor) for v in side_a)]
         if fighting_a and fighting_b:
             battle_at(model, xy, fighting_a, fighting_b)
+
+
+def hostile_pairs(model: MaliConflictModel, units: list[Unit]) -> list[tuple[str, str]]:
+    """The pairs of hostile sides among the units of a cell, in a fixed order."""
+    # Sorted, not a set: a set of strings iterates in an order that changes with the process's
+    # hash seed, and a tie between pairs would go to whichever came first.
+    sides = sorted({u.side for u in units})
+    hostile = model.relations.sides_hostile
+    return [(a, b) for a in sides for b in sides if a < b and hostile(a, b)]
 
 
 def passing(model: MaliConflictModel, xy: tuple[int, int], units: list[Unit]) -> list[Unit]:
