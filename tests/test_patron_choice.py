@@ -1,7 +1,9 @@
 """The patron's choice (issue 15): what risk buys, adaptation after a disaster, and where.
 
 Unit-level checks on a model of the mechanisms scenario (``tests/scenarios/mechanisms.toml``),
-and one small ensemble: more risk buys enemy losses and ground, and costs men and civilians.
+and ensembles of it through the whole model: more risk buys enemy losses and ground, and costs
+men and civilians; the same disasters weigh more on an army's patron than a contractor's;
+commitment decides quiet reviews; a force that suffers a disaster runs at lower risk a while.
 """
 
 from __future__ import annotations
@@ -126,6 +128,9 @@ def test_commitment_changes_the_patrons_reviews_when_losses_cost_nothing():
     assert sent(committed) >= sent(reluctant) + 0.15 and sent(reluctant) <= 0.1
     men = lambda r: r.runs.strength_end_foreign_wagner.median()  # noqa: E731
     assert men(reluctant) < 0.9 * men(committed)
+    # The reluctant patron's men did not only die: it sent a share home (a quiet trim).
+    arrived = load_scenario(MECHANISMS).foreign["wagner"].strength
+    assert men(reluctant) + reluctant.runs.deaths_foreign_wagner.median() < 0.9 * arrived
     assert (
         committed.runs.withdrew_foreign_wagner.sum()
         == reluctant.runs.withdrew_foreign_wagner.sum()
