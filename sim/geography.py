@@ -362,8 +362,7 @@ def km_apart(places: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> floa
 
 def km_apart_each(places: np.ndarray, cells: np.ndarray, b: tuple[int, int]) -> np.ndarray:
     """``km_apart`` from each row of an ``(n, 2)`` array of cells to one cell."""
-    cells = np.asarray(cells, dtype=np.intp).reshape(-1, 2)
-    return np.abs(places[cells[:, 0], cells[:, 1]] - places[b]).max(axis=1)
+    return km_apart_pairs(places, cells, [b])[:, 0]
 
 
 def km_apart_pairs(places: np.ndarray, cells: np.ndarray, others: np.ndarray) -> np.ndarray:

@@ -35,13 +35,15 @@ def fight_battles(model: MaliConflictModel) -> None:
         by_cell.setdefault(unit.xy, []).append(unit)
     relations = model.relations
     for xy, units in by_cell.items():
-        if len(units) < 2 or not hostile_pairs(model, units):
-            continue
-        # Those on their way elsewhere may pass by (a draw only where a battle could be).
-        units = passing(model, xy, units)
-        pairs = hostile_pairs(model, units)
+        pairs = hostile_pairs(model, units) if len(units) > 1 else []
         if not pairs:
             continue
+        # Those on their way elsewhere may pass by (a draw only where a battle could be).
+        met = passing(model, xy, units)
+        if len(met) < len(units):
+            units, pairs = met, hostile_pairs(model, met)
+            if not pairs:
+                continue
         # The pair with the most men at stake fights; a third side waits.
         a, b = max(pairs, key=lambda p: sum(u.strength for u in units if u.side in p))
         # Only units at war with someone on the other side fight (peacekeepers stand aside from
