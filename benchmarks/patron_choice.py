@@ -110,16 +110,18 @@ RISK_BUYS = {
 }
 
 
-def what_risk_buys(runs: pd.DataFrame, resamples: int = 2000) -> dict:
+def what_risk_buys(runs: pd.DataFrame) -> dict:
     """Each outcome's mean per risk level (all commitments together), and the difference of
-    each riskier level from the most cautious one with a 95% bootstrap interval: what risk buys
-    and what it costs, with how sure the sweep is of it (issue 15, item 1)."""
+    each riskier level from the most cautious one with its 95% bootstrap interval
+    (``sim.analysis.intervals.difference_interval``, unpaired): what risk buys and what it
+    costs, with how sure the sweep is of it (issue 15, item 1)."""
+    from sim.analysis.intervals import difference_interval
+
     runs = with_insurgents(runs).assign(
         towns_held_state=lambda r: towns_held(r),
         wagner_mass_casualty=lambda r: disasters(r).astype(float),
         state_holds_tinzaouatene=lambda r: (r.holder_tinzaouatene == "state").astype(float),
     )
-    rng = np.random.default_rng(1)
     levels = sorted(runs[RISK].unique())
     cautious = runs[runs[RISK] == levels[0]]
     said = {}
@@ -128,19 +130,15 @@ def what_risk_buys(runs: pd.DataFrame, resamples: int = 2000) -> dict:
         rows = []
         for level in levels:
             mine = runs[runs[RISK] == level][column].to_numpy(float)
-            draws = [
-                rng.choice(mine, mine.size).mean() - rng.choice(base, base.size).mean()
-                for _ in range(resamples)
-            ]
-            low, high = np.percentile(draws, [2.5, 97.5])
+            low, high = difference_interval(base, mine, paired=False, statistic=np.mean)
             rows.append(
                 {
                     "risk_tolerance": float(level),
                     "mean": round(float(mine.mean()), 4),
                     "minus_cautious": [
                         round(float(mine.mean() - base.mean()), 4),
-                        round(float(low), 4),
-                        round(float(high), 4),
+                        round(low, 4),
+                        round(high, 4),
                     ],
                 }
             )
