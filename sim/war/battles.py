@@ -83,12 +83,8 @@ def passing(model: MaliConflictModel, xy: tuple[int, int], units: list[Unit]) ->
     area = model.cell_km**2
     contact = model.config.combat.contact_km
     for unit in units:
-        on_its_way = (
-            unit.posture in PASSING
-            and unit.destination is not None
-            and unit.destination != xy
-            and model.steps >= unit.halt_until
-        )
+        # ``mobile``: moving and not halted today.
+        on_its_way = unit.posture in PASSING and unit.mobile and unit.destination not in (None, xy)
         chance = contact * unit.speed_km() / area if on_its_way else 1.0
         if chance < 1.0:
             body = (unit.actor, unit.posture, unit.destination)
