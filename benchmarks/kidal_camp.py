@@ -14,9 +14,9 @@ reports, over the arm's runs:
   (``presence.support_km``: what discounts the threat the defenders feel).
 
 It reads the model's state; it changes nothing. An arm is a name and its overrides of the
-scenario, so a suspected cause can be tried in one line: the third arm by default puts the
-0.25-degree camp where the 0.5-degree grid puts it (``combat.reach_km = 60``: two cells, some
-55 km, instead of three), to ask whether the camp's distance is what moves the date.
+scenario, so a suspected cause can be tried in one line: the third arm by default moves the
+0.25-degree camp in, as near as the 0.5-degree grid's or nearer (``combat.reach_km = 60``: two
+cells, some 55 km, instead of three), to ask whether the camp's distance moves the date.
 
     .venv/bin/python benchmarks/kidal_camp.py [--runs 150] [--workers 2] \
         [--arm NAME=KEY=VALUE[,KEY=VALUE...]]...
