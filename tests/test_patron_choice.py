@@ -121,7 +121,14 @@ def test_commitment_changes_the_patrons_reviews_when_losses_cost_nothing():
     # Losses weigh nothing at home (loss and shock sensitivity 0): every review is quiet, and
     # commitment still decides, on the client's need: a committed patron sends men, a reluctant
     # one trims a presence the client can do without; neither leaves.
-    quiet = ("politics.loss_sensitivity=0", "politics.shock_sensitivity=0")
+    # The reviews' drift doubled (0.6): since model 0.59.0 a town's people count under the
+    # state that holds it, the client's need is smaller, and at the default 0.3 a committed
+    # patron reinforced in a fifth of these 24 runs, too few for the contrast to show.
+    quiet = (
+        "politics.loss_sensitivity=0",
+        "politics.shock_sensitivity=0",
+        "politics.review_drift=0.6",
+    )
     committed = ensemble(*quiet, "foreign.wagner.commitment=0.9", runs=24)
     reluctant = ensemble(*quiet, "foreign.wagner.commitment=0.1", runs=24)
     sent = lambda r: (r.runs.reinforcements_foreign_wagner > 0).mean()  # noqa: E731

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.geography import ZONES
 from sim.scenario import FACTIONS
 
 if TYPE_CHECKING:
@@ -94,25 +95,53 @@ def shares(classes: np.ndarray, weights: np.ndarray) -> dict[str, float]:
     }
 
 
+def people_shares(
+    model: MaliConflictModel, layer: np.ndarray, where: np.ndarray | None = None
+) -> dict[str, float]:
+    """Share of the people (in ``where``, or all) under each control class.
+
+    A town's people (``Towns.people``) are under the side that holds the town, whatever the
+    control of its cell; the cell's other people are under the cell's control. So a town's
+    people count alike at any resolution: a town's 0.5-degree cell holds four times the
+    countryside of its 0.25-degree one, and until model 0.59.0, when the whole cell's people
+    followed its control, the people of San, Markala and Tominian, towns the state held, were
+    counted contested with the countryside about them at 0.5 degree and the state's at 0.25
+    (``benchmarks/results/control_by_resolution_model_0.58.0.md``).
+    """
+    towns = model.towns
+    country = model.geo.population - towns.in_town
+    people = towns.people
+    if where is not None:
+        country = country * where
+        people = people * where[towns.cells[:, 0], towns.cells[:, 1]]
+    counts = np.array([float(country[layer == code].sum()) for code in range(len(CONTROL_CLASSES))])
+    holders = [CONTROL_CLASSES.index(t.holder) for t in towns]
+    np.add.at(counts, holders, people)
+    total = float(counts.sum())
+    return {
+        name: float(counts[code]) / total if total > 0 else 0.0
+        for code, name in enumerate(CONTROL_CLASSES)
+    }
+
+
 def control_shares(
     model: MaliConflictModel, layer: np.ndarray | None = None
 ) -> dict[str, dict[str, float]]:
     """Population and area shares of each control class: whole country, north, centre.
 
-    Of the model's control layer, or of another assessment of it (``layer``).
+    Of the model's control layer, or of another assessment of it (``layer``). The people's
+    shares count a town's people under its holder (``people_shares``).
     """
     control = model.control if layer is None else layer
+    zone = model.geo.zone
     return {
-        "pop": shares(control, model.geo.population),
+        "pop": people_shares(model, control),
         "area": shares(control, model.in_mali.astype(float)),
-        "pop_north": shares(control, model.zone_pop["north"]),
-        "pop_centre": shares(control, model.zone_pop["centre"]),
+        "pop_north": people_shares(model, control, zone == ZONES.index("north")),
+        "pop_centre": people_shares(model, control, zone == ZONES.index("centre")),
     }
 
 
 def population_share(model: MaliConflictModel, side: str) -> float:
     """The share of Mali's people a side controls, on the control layer as last updated."""
-    population = model.geo.population
-    total = float(population.sum())
-    code = CONTROL_CLASSES.index(side)
-    return float(population[model.control == code].sum()) / total if total > 0 else 0.0
+    return people_shares(model, model.control)[side]

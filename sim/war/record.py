@@ -15,7 +15,7 @@ import pandas as pd
 
 from sim.tables import Results
 from sim.war import officials, patrons
-from sim.war.control import CONTROL_CLASSES, shares, update_control
+from sim.war.control import CONTROL_CLASSES, people_shares, update_control
 from sim.war.insurgency import INSURGENTS
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def record_day(model: MaliConflictModel) -> None:
     if model.steps % 7 != 0 and not last:
         return
     update_control(model)
-    pop = shares(model.control, model.geo.population)  # ``control_shares(model)["pop"]``
+    pop = people_shares(model, model.control)  # ``control_shares(model)["pop"]``
     row: dict[str, Any] = {"date": model.date}
     for actor in model.actors:
         row[f"strength_{actor}"] = model.strength(actor)
