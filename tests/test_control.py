@@ -1,10 +1,15 @@
-"""Who controls a cell: the leading side and the runner-up, as sorting the scores gives them."""
+"""Who controls a cell (the leading side and the runner-up, as sorting the scores gives them),
+and whose the people are (a town's under its holder, the rest of its cell's under the cell's
+control)."""
 
 import math
 
 import numpy as np
+from conftest import ROOT
 
-from sim.war.control import leaders
+from sim import MaliConflictModel, load_scenario
+from sim.war import control
+from sim.war.control import CONTESTED, CONTROL_CLASSES, leaders, people_shares
 
 
 def test_leaders_are_the_sorted_scores_first_of_equals_leading():
@@ -23,11 +28,6 @@ def test_leaders_are_the_sorted_scores_first_of_equals_leading():
 
 def model_at(resolution: float):
     """``kidal_2023`` on its first day at a resolution, its control layer assessed."""
-    from conftest import ROOT
-
-    from sim import MaliConflictModel, load_scenario
-    from sim.war import control
-
     scenario = load_scenario(
         ROOT / "scenarios" / "kidal_2023.toml", [f"scenario.resolution={resolution}"]
     )
@@ -42,8 +42,6 @@ def test_a_towns_people_are_under_its_holder_whatever_the_control_of_its_cell():
     Until model 0.59.0 the whole cell's people went with the cell's control, so a town the
     state held was counted contested with the countryside about it.
     """
-    from sim.war.control import CONTESTED, CONTROL_CLASSES, people_shares
-
     model = model_at(0.5)
     san = model.towns["san"]
     assert san.holder == "state"
