@@ -8,6 +8,7 @@ reports, over the arm's runs:
 - the day the first column comes within reach of the town (``cells_apart <= reach_cells``,
   the model's own rule) and how far, in km between places, that column then is: the camp;
 - the share of runs whose campaign is launched (an assault), and its day;
+- the separatists' men in the town that day, and a week later (none if it fell in the week);
 - the day the separatists have no one left in the town (they left, or died in it);
 - the day the state takes the town (runs in which it does not: left out, counted apart);
 - the km from the town to the state's nearest garrison the day before it falls
@@ -73,6 +74,9 @@ def follow(arm: str, overrides: list[str], seed: int, run_id: int) -> dict[str, 
         if close and "within reach" not in row:
             row["within reach"] = day
             row["camp km"] = min(km_apart(model.place_km, u.xy, kidal.xy) for u in close)
+            row["garrison at reach"] = garrison(model, kidal)
+        if row.get("within reach") == day - 7:
+            row["garrison a week on"] = garrison(model, kidal)
         campaign = model.campaigns.open.get(("state", "kidal"))
         if campaign is not None and campaign.launched and "launched" not in row:
             row["launched"] = day
@@ -81,11 +85,17 @@ def follow(arm: str, overrides: list[str], seed: int, run_id: int) -> dict[str, 
         ):
             row["separatists gone"] = day
         if kidal.holder == "state":
+            row.setdefault("garrison a week on", 0)  # fallen within the week
             row["taken"] = day
             row["support km"] = support  # the day before it fell (after, the town is one)
             break
         support = float(model.presence.support_km[kidal.xy])
     return row
+
+
+def garrison(model: MaliConflictModel, town) -> int:
+    """The separatists' men in the town's cell."""
+    return sum(u.strength for u in model.grid[town.xy].agents if u.side == "separatists")
 
 
 def follow_args(args: tuple[str, list[str], int, int]) -> dict[str, object]:
@@ -101,7 +111,15 @@ def summary(rows: list[dict[str, object]], arms: dict[str, list[str]]) -> pd.Dat
         runs = frame[frame["arm"] == arm]
         taken = runs["taken"].dropna() if "taken" in runs else pd.Series(dtype=float)
         line: dict[str, object] = {"arm": arm, "runs": len(runs)}
-        for name in ("camp km", "within reach", "separatists gone", "launched", "taken"):
+        for name in (
+            "camp km",
+            "within reach",
+            "garrison at reach",
+            "garrison a week on",
+            "separatists gone",
+            "launched",
+            "taken",
+        ):
             values = runs[name].dropna() if name in runs else pd.Series(dtype=float)
             line[name] = f"{values.mean():.1f} ({values.median():.0f})" if len(values) else "-"
         if len(taken) > 1:
