@@ -8,9 +8,11 @@ governance): the men of its garrisons count beyond their town only for
 police, all as far as its officials are at their posts. A town's holder weighs
 ``town_influence_men`` at the town, fading with distance; an insurgent side's governance of
 the cell (``sim.war.insurgency``) weighs up to ``insurgency.governance_men``: insurgents can
-control the countryside without a town. The control layer is what the population and area
-shares of the tables and maps report, and where ``population.recruitment_under_state`` holds
-back an insurgent's recruits (``sim.war.recruitment``).
+control the countryside without a town. The control layer is what the maps and the area
+shares of the tables report, and where ``population.recruitment_under_state`` holds back an
+insurgent's recruits (``sim.war.recruitment``); the population shares count a town's people
+under the town's holder and the rest of its cell's under the layer (``people_shares``, model
+0.59.0).
 
 Until model 0.53.0 the state's score was all its men within reach, its garrisons' in full, and
 its partners' patrols: a garrison in its camp that did not contest the villages about it

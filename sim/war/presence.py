@@ -228,8 +228,6 @@ class Presence:
         self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
         self._countryside_inputs: tuple | None = None  # what ``countryside`` is from
         self._support = Recent(8)  # the garrisons' cells -> their cells and distance layers
-        self._town_xy: np.ndarray | None = None  # the towns' cells and people (``add_police``)
-        self._town_people: np.ndarray | None = None
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -524,16 +522,10 @@ class Presence:
         """
         per_1000 = self.model.config.insurgency.guards_per_1000
         towns = self.model.towns
-        if self._town_xy is None:  # the towns' cells and people never change
-            self._town_xy = np.array([town.xy for town in towns], dtype=np.intp).reshape(-1, 2)
-            self._town_people = np.array([town.population for town in towns], dtype=float)
         held = np.array([town.holder == "state" for town in towns], dtype=bool)
+        cells = towns.cells[held]
         # In the towns' order, as a loop adding each town's police in turn would.
-        np.add.at(
-            grid,
-            (self._town_xy[held, 0], self._town_xy[held, 1]),
-            self._town_people[held] * per_1000 / 1000 * weight,
-        )
+        np.add.at(grid, (cells[:, 0], cells[:, 1]), towns.census[held] * per_1000 / 1000 * weight)
 
     def air_over(self, x: int, y: int, against: str | None = None) -> float:
         """The air cover (0-1) over a cell.

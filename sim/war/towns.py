@@ -62,6 +62,7 @@ class Towns:
             fading over ``town_influence_km``).
         reported: ids of the towns whose holder the runs table reports, in the table's order.
         cells: ``int [n, 2]``: each town's cell, in table order.
+        census: ``float [n]``: each town's people by its census (``Town.population``).
         people: ``float [n]``: each town's people, at most its cell's (``town_people``).
         in_town: ``[w, h]``: the people of the towns in each cell (the rest are the country's).
 
@@ -92,7 +93,8 @@ class Towns:
         self.reported = list(rank[rank > 0].sort_values(kind="stable").index)
         self.nearest = geo.nearest_town_index
         self.cells = np.array([t.xy for t in self.list], dtype=np.intp).reshape(-1, 2)
-        self.people = town_people(geo.population, self.cells, [t.population for t in self.list])
+        self.census = np.array([t.population for t in self.list], dtype=float)
+        self.people = town_people(geo.population, self.cells, self.census)
         self.in_town = np.zeros_like(geo.population, dtype=float)
         np.add.at(self.in_town, (self.cells[:, 0], self.cells[:, 1]), self.people)
         lat_c = geo.lat0 + (np.arange(geo.height) + 0.5) * geo.resolution
@@ -123,14 +125,13 @@ class Towns:
         return self.list[self.nearest[xy]]
 
 
-def town_people(population: np.ndarray, cells: np.ndarray, people: list[int]) -> np.ndarray:
+def town_people(population: np.ndarray, cells: np.ndarray, people: np.ndarray) -> np.ndarray:
     """Each town's people as the grid counts them, at most its cell's people.
 
     A town's own, scaled down where the towns of one cell number more than the cell's people
     (the grid's population is a raster, the towns' a census: the two need not agree on a
     small place).
     """
-    people = np.asarray(people, dtype=float)
     in_cell = np.zeros_like(population, dtype=float)
     np.add.at(in_cell, (cells[:, 0], cells[:, 1]), people)
     cell_people = population[cells[:, 0], cells[:, 1]]
