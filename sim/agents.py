@@ -212,12 +212,15 @@ class Unit(CellAgent):
         self.progress_km += self.speed_km()
         x, y = self.xy
         tx, ty = self.destination
+        stage = self.stage()
+        if stage is not None:
+            tx, ty = stage.xy  # held back: it goes no further than the last town on its way
         self.standing = False
         while (x, y) != (tx, ty):
             nx, ny = geo.next_step(x, y, tx, ty, may_leave)
             if (nx, ny) == (x, y):
                 break  # no way through
-            if self.held_back(nx, ny):
+            if stage is None and self.held_back(nx, ny):
                 self.standing = True  # not yet allowed closer: it camps where it is
                 self.progress_km = 0.0
                 break
@@ -228,7 +231,10 @@ class Unit(CellAgent):
             x, y = nx, ny
         if (x, y) != self.xy:
             self.cell = model.grid[(x, y)]
-        if (x, y) == (tx, ty):
+        if stage is not None and (x, y) == (tx, ty):
+            self.standing = True  # in the last town before its objective, it waits
+            self.progress_km = 0.0
+        elif (x, y) == (tx, ty):
             self.progress_km = 0.0
             self.arrive()
 
@@ -273,17 +279,40 @@ class Unit(CellAgent):
         It must while its campaign prepares the assault on a defended town
         (``sim.war.campaigns``), and a state-side column while its objective hosts
         peacekeepers: the army advanced on Kidal only once MINUSMA had handed over its camp (31
-        October 2023).
+        October 2023), though it took the towns on its way (Anefis, 7 October).
         """
         # Only the state's side is ever held back: insurgents have neither camps nor campaigns.
         if self.side != "state" or self.posture != Posture.OFFENSIVE or self.objective is None:
             return False
         model = self.model
         town = model.towns[self.objective]
-        near = cells_apart((x, y), town.xy) <= model.reach_cells
-        if near and towns.protected(model, town.x, town.y):
+        near = towns.within_reach(model, (x, y), town)
+        # Towns on the way are no one's camp: the army took Anefis on 7 October 2023, with
+        # MINUSMA still in Kidal (until model 0.60.0 it waited outside the ring with them).
+        on_the_way = (x, y) != town.xy and (x, y) in model.towns.at
+        if near and not on_the_way and towns.protected(model, town.x, town.y):
             return True
         return model.campaigns.holds_back(model, self, x, y)
+
+    def stage(self) -> Town | None:
+        """The town this column waits in while held back before its objective, or None.
+
+        A column of the state's side is held back while its objective hosts peacekeepers, or
+        while its campaign prepares the assault on the defended town; it then goes no further
+        than the last town on its way within reach of the objective (``towns.staging``), and
+        where there is none, it camps at reach in the open (``held_back``). Model 0.60.0: the
+        same town at any cell size (before, the camp was whole cells from the objective: at 0.5
+        degree the road from Gao passed Anefis by, and the columns camped in the open).
+        """
+        if self.side != "state" or self.posture != Posture.OFFENSIVE or self.objective is None:
+            return None
+        model = self.model
+        town = model.towns[self.objective]
+        campaign = model.campaigns.open.get((self.side, town.id))
+        waiting = towns.protected(model, town.x, town.y) or (
+            campaign is not None and not campaign.launched and towns.defended(model, town, self)
+        )
+        return towns.staging(model, town, self.xy) if waiting else None
 
     def arrive(self) -> None:
         """The unit reached its destination.

@@ -15,9 +15,9 @@ import pytest
 from conftest import MECHANISMS, ROOT
 
 from sim import MaliConflictModel, load_scenario, run_ensemble
-from sim.geography import cells_apart
+from sim.geography import cells_apart, km_apart
 from sim.validate.measures import km_from
-from sim.war import campaigns, operations, towns
+from sim.war import campaigns, irregular, operations, towns
 from sim.war.posture import Posture
 
 pytestmark = pytest.mark.xdist_group("campaigns")
@@ -205,3 +205,61 @@ def test_an_assault_is_met_on_the_way_as_one_body_however_its_men_are_split():
     outcomes = [met(1, seed) for seed in range(12)]
     assert [met(3, seed) for seed in range(12)] == outcomes
     assert {ambushes for _, _, ambushes in outcomes} == {0, 1}  # some met, some not
+
+
+def test_a_peacekeepers_camp_helps_peacekeepers_and_not_the_army():
+    # Model 0.60.0: support is each side's own. Until then the UN's camp in Kidal was the
+    # army's nearest garrison (support 0 km), so a campaign prepared beside it needed no supply
+    # line and went in the day it might.
+    model = kidal_on("2023-10-03")
+    kidal = model.towns["kidal"]
+    assert towns.protected(model, *kidal.xy)
+    assert model.presence.keepers_km[kidal.xy] == 0.0
+    assert model.presence.support_km[kidal.xy] > 150  # Bourem's garrison, some 200 km away
+    assert irregular.remoteness(model, *kidal.xy, "un") == 0.0
+    assert irregular.remoteness(model, *kidal.xy, "state") > 0.8
+    assert irregular.remoteness(model, *kidal.xy, "wagner") > 0.8
+
+
+def test_columns_take_the_towns_on_their_way_while_the_un_is_in_their_objective():
+    # The army took Anefis on 7 October 2023, with MINUSMA in Kidal until the 31st. Until model
+    # 0.60.0 the UN's camp held the columns out of every cell within reach of Kidal, Anefis's
+    # among them at 0.25 degree, and Anefis fell on 1 November in every run.
+    for seed in (1, 2, 3):
+        model = MaliConflictModel(load_scenario(KIDAL_2023), rng=seed)
+        while model.date < dt.date(2023, 10, 20):
+            model.step()
+        assert towns.protected(model, *model.towns["kidal"].xy)
+        assert model.towns["anefis"].holder == "state", seed
+
+
+def test_no_assault_is_prepared_and_no_defender_leaves_while_the_un_is_in_the_town():
+    # The CSP held Kidal until the night before the army came, two weeks after the UN left: a
+    # campaign stands no days before a town with the UN in it, and its holder, who knows the
+    # state's side will not attack, does not weigh leaving (model 0.60.0).
+    model = kidal_on("2023-10-29")
+    kidal = model.towns["kidal"]
+    assert towns.protected(model, *kidal.xy)
+    assert kidal.holder == "separatists"
+    campaign = model.campaigns.open[("state", "kidal")]
+    assert campaign.stood == 0 and not campaign.launched
+    close = [u for u in columns(model) if cells_apart(u.xy, kidal.xy) <= model.reach_cells]
+    assert close, "the columns stand within reach, in Anefis"
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5])
+def test_columns_held_back_wait_in_the_last_town_on_their_way_at_any_resolution(resolution):
+    # Model 0.60.0: the army and Wagner waited in Anefis, 86 km short of Kidal, from 7 October
+    # to 14 November 2023. Until then a held-back column camped whole cells from its objective:
+    # at 0.5 degree the road from Gao passed Anefis's cell by and the columns camped in the open.
+    model = kidal_on("2023-10-20", f"scenario.resolution={resolution}")
+    kidal, anefis = model.towns["kidal"], model.towns["anefis"]
+    assert towns.protected(model, *kidal.xy)
+    from_gao = [u for u in columns(model) if towns.staging(model, kidal, u.xy) is anefis]
+    assert from_gao and all(u.xy == anefis.xy and u.standing for u in from_gao)
+    assert all(towns.before(model, u, kidal) for u in from_gao)
+    # The others, held back by the UN, camp outside reach: as many km from Kidal at any size.
+    for unit in columns(model):
+        if unit.xy != anefis.xy:
+            assert unit.standing and not towns.within_reach(model, unit.xy, kidal)
+            assert km_apart(model.place_km, unit.xy, kidal.xy) < 95 + model.cell_km

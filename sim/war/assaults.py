@@ -45,13 +45,12 @@ import numpy as np
 
 from sim import combat
 from sim.geography import km_apart_each
-from sim.war import casualties, insurgency, irregular, operations
+from sim.war import casualties, insurgency, irregular, operations, towns
 from sim.war.posture import Posture
 
 if TYPE_CHECKING:
     from sim.agents import Unit
     from sim.model import MaliConflictModel
-    from sim.war.towns import Town
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,8 @@ def posts(model: MaliConflictModel, faction: str) -> list[Post]:
     for town in model.towns:
         if defenders := posts_men(model, town, faction):
             walls = model.config.combat.town_defence
-            found.append(Post(town.xy, defenders, walls, isolation(model, town), town.id))
+            alone = isolation(model, town, towns.lead(defenders))
+            found.append(Post(town.xy, defenders, walls, alone, town.id))
     return found + camps(model, faction)
 
 
@@ -173,7 +173,8 @@ def camps(model: MaliConflictModel, faction: str) -> list[Post]:
     found = []
     for xy, units in standing.items():
         if defenders := at_war_with(model, units, faction):
-            found.append(Post(xy, defenders, 1.0, float(irregular.remoteness(model, *xy))))
+            alone = float(irregular.remoteness(model, *xy, towns.lead(defenders)))
+            found.append(Post(xy, defenders, 1.0, alone))
     return found
 
 
@@ -193,7 +194,7 @@ def nearest_enough(apart, power, near, needed: float) -> np.ndarray:
     return joining
 
 
-def posts_men(model: MaliConflictModel, town: Town, faction: str) -> list[Unit]:
+def posts_men(model: MaliConflictModel, town: towns.Town, faction: str) -> list[Unit]:
     """The men of the state's side in a post it holds that are at war with ``faction``.
 
     Every town the state holds but the capital is a post (``garrison``). Assaults are the
@@ -205,7 +206,7 @@ def posts_men(model: MaliConflictModel, town: Town, faction: str) -> list[Unit]:
     return at_war_with(model, garrison(model, town), faction)
 
 
-def garrison(model: MaliConflictModel, town: Town) -> list[Unit]:
+def garrison(model: MaliConflictModel, town: towns.Town) -> list[Unit]:
     """The units of the state's side in a post it holds, in the cell's order; none in Bamako."""
     if town.kind == "capital" or town.holder != "state":
         return []  # Bamako is held by all the state has (guards, gendarmes, police), not a post
@@ -228,12 +229,13 @@ def post_defence(model: MaliConflictModel, post: Post, faction: str) -> float:
     )
 
 
-def isolation(model: MaliConflictModel, town: Town) -> float:
-    """0 beside another garrison of the state's side, toward 1 far from any.
+def isolation(model: MaliConflictModel, town: towns.Town, actor: str) -> float:
+    """0 beside another garrison that would help ``actor``'s men, toward 1 far from any.
 
-    The garrisons are those ``Presence`` counted for support this morning (``garrison_xy``).
+    The garrisons are those ``Presence`` counted for support this morning
+    (``Presence.garrisons``: a UN camp's are the UN's, the army's the army's and its partners').
     """
-    others = [g for g in model.presence.garrison_xy if tuple(g) != town.xy]
+    others = [g for g in model.presence.garrisons(actor) if tuple(g) != town.xy]
     if not others:
         return 1.0
     km = float(km_apart_each(model.place_km, np.array(others), town.xy).min())

@@ -2,8 +2,10 @@
 
 An offensive order of the state's side (a scenario event) opens a campaign against a town. Its
 columns march until they are ``combat.reach_km`` from the town; while the town's defenders are
-still in it, they stop there, camp (``Unit.standing``: a post the insurgents may mass against,
-``sim.war.assaults.camps``) and prepare the assault: supply brought
+still in it, they wait in the last town on their way within reach (``towns.staging``: Anefis,
+for Kidal) or camp at the edge of reach, outside it, the same km away at any cell size
+(``Unit.standing``: a camp in the open is a post the insurgents may mass against,
+``sim.war.assaults.camps``), and prepare the assault: supply brought
 up a line that grows with the distance from the nearest state garrison
 (``presence.support_km``), reconnaissance, drones and artillery on the town, the waiting of an
 army that would rather get a town for nothing. Each day a campaign whose columns standing there
@@ -24,7 +26,8 @@ its columns fall back (``CALL_OFF_LOSS``); so is one that has stood twice ``prep
 without going in. Insurgents live off the country and need no supply line: their ordered
 columns go straight in, as the MNLA's did in 2012. A town with nobody in it holds no column
 back, nor does a campaign already launched. The UN's camp holds the state's columns back
-whatever their readiness (``Unit.held_back``).
+whatever their readiness (``Unit.held_back``, ``Unit.stage``), and while it is there no
+assault is prepared.
 """
 
 from __future__ import annotations
@@ -92,7 +95,9 @@ class Campaigns:
         if campaign is None or campaign.launched:
             return False
         town = model.towns[campaign.town]
-        # They stand at reach (where the defenders feel them) and go no closer.
+        # They stand at reach (where the defenders feel them) and go no closer. (Model 0.60.0
+        # tried the edge of reach, outside it, the same km at any cell size: the defenders no
+        # longer felt a camp in the open, and the Tinzaouatene column was seldom caught.)
         return cells_apart((x, y), town.xy) < model.reach_cells and towns.defended(
             model, town, unit
         )
@@ -121,7 +126,9 @@ class Campaigns:
                 continue
             if campaign.launched:
                 continue
-            close = [u for u in columns if cells_apart(u.xy, town.xy) <= model.reach_cells]
+            if towns.protected(model, town.x, town.y):
+                continue  # no assault is prepared on a town while the UN is in it
+            close = [u for u in columns if towns.before(model, u, town)]
             if not close or not towns.defended(model, town, close[0]):
                 continue
             defence = max(towns.defence_power(model, town, against=close[0].actor), 1.0)

@@ -61,7 +61,11 @@ def commit_abuses(model: MaliConflictModel) -> None:
     state_rate = np.array(
         [
             propensity.get(u.actor, 0.0)  # none for the jihadists
-            * (1.0 if u.posture == Posture.OFFENSIVE else patrolling.get(u.actor, 0.0))
+            * (
+                1.0
+                if u.posture == Posture.OFFENSIVE and not u.standing
+                else patrolling.get(u.actor, 0.0)
+            )
             for u in units
         ]
     ) * np.minimum(1.0, insurgents / 500.0)

@@ -40,7 +40,7 @@ def strike_columns(model: MaliConflictModel) -> None:
     hazard_men = model.config.combat.hazard_men
     road = np.where(model.geo.road[xy[:, 0], xy[:, 1]], 1.0, 0.5)
     border = 1.0 + 2.0 * model.near_sanctuary[xy[:, 0], xy[:, 1]]
-    far = remoteness(model, xy[:, 0], xy[:, 1])
+    far = remoteness_of(model, units, xy)
     for faction in ("jihadists", "separatists"):
         doctrine = model.config.factions[faction]
         if doctrine.ambush_rate == 0 and doctrine.ied_rate == 0:
@@ -81,23 +81,44 @@ def mining(model: MaliConflictModel, faction: str, xy: np.ndarray):
     return np.minimum(1.0, air / full_at)
 
 
-def remoteness(model: MaliConflictModel, x, y):
-    """0 at a garrison of the state's side, toward 1 far from any (``combat.support_scale_km``)."""
-    return 1.0 - np.exp(-model.presence.support_km[x, y] / model.config.combat.support_scale_km)
+def remoteness(model: MaliConflictModel, x, y, actor: str = "state"):
+    """0 at a garrison that helps ``actor``, toward 1 far from any (``combat.support_scale_km``).
+
+    The help is each side's own (``Presence.support``): the army's and its fighting partners'
+    garrisons for them, the peacekeepers' camps for the peacekeepers.
+    """
+    support_km = model.presence.support(actor)[x, y]
+    return 1.0 - np.exp(-support_km / model.config.combat.support_scale_km)
+
+
+def remoteness_of(model: MaliConflictModel, units: list[Unit], xy: np.ndarray) -> np.ndarray:
+    """Each unit's ``remoteness`` where it stands (``xy``, its cell), from its own side's help."""
+    presence = model.presence
+    keepers = np.array([u.actor in presence.keepers for u in units])
+    km = np.where(
+        keepers, presence.keepers_km[xy[:, 0], xy[:, 1]], presence.support_km[xy[:, 0], xy[:, 1]]
+    )
+    return 1.0 - np.exp(-km / model.config.combat.support_scale_km)
 
 
 def catastrophe_chance(
-    model: MaliConflictModel, xy: tuple[int, int], men: float, exposed: int, protection: float
+    model: MaliConflictModel,
+    xy: tuple[int, int],
+    men: float,
+    exposed: int,
+    protection: float,
+    actor: str = "state",
 ) -> float:
     """The chance that an ambush on ``exposed`` men at a cell, by ``men``, is a catastrophe.
 
-    It needs distance from help (no relief column, no medevac in reach: ``remoteness``),
+    It needs distance from help (no relief column, no medevac in reach: ``remoteness``, from
+    the garrisons that would help ``actor``'s men),
     ambushers massed against the men caught, and is likelier by the sanctuary; protection
     spares it. Nothing in it names a place: the danger goes wherever a column goes far from
     support into massed enemies.
     """
     x, y = xy
-    far = float(remoteness(model, x, y))
+    far = float(remoteness(model, x, y, actor))
     massed = min(1.0, men / max(exposed, 1))
     chance = (
         model.config.combat.ambush_catastrophe
@@ -189,7 +210,7 @@ def spring(
         if f != faction and model.relations.allied(f, faction)
     ]
     men = min(int(present), ambusher.strength + sum(reach[f][x, y] for f in allies))
-    catastrophe = catastrophe_chance(model, (x, y), men, exposed, protection)
+    catastrophe = catastrophe_chance(model, (x, y), men, exposed, protection, towns.lead(targets))
     losses = combat.ambush(
         exposed,
         max(int(men), 1),

@@ -55,7 +55,9 @@ def threat(model: MaliConflictModel) -> np.ndarray:
     # Side by side with ``np.maximum`` (the same numbers as ``np.maximum.reduce`` over a stack
     # of them, which first copies every layer into one array).
     worst = functools.reduce(np.maximum, [insurgency.networks(model, side) for side in armed])
-    garrisons = model.presence.garrison_xy
+    # The army's garrisons and the UN's camps both: MINUSMA's mandate was to help the state
+    # back into the north's towns.
+    garrisons = np.concatenate([model.presence.garrison_xy, model.presence.keepers_xy])
     worst[garrisons[:, 0], garrisons[:, 1]] = 0.0
     return worst
 

@@ -195,8 +195,10 @@ class Presence:
     (``combat.escort_protection x risk``, the most of any partner). ``patrols`` counts a
     partner's men out on patrol (its exposure) toward the state's presence over its operating
     range, thinned by the range's radius over ``reach_km`` (patrols follow tracks, they do not
-    fill the box). ``support_km`` is each cell's distance to the nearest garrison of the state's
-    side, and ``garrison_xy`` those garrisons' cells.
+    fill the box). Support is each side's own (model 0.60.0): ``support_km`` is each cell's
+    distance to the nearest garrison of the army and its fighting partners, ``garrison_xy``
+    those garrisons' cells; ``keepers_km`` and ``keepers_xy`` the same for the peacekeepers'
+    camps, which send the army neither supplies nor men (``support``, ``garrisons``).
 
     Args:
         model: the model whose units are counted.
@@ -214,6 +216,11 @@ class Presence:
         self.countryside = np.zeros((model.geo.width, model.geo.height))
         self.support_km = np.zeros((model.geo.width, model.geo.height))
         self.garrison_xy = np.zeros((0, 2), dtype=np.intp)
+        self.keepers_km = np.full((model.geo.width, model.geo.height), np.inf)
+        self.keepers_xy = np.zeros((0, 2), dtype=np.intp)
+        self.keepers = frozenset(
+            fid for fid, force in model.config.foreign.items() if force.kind == "peacekeeping"
+        )
         self._balance: dict[str, np.ndarray] = {}  # side -> today's balance
         self._balance_day = -1
         self._filtered = LastFiltered()
@@ -227,7 +234,7 @@ class Presence:
         self._police: np.ndarray | None = None
         self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
         self._countryside_inputs: tuple | None = None  # what ``countryside`` is from
-        self._support = Recent(8)  # the garrisons' cells -> their cells and distance layers
+        self._support = Recent(12)  # garrisons' cells -> their cells and distance layers
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
@@ -237,18 +244,21 @@ class Presence:
         cells: dict[str, list] = {side: [] for side in FACTIONS}
         men: dict[str, list] = {side: [] for side in FACTIONS}
         garrison_cells, garrison_men = [], []
+        army_cells, camp_cells = [], []  # the garrisons by whom they support (``support``)
+        keepers = self.keepers
         for unit in self.model.units:
             cells[unit.side].append(unit.xy)
             men[unit.side].append(unit.strength)
             if unit.side == "state" and unit.posture == Posture.GARRISON:
                 garrison_cells.append(unit.xy)
                 garrison_men.append(unit.strength)
+                (camp_cells if unit.actor in keepers else army_cells).append(unit.xy)
         for side in FACTIONS:
             self.count_side(side, cells[side], men[side])
         self.count_air()
         self.refresh_partners()
         self.count_countryside(garrison_cells, garrison_men)
-        self.count_support(garrison_cells)
+        self.count_support(army_cells, camp_cells)
 
     def count_countryside(self, cells: list[tuple[int, int]], men: list[int]) -> None:
         """The state side's men within reach of the countryside (``countryside``).
@@ -352,22 +362,40 @@ class Presence:
             self.air_against[enemy] = air
         self.air_cover = np.maximum(self.air_against["separatists"], self.air_against["jihadists"])
 
-    def count_support(self, garrison_cells: list[tuple[int, int]]) -> None:
-        """Each cell's distance to the nearest garrison of the state's side (``support_km``).
+    def count_support(self, army_cells: list, camp_cells: list) -> None:
+        """Each cell's km to the nearest garrison of each kind (``support_km``, ``keepers_km``).
 
         Args:
-            garrison_cells: the cells of the state's side's garrisons.
+            army_cells: the cells of the garrisons of the army and its fighting partners.
+            camp_cells: the cells of the peacekeepers' camps.
 
         """
         # Garrisons seldom move: on a day they stand on the same cells as when the distances
         # were last computed, both layers are kept (the cells sorted row by row, the order
         # ``np.argwhere`` gives them in); and a post left and manned again (a garrison that
-        # goes out and comes back) finds its layers among the last few sets of cells. Both
+        # goes out and comes back) finds its layers among the last few sets of cells. The
         # layers are read-only, so that keeping them shares no one's edits.
-        cells = tuple(sorted(set(garrison_cells)))
-        self.garrison_xy, self.support_km = self._support.get(
-            cells, lambda: self.support_from(cells)
+        army = tuple(sorted(set(army_cells)))
+        self.garrison_xy, self.support_km = self._support.get(army, lambda: self.support_from(army))
+        camps = tuple(sorted(set(camp_cells)))
+        self.keepers_xy, self.keepers_km = self._support.get(
+            camps, lambda: self.support_from(camps)
         )
+
+    def support(self, actor: str) -> np.ndarray:
+        """The km from each cell to the nearest garrison that would help ``actor``'s units.
+
+        Support is each side's own: a peacekeepers' camp sends its convoys help and the army
+        none (MINUSMA's camps supplied MINUSMA; the army's columns were supplied from its own
+        garrisons), and the army's garrisons and its fighting partners' bases help each other.
+        Until model 0.60.0 every garrison of the state's side helped everyone, so that a column
+        camped beside the UN's camp in Kidal needed no supply line.
+        """
+        return self.keepers_km if actor in self.keepers else self.support_km
+
+    def garrisons(self, actor: str) -> np.ndarray:
+        """The cells of the garrisons that would help ``actor``'s units (``support``)."""
+        return self.keepers_xy if actor in self.keepers else self.garrison_xy
 
     def support_from(self, cells: tuple) -> tuple[np.ndarray, np.ndarray]:
         """The garrisons' cells as an array and each cell's distance to the nearest (km).

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import communities
-from sim.geography import ZONES, Geography, around, cells_apart
+from sim.geography import ZONES, Geography, around, cells_apart, km_apart, km_apart_pairs
 from sim.scenario import FACTIONS
 from sim.war.insurgency import INSURGENTS
 from sim.war.posture import Posture
@@ -106,6 +106,7 @@ class Towns:
             (lon_c[:, None] - town_lon[self.nearest]) * 111.3 * np.cos(np.radians(lat_c[None, :]))
         )
         self.hold = np.exp(-np.hypot(dlat, dlon) / influence_km)
+        self._near: dict[str, list[Town]] = {}  # ``near``'s answers, by town
 
     def __getitem__(self, tid: str) -> Town:
         return self.by_id[tid]
@@ -123,6 +124,18 @@ class Towns:
     def nearest_to(self, xy: tuple[int, int]) -> Town:
         """The town nearest to a cell (the events table's ``town``)."""
         return self.list[self.nearest[xy]]
+
+    def near(self, town: Town, km: float, places: np.ndarray) -> list[Town]:
+        """The towns of other cells within ``km`` of ``town`` (``km_apart`` between ``places``).
+
+        Kept per town: a model asks with its one ``combat.reach_km`` and its places.
+        """
+        if town.id not in self._near:
+            gaps = km_apart_pairs(places, self.cells, np.array([town.xy]))[:, 0]
+            self._near[town.id] = [
+                t for t, gap in zip(self.list, gaps, strict=True) if gap <= km and t.xy != town.xy
+            ]
+        return self._near[town.id]
 
 
 def town_people(population: np.ndarray, cells: np.ndarray, people: np.ndarray) -> np.ndarray:
@@ -321,6 +334,58 @@ def defended(model: MaliConflictModel, town: Town, unit: Unit) -> bool:
     )
 
 
+ON_THE_WAY = 1.25
+"""How much longer than straight a march through a town may be for the town to be on the way."""
+
+
+def staging(model: MaliConflictModel, objective: Town, xy: tuple[int, int]) -> Town | None:
+    """The town a column at ``xy`` bound for ``objective`` stands in while held back, or None.
+
+    The last town on its way: within ``combat.reach_km`` of the objective (``km_apart``, as
+    reach is counted), not the objective, without a UN camp, the state's side's own or held
+    by a side at war with it (a column does not wait in a town under a truce), on the way (the march
+    through it at most ``ON_THE_WAY`` times the straight km from the column); the nearest such
+    to the column. An army that waits to go in waits in the last town before its objective,
+    whatever the grid: the army and Wagner held Anefis, 86 km short of Kidal, from 7 October
+    until they entered Kidal on 14 November 2023 (AP; malinfos.com, 2023-10-07: "the army is
+    stationed there"). Where none is, the column camps at reach in the open
+    (``Campaigns.holds_back``).
+    """
+    places = model.place_km
+    reach_km = model.config.combat.reach_km
+    here = places[xy]
+    straight = float(np.hypot(*(places[objective.xy] - here)))
+    best, best_km = None, np.inf
+    for town in model.towns.near(objective, reach_km, places):
+        to_town = float(np.hypot(*(places[town.xy] - here)))
+        onward = float(np.hypot(*(places[objective.xy] - places[town.xy])))
+        if to_town + onward > ON_THE_WAY * straight or to_town >= best_km:
+            continue
+        # Its own side's town, or one it is at war with (it takes it on its way), and no UN camp.
+        ours = town.holder == "state" or model.relations.sides_hostile("state", town.holder)
+        if ours and not protected(model, town.x, town.y):
+            best, best_km = town, to_town
+    return best
+
+
+def within_reach(model: MaliConflictModel, xy: tuple[int, int], town: Town) -> bool:
+    """Whether a cell's place is within ``combat.reach_km`` of the town's (``km_apart``)."""
+    return km_apart(model.place_km, xy, town.xy) <= model.config.combat.reach_km
+
+
+def before(model: MaliConflictModel, unit: Unit, town: Town) -> bool:
+    """Whether a column bound for a town stands before it: within reach, or held back there.
+
+    A column held back (``Unit.standing``) camps at reach or waits in the last town on its way
+    (``staging``), which is before the town at any cell size: Anefis, 86 km short of Kidal, is
+    three 0.25-degree cells from it and two 0.5-degree ones, one more than reach at 0.5 degree
+    (model 0.60.0). The defenders feel a column before their town, and its campaign counts it.
+    """
+    if unit.objective != town.id:
+        return False
+    return unit.standing or cells_apart(unit.xy, town.xy) <= model.reach_cells
+
+
 def pass_through(model: MaliConflictModel, unit: Unit) -> None:
     """A column entering an undefended hostile town on its way takes it and halts there.
 
@@ -426,7 +491,7 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         if unit.posture != Posture.OFFENSIVE or unit.objective is None:
             continue
         target = model.towns[unit.objective]
-        if cells_apart(unit.xy, target.xy) <= model.reach_cells:
+        if before(model, unit, target):
             men = aimed.setdefault(target.id, {})
             men[unit.side] = men.get(unit.side, 0.0) + unit.strength
             if not unit.standing:
@@ -442,6 +507,8 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         }
         if not threats or (side == "state" and town.kind == "capital"):
             continue  # the regime does not give up its capital: it fights for it
+        if side != "state" and protected(model, town.x, town.y):
+            continue  # the state's side does not attack while the UN is there, and they know it
         # Only units that would fight a threatening side hold or leave (peacekeepers stay in
         # their camp when only the separatists come).
         defenders = [
