@@ -295,24 +295,8 @@ class Unit(CellAgent):
         return model.campaigns.holds_back(model, self, x, y)
 
     def stage(self) -> Town | None:
-        """The town this column waits in while held back before its objective, or None.
-
-        A column of the state's side is held back while its objective hosts peacekeepers, or
-        while its campaign prepares the assault on the defended town; it then goes no further
-        than the last town on its way within reach of the objective (``towns.staging``), and
-        where there is none, it camps at reach in the open (``held_back``). Model 0.60.0: the
-        same town at any cell size (before, the camp was whole cells from the objective: at 0.5
-        degree the road from Gao passed Anefis by, and the columns camped in the open).
-        """
-        if self.side != "state" or self.posture != Posture.OFFENSIVE or self.objective is None:
-            return None
-        model = self.model
-        town = model.towns[self.objective]
-        campaign = model.campaigns.open.get((self.side, town.id))
-        waiting = towns.protected(model, town.x, town.y) or (
-            campaign is not None and not campaign.launched and towns.defended(model, town, self)
-        )
-        return towns.staging(model, town, self.xy) if waiting else None
+        """The town this column waits in while held back before its objective (``towns.stage``)."""
+        return towns.stage(self.model, self)
 
     def arrive(self) -> None:
         """The unit reached its destination.

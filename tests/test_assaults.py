@@ -68,7 +68,7 @@ def assaults_on(model: MaliConflictModel, days: int, monkeypatch) -> list[str]:
 def test_a_lonely_post_is_assaulted_more_often_than_one_beside_another_garrison(monkeypatch):
     # Boni and Hombori (~55 km apart) guard each other; Lere is far from any other garrison.
     model = post_model({"boni": 100, "hombori": 100, "lere": 100}, raid_range_km=400)
-    alone = {t: assaults.isolation(model, model.towns[t]) for t in ("boni", "lere")}
+    alone = {t: assaults.isolation(model, model.towns[t], "state") for t in ("boni", "lere")}
     assert alone["lere"] > 0.8 > 0.6 > alone["boni"]
     hits = assaults_on(model, 2000, monkeypatch)
     # 2000 days at 50 a year per thousand of 900 fighters: ~250 assaults, shared by isolation.

@@ -55,6 +55,7 @@ def test_after_heavy_losses_a_committed_patron_reinforces_and_a_reluctant_one_le
         "foreign.wagner.kind=expeditionary",
         "combat.ambush_catastrophe=1.0",
         "combat.support_scale_km=10",
+        "combat.reach_km=50",  # no town within reach of Kidal: the columns camp in the open
     )
     reluctant = ensemble(*disaster, "foreign.wagner.commitment=0.1")
     committed = ensemble(*disaster, "foreign.wagner.commitment=0.9")

@@ -110,8 +110,11 @@ def test_the_same_disasters_make_an_armys_patron_leave_more_often_than_a_contrac
     hired = ensemble(
         *DISASTERS, "foreign.wagner.kind=contractor", "foreign.wagner.commitment=0.3", runs=24
     )
+    # Both meet disasters: the worst engagement kills 30 or more in most runs. (50 until model
+    # 0.60.0, when the Kidal columns came to wait in Anefis, which they garrison, and the
+    # disasters of their camp in the open came in fewer runs: medians 31 and 40.)
     for results in (army, hired):
-        assert results.runs.max_engagement_deaths_foreign_wagner.median() >= 50
+        assert results.runs.max_engagement_deaths_foreign_wagner.median() >= 30
     left = lambda r: r.runs.withdrew_foreign_wagner.mean()  # noqa: E731
     assert left(army) >= left(hired) + 0.25
     assert left(army) >= 3 * left(hired)
@@ -152,7 +155,7 @@ def test_after_a_disaster_the_force_runs_at_lower_risk_for_a_while_on_an_ensembl
     politics = load_scenario(MECHANISMS, list(DISASTERS)).politics
     struck = set(runs.run_id[runs.max_engagement_deaths_foreign_wagner >= 50])
     adapted = events[(events.event_type == "adaptation") & (events.actor1 == "wagner")]
-    assert len(struck) >= 12
+    assert len(struck) >= 8  # 12 until model 0.60.0 (the columns wait in Anefis: fewer disasters)
     assert struck <= set(adapted.run_id)  # every run with a disaster adapts, dated
     assert (weekly.risk_foreign_wagner[~weekly.run_id.isin(adapted.run_id)] == 0.9).all()
     back = 0

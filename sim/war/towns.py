@@ -368,6 +368,26 @@ def staging(model: MaliConflictModel, objective: Town, xy: tuple[int, int]) -> T
     return best
 
 
+def stage(model: MaliConflictModel, unit: Unit) -> Town | None:
+    """The town a column waits in while held back before its objective, or None.
+
+    A column of the state's side is held back while its objective hosts peacekeepers, or while
+    its campaign prepares the assault on the defended town; it then goes no further than the
+    last town on its way within reach of the objective (``staging``), and where there is none,
+    it camps at reach in the open (``Unit.held_back``). Model 0.60.0: the same town at any cell
+    size (before, the camp was whole cells from the objective: at 0.5 degree the road from Gao
+    passed Anefis by, and the columns camped in the open).
+    """
+    if unit.side != "state" or unit.posture != Posture.OFFENSIVE or unit.objective is None:
+        return None
+    town = model.towns[unit.objective]
+    campaign = model.campaigns.open.get((unit.side, town.id))
+    waiting = protected(model, town.x, town.y) or (
+        campaign is not None and not campaign.launched and defended(model, town, unit)
+    )
+    return staging(model, town, unit.xy) if waiting else None
+
+
 def within_reach(model: MaliConflictModel, xy: tuple[int, int], town: Town) -> bool:
     """Whether a cell's place is within ``combat.reach_km`` of the town's (``km_apart``)."""
     return km_apart(model.place_km, xy, town.xy) <= model.config.combat.reach_km
