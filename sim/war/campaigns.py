@@ -3,7 +3,7 @@
 An offensive order of the state's side (a scenario event) opens a campaign against a town. Its
 columns march until they are ``combat.reach_km`` from the town; while the town's defenders are
 still in it, they wait in the last town on their way within reach (``towns.staging``: Anefis,
-for Kidal) or camp at the edge of reach, outside it, the same km away at any cell size
+for Kidal) or, where there is none, camp at reach, the last whole cell within it
 (``Unit.standing``: a camp in the open is a post the insurgents may mass against,
 ``sim.war.assaults.camps``), and prepare the assault: supply brought
 up a line that grows with the distance from the nearest state garrison
