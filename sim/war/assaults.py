@@ -239,7 +239,7 @@ def isolation(model: MaliConflictModel, town: towns.Town, actor: str) -> float:
     if not others:
         return 1.0
     km = float(km_apart_each(model.place_km, np.array(others), town.xy).min())
-    return 1.0 - float(np.exp(-km / model.config.combat.support_scale_km))
+    return float(irregular.remote(model, km))
 
 
 def assault(

@@ -35,8 +35,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.geography import cells_apart
 from sim.scenario import FACTIONS
 from sim.war import irregular, patrons, towns
@@ -145,7 +143,7 @@ class Campaigns:
             ratio = model.config.factions[campaign.side].attack_ratio * (
                 1.0 - 0.5 * partner_risk(model, campaign)
             )
-            supply = 1.0 - np.exp(-model.presence.support_km[town.xy] / combat.support_scale_km)
+            supply = irregular.remoteness(model, *town.xy)  # the army's own line
             days = combat.preparation_days * (1.0 - readiness(model, campaign)) * supply
             if odds >= ratio and model.rng.random() < 1.0 / (1.0 + days):
                 campaign.launched = True

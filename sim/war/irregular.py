@@ -87,7 +87,11 @@ def remoteness(model: MaliConflictModel, x, y, actor: str = "state"):
     The help is each side's own (``Presence.support``): the army's and its fighting partners'
     garrisons for them, the peacekeepers' camps for the peacekeepers.
     """
-    support_km = model.presence.support(actor)[x, y]
+    return remote(model, model.presence.support(actor)[x, y])
+
+
+def remote(model: MaliConflictModel, support_km):
+    """``remoteness`` at ``support_km`` from help: ``1 - exp(-km / combat.support_scale_km)``."""
     return 1.0 - np.exp(-support_km / model.config.combat.support_scale_km)
 
 
@@ -98,7 +102,7 @@ def remoteness_of(model: MaliConflictModel, units: list[Unit], xy: np.ndarray) -
     km = np.where(
         keepers, presence.keepers_km[xy[:, 0], xy[:, 1]], presence.support_km[xy[:, 0], xy[:, 1]]
     )
-    return 1.0 - np.exp(-km / model.config.combat.support_scale_km)
+    return remote(model, km)
 
 
 def catastrophe_chance(

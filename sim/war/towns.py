@@ -106,7 +106,7 @@ class Towns:
             (lon_c[:, None] - town_lon[self.nearest]) * 111.3 * np.cos(np.radians(lat_c[None, :]))
         )
         self.hold = np.exp(-np.hypot(dlat, dlon) / influence_km)
-        self._near: dict[str, list[Town]] = {}  # ``near``'s answers, by town
+        self._near: dict[tuple[str, float], list[Town]] = {}  # ``near``'s answers
 
     def __getitem__(self, tid: str) -> Town:
         return self.by_id[tid]
@@ -128,14 +128,15 @@ class Towns:
     def near(self, town: Town, km: float, places: np.ndarray) -> list[Town]:
         """The towns of other cells within ``km`` of ``town`` (``km_apart`` between ``places``).
 
-        Kept per town: a model asks with its one ``combat.reach_km`` and its places.
+        Kept per town and distance (``places`` are the model's one ``place_km``).
         """
-        if town.id not in self._near:
+        key = (town.id, km)
+        if key not in self._near:
             gaps = km_apart_pairs(places, self.cells, np.array([town.xy]))[:, 0]
-            self._near[town.id] = [
+            self._near[key] = [
                 t for t, gap in zip(self.list, gaps, strict=True) if gap <= km and t.xy != town.xy
             ]
-        return self._near[town.id]
+        return self._near[key]
 
 
 def town_people(population: np.ndarray, cells: np.ndarray, people: np.ndarray) -> np.ndarray:
@@ -179,11 +180,7 @@ def protected(model: MaliConflictModel, x: int, y: int) -> bool:
     """
     # The peacekeeping forces with units in the field: with none (most days of most
     # scenarios), no cell has a camp and the cell's units need not be asked.
-    keepers = [
-        fid
-        for fid, force in model.config.foreign.items()
-        if force.kind == "peacekeeping" and model.units_by_actor.get(fid)
-    ]
+    keepers = [fid for fid in model.presence.keepers if model.units_by_actor.get(fid)]
     return bool(keepers) and any(u.actor in keepers for u in model.grid[(x, y)].agents)
 
 
