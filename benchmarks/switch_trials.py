@@ -38,7 +38,10 @@ model 0.49.0's rule before it was adopted at 0.38 with an ally's people counting
 0.51.0 tried the jihadists' towns as recruiting grounds without the MNLA's
 (``switch_trials_town_rule_model_0.51.0.md``, not adopted); model 0.52.0 removed the army's
 reinforcement switch after ``reinforce_from_2012`` with a beaten army's caution on its reserve
-(``switch_trials_reserve_caution_model_0.52.0.md``). Run on a later model,
+(``switch_trials_reserve_caution_model_0.52.0.md``); model 0.61.0 removed the jihadists'
+recruitment switch, the last of 2012's set, after ``town_rule_5_ransom`` on 0.60.0: their
+towns as recruiting grounds with their purse starting full of ransom money
+(``switch_trials_town_rule_ransom_model_0.60.0.md``). Run on a later model,
 those trials find nothing to remove and say so. ``quarter_degree`` is not a switch: it runs
 the arc at 0.25 degree, which model 0.36.0 adopted (``switch_trials_model_0.36.0.md``);
 ``occupiers_20`` asks how much model 0.37.0's ``insurgency.occupiers_per_1000`` (10) decides
@@ -246,6 +249,37 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
             "factions.jihadists.recruit_rate": 0.00223,
             "insurgency.recruitment_in_held_towns": 10.0,
             "factions.separatists.town_rule": 0.0,
+        },
+    ),
+    # The jihadists' ransom money of 2008-2012 as the purse they start with, full (a year's pay
+    # for each man, the purse's cap; sourced in mali_2012.toml), alone and with their towns as
+    # recruiting grounds and one recruitment from 2012 (model 0.60.0).
+    "ransom_purse": ([], {"factions.jihadists.purse_days": 365.0}),
+    "town_rule_5_ransom": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {
+            "factions.jihadists.recruit_rate": 0.00223,
+            "insurgency.recruitment_in_held_towns": 5.0,
+            "factions.separatists.town_rule": 0.0,
+            "factions.jihadists.purse_days": 365.0,
+        },
+    ),
+    "town_rule_7_ransom": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {
+            "factions.jihadists.recruit_rate": 0.00223,
+            "insurgency.recruitment_in_held_towns": 7.0,
+            "factions.separatists.town_rule": 0.0,
+            "factions.jihadists.purse_days": 365.0,
+        },
+    ),
+    "town_rule_10_ransom": (
+        [("2013-01-10", "factions.jihadists.recruit_rate")],
+        {
+            "factions.jihadists.recruit_rate": 0.00223,
+            "insurgency.recruitment_in_held_towns": 10.0,
+            "factions.separatists.town_rule": 0.0,
+            "factions.jihadists.purse_days": 365.0,
         },
     ),
     # Not a switch: an insurgent side occupies unordered only towns among its own communities
