@@ -12,6 +12,8 @@
   police, or under its air cover.
 - They mass less against a target under hostile air cover (``insurgency.air_deterrence``): the
   same bands, the same weak garrison, fewer join the raid; the state's side is not deterred.
+- A town a side rules is a recruiting ground of its own, one it holds by arms alone is not; on
+  an ensemble, the side that rules its towns grows more.
 """
 
 from __future__ import annotations
@@ -516,10 +518,10 @@ def test_a_garrison_in_its_camp_does_not_hold_the_villages_the_insurgents_govern
 
 
 def test_a_town_an_insurgent_side_holds_is_a_recruiting_ground():
-    # Since model 0.35.0, opt-in (off in the library: docs/CALIBRATION.md "Switch trials on
-    # model 0.34.0"). The jihadists of 2012 recruited in the towns they held (HRW, 2012); the
-    # arc switches their recruitment from 0.006 to 0.0012 on 2013-01-10, when they lost them.
-    # With `insurgency.recruitment_in_held_towns` k, a held town's people weigh k times more.
+    # Since model 0.35.0; 5 in the library since 0.61.0 (0 by default). The jihadists of 2012
+    # recruited in the towns they held (HRW, 2012); until 0.61.0 the arc switched their
+    # recruitment from 0.0112 to 0.00223 on 2013-01-10, when they lost them. With
+    # `insurgency.recruitment_in_held_towns` k, a held town's people weigh k times more.
     data = small_dict()
     data["events"] = []
     data["foreign"] = {}
@@ -564,3 +566,26 @@ def test_a_town_held_by_arms_alone_is_no_recruiting_ground():
     assert gained[0.0] == 0.0
     assert gained[0.5] == pytest.approx(5.0 * gao.population)
     assert gained[1.0] == pytest.approx(10.0 * gao.population)
+
+
+def test_on_an_ensemble_a_side_that_rules_its_towns_grows_more():
+    # The sign the ODD states for towns as recruiting grounds (model 0.61.0: the library's
+    # `recruitment_in_held_towns`): the same jihadists holding Gao and Timbuktu, with the army
+    # far to the south, recruit more and end stronger where they rule the towns (town_rule 1)
+    # than where they hold them by arms alone (0); six months at 0.5 degree, six runs each.
+    def ensemble(rule: float):
+        data = small_dict()
+        data["scenario"].update(resolution=0.5, end="2024-03-31")
+        data["events"] = []
+        data["foreign"] = {}
+        data["insurgency"] = {"recruitment_in_held_towns": 10.0}
+        data["factions"]["state"]["deploy"] = {"bamako": 1000, "mopti": 600}
+        data["factions"]["separatists"].update(deploy={}, bands={})
+        data["factions"]["jihadists"].update(
+            deploy={"gao": 500, "timbuktu": 500}, bands={}, holds_towns=True, town_rule=rule
+        )
+        return run_ensemble(scenario_from_dict(data), runs=6, seed=1).runs
+
+    ruled, held = ensemble(1.0), ensemble(0.0)
+    assert ruled["recruits_jihadists"].median() > held["recruits_jihadists"].median() + 200
+    assert ruled["strength_end_jihadists"].median() > 1.2 * held["strength_end_jihadists"].median()

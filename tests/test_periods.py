@@ -69,8 +69,8 @@ def test_a_period_event_missing_from_the_arc_is_reported(tmp_path):
     assert lines == ["2013-01-13 event: offensive state konna is not in the arc (serval_2013)"]
 
 
-ARC_SWITCHES_AT_MOST = 13
-"""The arc's dated `set` events, model 0.52.0 (issue 14, item 9: one parameter set for the war;
+ARC_SWITCHES_AT_MOST = 12
+"""The arc's dated `set` events, model 0.61.0 (issue 14, item 9: one parameter set for the war;
 82 from model 0.8.0 to 0.16.0; 51 in 0.17.0, when the four sets of 2013-2025 became one; 38 in
 0.18.0; 37 when the no-op switch of the regime's starting popularity went; 33 in 0.23.0, when
 Serval's movement became France's own speed; 27 in 0.26.0, when the jihadists' ambush rate,
@@ -88,7 +88,9 @@ the caution of a beaten army, ``politics.beaten_caution``; 15 in 0.48.0, when th
 IEDs of 2013-2025 became their one rate and what kept them from mining in 2012 the absence of
 hostile aircraft, ``insurgency.mines_air``; 14 in 0.51.0, when the MNLA's aggression became
 one value for the war; 13 in 0.52.0, when the army's reinforcement became one value and what
-held it back in 2012 a beaten army's caution, ``politics.beaten_caution``).
+held it back in 2012 a beaten army's caution, ``politics.beaten_caution``; 12 in 0.61.0, when
+the jihadists' recruitment became one value and what drew the recruits of 2012 the towns they
+ruled and their ransom money, ``insurgency.recruitment_in_held_towns`` and ``purse_days``).
 
 Lower it when a mechanism replaces switches; it must never rise: a new behaviour of a period
 needs a mechanism, not a date (``python tools/arc_consistency.py --switches`` lists them)."""

@@ -33,10 +33,11 @@ SKIP = {
     "reserve",
     "popularity_start",
     "starting_tension",
+    "purse_days",
 }
 """Fields that describe the war's state on a date, not a period's parameters (the regime's
-popularity and the communities' tension are read once, when a run starts: a period file's are
-its own start's)."""
+popularity, the communities' tension and an insurgent side's purse are read once, when a run
+starts: a period file's are its own start's)."""
 
 ALLOWED = {
     "factions.state.reinforce_rate": (

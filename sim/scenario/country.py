@@ -241,9 +241,9 @@ class Insurgency(StrictModel):
         description=(
             "How many times a town's people weigh in an insurgent side's recruitment while it"
             " holds the town (its pay, its mosques and schools, its youth in reach: the"
-            " jihadists of 2012 in Gao and Timbuktu); 0: a held town counts as its cell. Opt-in:"
-            ' 0 in every library scenario (docs/CALIBRATION.md, "Switch trials on model'
-            ' 0.34.0")'
+            " jihadists of 2012 in Gao and Timbuktu); 0: a held town counts as its cell. 5 in"
+            " every library scenario since model 0.61.0, where it replaced the arc's switch of"
+            ' the jihadists\' recruitment on 2013-01-10 (docs/CALIBRATION.md, "Model 0.61.0")'
         ),
     )
     air_deterrence: Share = Field(

@@ -27,9 +27,10 @@ more recruits; more men in the field, a heavier bill, and with no income a shrin
 
 Ransoms (the kidnappings of Westerners that financed AQIM before 2013) are not modelled as a
 flow: the model has no hostages. What they had paid in by 2012 is a stock a scenario may
-state: the purse a side starts with (``purse_days``; no library file sets it yet, see
-docs/CALIBRATION.md "Model 0.22.0"). Towns a side holds pay nothing beyond the governance
-around them.
+state: the purse a side starts with (``purse_days``). Since model 0.61.0 ``mali_2012``, the arc
+and ``serval_2013`` start the jihadists' purse full, a year's pay for each man (docs/CALIBRATION.md
+"Model 0.61.0"); the later period files start at ``pay_reserve_days``. Towns a side holds pay
+nothing beyond the governance around them.
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ Daily recruits are Poisson around ``recruit_rate`` per 1,000 weighted people
 where the faction's networks are (``sim.war.insurgency.networks``), at
 ``recruitment_under_state`` where the state controls the cell), times what money does
 (``sim.war.economy``: a full purse draws men, an empty one turns them away), bounded by the
-faction's ceiling. They gather in a pool and take the field as a new band once they
-number half a unit, at a cell drawn in proportion to the weight: where grievance is, bands
-appear.
+faction's ceiling. A town a side rules (its ``town_rule``) weighs
+``insurgency.recruitment_in_held_towns`` times its people more while the side holds it (5 in
+the library since model 0.61.0: the jihadists' Gao and Timbuktu of 2012). They gather in a
+pool and take the field as a new band once they number half a unit, at a cell drawn in
+proportion to the weight: where grievance is, bands appear.
 """
 
 from __future__ import annotations
