@@ -66,6 +66,20 @@ CRITERIA = (
     *("C10h", "C10i", "C10j", "C10k", "C11h", "C12h", "C12i", "C13h"),
 )
 
+
+def town_rule(k: float, purse: bool = False) -> tuple[list[tuple[str, str]], dict[str, float]]:
+    """The jihadists' one recruitment from 2012, their ruled towns weighing ``k`` times their
+    people, the MNLA's none (``town_rule`` 0); with ``purse``, their purse starting full."""
+    start = {
+        "factions.jihadists.recruit_rate": 0.00223,
+        "insurgency.recruitment_in_held_towns": k,
+        "factions.separatists.town_rule": 0.0,
+    }
+    if purse:
+        start["factions.jihadists.purse_days"] = 365.0
+    return [("2013-01-10", "factions.jihadists.recruit_rate")], start
+
+
 # name -> (switches to drop: (date, parameter), starting values: {parameter: value})
 TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     "base": ([], {}),
@@ -235,53 +249,15 @@ TRIALS: dict[str, tuple[list[tuple[str, str]], dict[str, float]]] = {
     # The jihadists' one recruitment from 2012 with the towns they rule as recruiting grounds,
     # and the MNLA's towns not (factions.separatists.town_rule 0: it held them by arms alone),
     # after model 0.50.0's town_recruits_5 for both sides swelled the MNLA of 2012.
-    "town_rule_5": (
-        [("2013-01-10", "factions.jihadists.recruit_rate")],
-        {
-            "factions.jihadists.recruit_rate": 0.00223,
-            "insurgency.recruitment_in_held_towns": 5.0,
-            "factions.separatists.town_rule": 0.0,
-        },
-    ),
-    "town_rule_10": (
-        [("2013-01-10", "factions.jihadists.recruit_rate")],
-        {
-            "factions.jihadists.recruit_rate": 0.00223,
-            "insurgency.recruitment_in_held_towns": 10.0,
-            "factions.separatists.town_rule": 0.0,
-        },
-    ),
+    "town_rule_5": town_rule(5.0),
+    "town_rule_10": town_rule(10.0),
     # The jihadists' ransom money of 2008-2012 as the purse they start with, full (a year's pay
     # for each man, the purse's cap; sourced in mali_2012.toml), alone and with their towns as
     # recruiting grounds and one recruitment from 2012 (model 0.60.0).
     "ransom_purse": ([], {"factions.jihadists.purse_days": 365.0}),
-    "town_rule_5_ransom": (
-        [("2013-01-10", "factions.jihadists.recruit_rate")],
-        {
-            "factions.jihadists.recruit_rate": 0.00223,
-            "insurgency.recruitment_in_held_towns": 5.0,
-            "factions.separatists.town_rule": 0.0,
-            "factions.jihadists.purse_days": 365.0,
-        },
-    ),
-    "town_rule_7_ransom": (
-        [("2013-01-10", "factions.jihadists.recruit_rate")],
-        {
-            "factions.jihadists.recruit_rate": 0.00223,
-            "insurgency.recruitment_in_held_towns": 7.0,
-            "factions.separatists.town_rule": 0.0,
-            "factions.jihadists.purse_days": 365.0,
-        },
-    ),
-    "town_rule_10_ransom": (
-        [("2013-01-10", "factions.jihadists.recruit_rate")],
-        {
-            "factions.jihadists.recruit_rate": 0.00223,
-            "insurgency.recruitment_in_held_towns": 10.0,
-            "factions.separatists.town_rule": 0.0,
-            "factions.jihadists.purse_days": 365.0,
-        },
-    ),
+    "town_rule_5_ransom": town_rule(5.0, purse=True),
+    "town_rule_7_ransom": town_rule(7.0, purse=True),
+    "town_rule_10_ransom": town_rule(10.0, purse=True),
     # Not a switch: an insurgent side occupies unordered only towns among its own communities
     # (insurgency.rule_affinity at 0.4, before model 0.49.0 counted an ally's and adopted 0.38);
     # alone, and with the jihadists' one recruitment and their towns as recruiting grounds.
