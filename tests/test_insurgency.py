@@ -569,8 +569,8 @@ def test_a_town_held_by_arms_alone_is_no_recruiting_ground():
 
 
 def test_on_an_ensemble_a_side_that_rules_its_towns_grows_more():
-    # The sign the ODD states for towns as recruiting grounds (model 0.61.0: the library's
-    # `recruitment_in_held_towns`): the same jihadists holding Gao and Timbuktu, with the army
+    # The sign the ODD states for towns as recruiting grounds (model 0.61.0; k 10 here, 5 in the
+    # library's files): the same jihadists holding Gao and Timbuktu, with the army
     # far to the south, recruit more and end stronger where they rule the towns (town_rule 1)
     # than where they hold them by arms alone (0); six months at 0.5 degree, six runs each.
     def ensemble(rule: float):
