@@ -3,7 +3,8 @@
 Issue 14, item 7: on the day the UN left Kidal (2023-10-31) the town's defence counts more of
 the separatists' men at 0.5 degree than at 0.25 (``benchmarks/results/kidal_camp_model_0.60.0.md``,
 docs/CALIBRATION.md "Model 0.60.0"). This runs ``kidal_2023`` at each resolution to that day
-and reports, as means over the runs, the separatists' men by km (between places) from Kidal,
+and reports, as means over the runs, the separatists' men by straight-line km from Kidal (between
+the cells' places; not ``km_apart``, the square the model's reach uses),
 their sum within reach of its cell (``Presence.reach``), and each band standing 20-100 km
 from the town outside any town: how far, how many, in which runs. A band's trail from its
 first day says where it came from.
@@ -59,7 +60,7 @@ def stand(resolution: float, runs: int, seed: int) -> tuple[np.ndarray, float, C
 
 
 def km(model: MaliConflictModel, a: tuple[int, int], b: tuple[int, int]) -> float:
-    """Km between two cells' places."""
+    """Straight-line km between two cells' places (``km_apart`` is the larger gap, a square)."""
     return float(np.hypot(*(model.place_km[a] - model.place_km[b])))
 
 

@@ -212,7 +212,7 @@ class Unit(CellAgent):
         self.progress_km += self.speed_km()
         x, y = self.xy
         tx, ty = self.destination
-        stage = self.stage()
+        stage = towns.stage(model, self)
         if stage is not None:
             tx, ty = stage.xy  # held back: it goes no further than the last town on its way
         self.standing = False
@@ -293,10 +293,6 @@ class Unit(CellAgent):
         if near and not on_the_way and towns.protected(model, town.x, town.y):
             return True
         return model.campaigns.holds_back(model, self, x, y)
-
-    def stage(self) -> Town | None:
-        """The town this column waits in while held back before its objective (``towns.stage``)."""
-        return towns.stage(self.model, self)
 
     def arrive(self) -> None:
         """The unit reached its destination.

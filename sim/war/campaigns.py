@@ -26,7 +26,7 @@ its columns fall back (``CALL_OFF_LOSS``); so is one that has stood twice ``prep
 without going in. Insurgents live off the country and need no supply line: their ordered
 columns go straight in, as the MNLA's did in 2012. A town with nobody in it holds no column
 back, nor does a campaign already launched. The UN's camp holds the state's columns back
-whatever their readiness (``Unit.held_back``, ``Unit.stage``), and while it is there no
+whatever their readiness (``Unit.held_back``, ``towns.stage``), and while it is there no
 assault is prepared.
 """
 
