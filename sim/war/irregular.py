@@ -33,15 +33,82 @@ def strike_columns(model: MaliConflictModel) -> None:
     units = [u for u in model.units if u.side == "state"]
     if not units:
         return
-    xy = np.array([u.xy for u in units])
+    presence = model.presence
+    cfg = model.config
     patrolling = {a: patrons.patrolling(model, a) for a in {u.actor for u in units}}
-    exposure = np.array([u.exposure(patrolling[u.actor]) for u in units])
-    men = np.array([u.strength for u in units], dtype=float)
-    hazard_men = model.config.combat.hazard_men
+    exposure = [u.exposure(patrolling[u.actor]) for u in units]
+    # The rates follow from the units, their cells and exposure, the parameters and the layers
+    # below, the chances from the rates and the units' men: on most days all are as the day
+    # before, and the rates and chances are the day before's, the very numbers
+    # (``Presence.memos``; men change on more days than the rest, so they are asked apart).
+    # Only the draws are new.
+    inputs = (
+        tuple(units),
+        tuple(u.xy for u in units),
+        tuple(exposure),
+        tuple(
+            (
+                cfg.factions[f].ambush_rate,
+                cfg.factions[f].ied_rate,
+                {a: model.relations.hostile(f, a) for a in patrolling},
+            )
+            for f in STRIKERS
+        ),
+        (cfg.combat.support_scale_km, cfg.insurgency.mines_air),
+    )
+    layers = (
+        model.geo.road,
+        model.near_sanctuary,
+        presence.support_km,
+        presence.keepers_km,
+        *(presence.reach[f] for f in STRIKERS),
+        *(presence.air_against[f] for f in STRIKERS),
+    )
+    rates = presence.memos["strike rates"].get(
+        inputs, layers, lambda: strike_rates(model, units, exposure)
+    )
+    men = tuple(u.strength for u in units)
+    hazard_men = cfg.combat.hazard_men
+    chances = presence.memos["strike chances"].get(
+        (men, hazard_men),
+        tuple(a for _, _, ambush_rate, ied_rate in rates for a in (ambush_rate, ied_rate)),
+        lambda: [
+            (
+                faction,
+                present,
+                daily_chance(ambush_rate, np.array(men, dtype=float), hazard_men),
+                daily_chance(ied_rate, np.array(men, dtype=float), hazard_men),
+            )
+            for faction, present, ambush_rate, ied_rate in rates
+        ],
+    )
+    for faction, present, p_ambush, p_ied in chances:
+        draws = model.rng.random((2, len(units)))
+        for i in np.flatnonzero(draws[0] < p_ambush):
+            ambush(model, faction, units[i], float(present[i]))
+        for i in np.flatnonzero(draws[1] < p_ied):
+            ied(model, faction, units[i])
+
+
+STRIKERS = ("jihadists", "separatists")
+"""The insurgent factions that strike the state's units, in the order they draw."""
+
+
+def strike_rates(model: MaliConflictModel, units: list[Unit], exposure: list[float]) -> list:
+    """Each striking faction's men near each unit and its rates of ambushes and of mines.
+
+    As ``(faction, present, ambush_rate, ied_rate)``, in ``STRIKERS``' order, for the factions
+    that draw today: those with a rate and men within reach of a unit. The rates are stated per
+    ``combat.hazard_men`` men (``daily_chance``). Computed before any strike: what a strike
+    changes (the units' men, their posture) is not read here.
+    """
+    xy = np.array([u.xy for u in units])
+    exposure = np.array(exposure)
     road = np.where(model.geo.road[xy[:, 0], xy[:, 1]], 1.0, 0.5)
     border = 1.0 + 2.0 * model.near_sanctuary[xy[:, 0], xy[:, 1]]
     far = remoteness_of(model, units, xy)
-    for faction in ("jihadists", "separatists"):
+    rates = []
+    for faction in STRIKERS:
         doctrine = model.config.factions[faction]
         if doctrine.ambush_rate == 0 and doctrine.ied_rate == 0:
             continue
@@ -53,14 +120,10 @@ def strike_columns(model: MaliConflictModel) -> None:
         pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
         # A column far from help draws the insurgents to it: they mass to hunt it.
         pressure *= 1.0 + 2.0 * far
-        p_ambush = daily_chance(doctrine.ambush_rate * pressure, men, hazard_men)
         mines = mining(model, faction, xy)
-        p_ied = daily_chance(doctrine.ied_rate * pressure * mines, men, hazard_men)
-        draws = model.rng.random((2, len(units)))
-        for i in np.flatnonzero(draws[0] < p_ambush):
-            ambush(model, faction, units[i], float(present[i]))
-        for i in np.flatnonzero(draws[1] < p_ied):
-            ied(model, faction, units[i])
+        ambush_rate = doctrine.ambush_rate * pressure
+        rates.append((faction, present, ambush_rate, doctrine.ied_rate * pressure * mines))
+    return rates
 
 
 def mining(model: MaliConflictModel, faction: str, xy: np.ndarray):

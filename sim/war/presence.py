@@ -10,6 +10,7 @@ the nearest garrison of the state's side (support), which makes an ambush far fr
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
 from typing import TYPE_CHECKING
@@ -54,6 +55,36 @@ class Recent:
         if len(self._kept) > self.size:
             del self._kept[0]
         return value
+
+
+class SameInputs:
+    """One value, kept while what it is made from stays what it was when it was made.
+
+    A process that makes the same arrays from the same units day after day (on most days no
+    unit of the state's side moves, fights or changes, and no band moves) asks this for them:
+    ``inputs`` are plain values, compared with ``==`` (units, their cells and men, parameters),
+    and ``layers`` are arrays, compared by identity. The layers asked about (``Presence.reach``
+    and ``air_against``, the support distances, the geography's) are replaced by new arrays
+    when they change and never changed in place, so the same array holds the same numbers, and
+    the value kept is the very one ``make`` would give. Whoever gets it must not change it.
+    """
+
+    def __init__(self):
+        self._inputs: tuple | None = None
+        self._layers: tuple = ()
+        self._value = None
+
+    def get(self, inputs: tuple, layers: tuple, make: Callable[[], object]):
+        """The value kept, if ``inputs`` and ``layers`` are as when it was made, else ``make()``."""
+        if (
+            inputs == self._inputs
+            and len(layers) == len(self._layers)
+            and all(a is b for a, b in zip(layers, self._layers, strict=True))
+        ):
+            return self._value
+        self._value = make()
+        self._inputs, self._layers = inputs, layers  # the layers held: their ids stay theirs
+        return self._value
 
 
 class LastFiltered:
@@ -235,6 +266,8 @@ class Presence:
         self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
         self._countryside_inputs: tuple | None = None  # what ``countryside`` is from
         self._support = Recent(12)  # garrisons' cells -> their cells and distance layers
+        # process -> what it made of the day's units and layers, kept while they stay the same
+        self.memos: dict[str, SameInputs] = collections.defaultdict(SameInputs)
 
     def refresh(self) -> None:
         """Count each side's fighters per cell and within reach (box sums), and air cover."""
