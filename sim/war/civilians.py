@@ -48,32 +48,36 @@ def commit_abuses(model: MaliConflictModel) -> None:
     ]
     if not units:
         return
-    xy = np.array([u.xy for u in units])
-    x, y = xy[:, 0], xy[:, 1]
-    people = model.people_near[x, y]
-    size = np.array([u.strength for u in units], dtype=float) / model.config.combat.hazard_men
-    jihadist = np.array([side_of[u.actor] == "jihadists" for u in units])
-    reach = model.presence.reach
-    insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
     # On operations all its men; in garrison, those out on patrol (a partner's, by the risk it
     # accepts): where its doctrine allows abuse, risk brings more of it.
     patrolling = {a: patrons.patrolling(model, a) for a in propensity}
-    state_rate = np.array(
-        [
-            propensity.get(u.actor, 0.0)  # none for the jihadists
-            * (
-                1.0
-                if u.posture == Posture.OFFENSIVE and not u.standing
-                else patrolling.get(u.actor, 0.0)
-            )
-            for u in units
-        ]
-    ) * np.minimum(1.0, insurgents / 500.0)
-    jihadist_rate = model.config.population.jihadist_abuse_propensity * np.minimum(
-        1.0, people / 20000.0
+    active = tuple(
+        1.0 if u.posture == Posture.OFFENSIVE and not u.standing else patrolling.get(u.actor, 0.0)
+        for u in units
     )
-    rate = np.where(jihadist, jihadist_rate, state_rate)
-    chance = 1.0 - np.exp(-rate * size)
+    # The rates follow from the units, their cells and activity, the parameters and the layers
+    # below, the chances from the rates and the units' men: on most days all are as the day
+    # before, and they are the day before's, the very numbers (``Presence.memos``; men change
+    # on more days than the rest, so they are asked apart). Only the draws are new.
+    presence = model.presence
+    people, jihadist, rate = presence.memos["abuse rates"].get(
+        (
+            tuple(units),
+            tuple(u.xy for u in units),
+            active,
+            tuple(propensity.items()),
+            model.config.population.jihadist_abuse_propensity,
+        ),
+        (model.people_near, presence.reach["jihadists"], presence.reach["separatists"]),
+        lambda: abuse_rates(model, units, propensity, active),
+    )
+    men = tuple(u.strength for u in units)
+    hazard_men = model.config.combat.hazard_men
+    chance = presence.memos["abuse chances"].get(
+        (men, hazard_men),
+        (rate,),
+        lambda: 1.0 - np.exp(-rate * (np.array(men, dtype=float) / hazard_men)),
+    )
     for i in np.flatnonzero(model.rng.random(len(units)) < chance):
         unit = units[i]
         if jihadist[i]:
@@ -82,6 +86,33 @@ def commit_abuses(model: MaliConflictModel) -> None:
         else:
             deaths = society.villagers_killed(model.rng, float(people[i]), 1.3, 1.2)
         casualties.record_abuse(model, unit, deaths)
+
+
+def abuse_rates(
+    model: MaliConflictModel, units: list, propensity: dict[str, float], active: tuple
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The people near each unit, whether it is a jihadist one, and its daily rate of abuse.
+
+    The rate is stated for a unit of ``combat.hazard_men`` men (``commit_abuses``); ``active``
+    is the share of each unit's men out among the people (all of a column on the move).
+    """
+    side_of = model.side_of
+    xy = np.array([u.xy for u in units])
+    x, y = xy[:, 0], xy[:, 1]
+    people = model.people_near[x, y]
+    jihadist = np.array([side_of[u.actor] == "jihadists" for u in units])
+    reach = model.presence.reach
+    insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
+    state_rate = np.array(
+        [
+            propensity.get(u.actor, 0.0) * out  # none for the jihadists
+            for u, out in zip(units, active, strict=True)
+        ]
+    ) * np.minimum(1.0, insurgents / 500.0)
+    jihadist_rate = model.config.population.jihadist_abuse_propensity * np.minimum(
+        1.0, people / 20000.0
+    )
+    return people, jihadist, np.where(jihadist, jihadist_rate, state_rate)
 
 
 def weekly_rate(daily: float) -> float:
