@@ -39,16 +39,28 @@ def harass_posts(model: MaliConflictModel) -> None:
     # the grid about the others (half the towns on a day of Barkhane) finds none. The posts'
     # units are listed once for both sides; a unit the first side's fire kills stays in the
     # list (``at_war_with`` asks who is alive).
-    manned = {u.xy for u in model.units if u.side == "state"}
+    # Asked first: on a day no side harasses, the posts need not be listed.
+    harassing = [
+        faction
+        for faction in insurgency.INSURGENTS
+        if model.config.factions[faction].harass_rate > 0
+        and model.relations.sides_hostile(faction, "state")
+    ]
+    if not harassing:
+        return
+    # Each manned cell by its units' own cell object: the grid's, the same agents in the same
+    # order as ``assaults.garrison`` finds there, without asking the grid for it.
+    manned = {u.xy: u.cell for u in model.units if u.side == "state"}
     garrisons = [
         (town, units)
         for town in model.towns
-        if town.xy in manned and (units := assaults.garrison(model, town))
+        if (cell := manned.get(town.xy)) is not None
+        and town.kind != "capital"
+        and town.holder == "state"
+        and (units := [u for u in cell.agents if u.side == "state"])
     ]
-    for faction in insurgency.INSURGENTS:
+    for faction in harassing:
         rate = model.config.factions[faction].harass_rate
-        if rate <= 0 or not model.relations.sides_hostile(faction, "state"):
-            continue
         posts = [
             (town, men)
             for town, units in garrisons
