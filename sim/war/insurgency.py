@@ -25,7 +25,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import ndimage
 
 from sim import communities, society
 from sim.geography import around
@@ -107,7 +106,7 @@ def govern(model: MaliConflictModel) -> None:
         grow -= recede
         layer += grow
         if spread > 0:
-            gap = ndimage.uniform_filter(layer, size=3, mode="constant")
+            gap = society.mean_3x3(layer)  # ndimage.uniform_filter's, size 3
             gap -= layer  # the neighbours' mean over the cell's own
             np.maximum(gap, 0.0, out=gap)
             gap *= pull
