@@ -274,24 +274,22 @@ class Presence:
         # Each side's units' cells and men, and the state side's garrisons', as plain lists in
         # the units' order: on most days they are the lists of the day before, and comparing
         # lists costs less than building arrays to compare (arrays are built on a change).
-        cells: dict[str, list] = {side: [] for side in FACTIONS}
-        men: dict[str, list] = {side: [] for side in FACTIONS}
-        garrison_cells, garrison_men = [], []
-        army_cells, camp_cells = [], []  # the garrisons by whom they support (``support``)
-        keepers = self.keepers
-        for unit in self.model.units:
-            cells[unit.side].append(unit.xy)
-            men[unit.side].append(unit.strength)
-            if unit.side == "state" and unit.posture == Posture.GARRISON:
-                garrison_cells.append(unit.xy)
-                garrison_men.append(unit.strength)
-                (camp_cells if unit.actor in keepers else army_cells).append(unit.xy)
+        # Made by list comprehensions, a side at a time (the same lists, in the same order, as
+        # one loop appending to each: it cost a tenth of a day's stepping).
+        units = list(self.model.units)
         for side in FACTIONS:
-            self.count_side(side, cells[side], men[side])
+            mine = [u for u in units if u.side == side]
+            self.count_side(side, [u.xy for u in mine], [u.strength for u in mine])
+        garrisons = [u for u in units if u.side == "state" and u.posture == Posture.GARRISON]
+        keepers = self.keepers
         self.count_air()
         self.refresh_partners()
-        self.count_countryside(garrison_cells, garrison_men)
-        self.count_support(army_cells, camp_cells)
+        self.count_countryside([u.xy for u in garrisons], [u.strength for u in garrisons])
+        # the garrisons by whom they support (``support``)
+        self.count_support(
+            [u.xy for u in garrisons if u.actor not in keepers],
+            [u.xy for u in garrisons if u.actor in keepers],
+        )
 
     def count_countryside(self, cells: list[tuple[int, int]], men: list[int]) -> None:
         """The state side's men within reach of the countryside (``countryside``).
