@@ -235,10 +235,13 @@ def isolation(model: MaliConflictModel, town: towns.Town, actor: str) -> float:
     The garrisons are those ``Presence`` counted for support this morning
     (``Presence.garrisons``: a UN camp's are the UN's, the army's the army's and its partners').
     """
-    others = [g for g in model.presence.garrisons(actor) if tuple(g) != town.xy]
-    if not others:
+    # The rows not at the town's cell, by a mask: the same rows in the same order as a loop
+    # over them comparing each as a tuple, at a fraction of its cost.
+    garrisons = model.presence.garrisons(actor)
+    others = garrisons[(garrisons != town.xy).any(axis=1)]
+    if not len(others):
         return 1.0
-    km = float(km_apart_each(model.place_km, np.array(others), town.xy).min())
+    km = float(km_apart_each(model.place_km, others, town.xy).min())
     return float(irregular.remote(model, km))
 
 
