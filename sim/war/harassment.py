@@ -20,6 +20,7 @@ Nothing here names a place: the danger follows the insurgents' numbers near a po
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,17 +49,21 @@ def harass_posts(model: MaliConflictModel) -> None:
     ]
     if not harassing:
         return
-    # Each manned cell by its units' own cell object: the grid's, the same agents in the same
-    # order as ``assaults.garrison`` finds there, without asking the grid for it.
-    manned = {u.xy: u.cell for u in model.units if u.side == "state"}
-    garrisons = [
-        (town, units)
-        for town in model.towns
-        if (cell := manned.get(town.xy)) is not None
-        and town.kind != "capital"
-        and town.holder == "state"
-        and (units := [u for u in cell.agents if u.side == "state"])
-    ]
+    # The state's side's units by cell, in the units' order. A post whose cell holds one of
+    # them holds just that one; with more, their order is the cell's own (the order they came
+    # in, which may differ from the units'), read from the cell as ``assaults.garrison`` does.
+    by_cell: dict[tuple[int, int], list] = {}
+    for unit in model.units:
+        if unit.side == "state":
+            by_cell.setdefault(unit.xy, []).append(unit)
+    garrisons = []
+    for town in model.towns:
+        units = by_cell.get(town.xy)
+        if units is None or town.kind == "capital" or town.holder != "state":
+            continue
+        if len(units) > 1:
+            units = [u for u in units[0].cell.agents if u.side == "state"]
+        garrisons.append((town, units))
     for faction in harassing:
         rate = model.config.factions[faction].harass_rate
         posts = [
@@ -69,10 +74,21 @@ def harass_posts(model: MaliConflictModel) -> None:
         if not posts:
             continue
         reach = model.presence.reach[faction]
-        near = np.array([reach[town.xy] for town, _ in posts])
-        chance = 1.0 - np.exp(-rate / 365.0 * np.minimum(near / PRESENCE_MEN, 3.0))
+        # The same posts under the same reach as the day before (most days): the day before's
+        # chances, the very numbers (``Presence.memos``).
+        chance = model.presence.memos[f"harass {faction}"].get(
+            (tuple(town.id for town, _ in posts), rate),
+            (reach,),
+            functools.partial(post_chances, rate, reach, [town for town, _ in posts]),
+        )
         for i in np.flatnonzero(model.rng.random(len(posts)) < chance):
             harass(model, faction, *posts[i])
+
+
+def post_chances(rate: float, reach: np.ndarray, towns: list) -> np.ndarray:
+    """Each post's chance of harassment today, by the harassers' men within reach of it."""
+    near = np.array([reach[town.xy] for town in towns])
+    return 1.0 - np.exp(-rate / 365.0 * np.minimum(near / PRESENCE_MEN, 3.0))
 
 
 def harass(model: MaliConflictModel, faction: str, town, defenders: list) -> None:
