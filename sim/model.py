@@ -256,8 +256,8 @@ class MaliConflictModel(mesa.Model):
         return list(self.units_by_actor.get(actor, ()))
 
     def strength(self, actor: str) -> int:
-        """Fighters an actor has in the field."""
-        return sum(u.strength for u in self.units_by_actor.get(actor, ()))
+        """Fighters an actor has in the field (a list summed: quicker than a generator's)."""
+        return sum([u.strength for u in self.units_by_actor.get(actor, ())])
 
     def doctrine(self, actor: str) -> Faction | ForeignForce:
         """The actor's parameters (faction doctrine or foreign force)."""
