@@ -55,22 +55,28 @@ def commit_abuses(model: MaliConflictModel) -> None:
         1.0 if u.posture == Posture.OFFENSIVE and not u.standing else patrolling.get(u.actor, 0.0)
         for u in units
     )
-    # The rates follow from the units, their cells and activity, the parameters and the layers
-    # below, the chances from the rates and the units' men: on most days all are as the day
-    # before, and they are the day before's, the very numbers (``Presence.memos``; men change
-    # on more days than the rest, so they are asked apart). Only the draws are new.
+    # What the rates read of the layers: their values at the units' cells.
+    xy = np.array([u.xy for u in units])
+    x, y = xy[:, 0], xy[:, 1]
+    reach = model.presence.reach
+    at = (model.people_near[x, y], reach["jihadists"][x, y], reach["separatists"][x, y])
+    # The rates follow from the units, their activity, the parameters and those values, the
+    # chances from the rates and the units' men: on most days all are as the day before, and
+    # they are the day before's, the very numbers (``Presence.memos``; men change on more
+    # days than the rest, so they are asked apart). Only the draws are new.
     presence = model.presence
-    people, jihadist, rate = presence.memos["abuse rates"].get(
+    jihadist, rate = presence.memos["abuse rates"].get(
         (
             tuple(units),
-            tuple(u.xy for u in units),
             active,
             tuple(propensity.items()),
             model.config.population.jihadist_abuse_propensity,
+            tuple(values.tobytes() for values in at),
         ),
-        (model.people_near, presence.reach["jihadists"], presence.reach["separatists"]),
-        lambda: abuse_rates(model, units, propensity, active),
+        (),
+        lambda: abuse_rates(model, units, propensity, active, *at),
     )
+    people = at[0]
     men = tuple(u.strength for u in units)
     hazard_men = model.config.combat.hazard_men
     chance = presence.memos["abuse chances"].get(
@@ -89,20 +95,24 @@ def commit_abuses(model: MaliConflictModel) -> None:
 
 
 def abuse_rates(
-    model: MaliConflictModel, units: list, propensity: dict[str, float], active: tuple
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The people near each unit, whether it is a jihadist one, and its daily rate of abuse.
+    model: MaliConflictModel,
+    units: list,
+    propensity: dict[str, float],
+    active: tuple,
+    people: np.ndarray,
+    jihadists: np.ndarray,
+    separatists: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each unit is a jihadist one, and its daily rate of abuse.
 
     The rate is stated for a unit of ``combat.hazard_men`` men (``commit_abuses``); ``active``
-    is the share of each unit's men out among the people (all of a column on the move).
+    is the share of each unit's men out among the people (all of a column on the move);
+    ``people``, ``jihadists`` and ``separatists``: the people near each unit's cell and the
+    insurgents within reach of it.
     """
     side_of = model.side_of
-    xy = np.array([u.xy for u in units])
-    x, y = xy[:, 0], xy[:, 1]
-    people = model.people_near[x, y]
     jihadist = np.array([side_of[u.actor] == "jihadists" for u in units])
-    reach = model.presence.reach
-    insurgents = reach["jihadists"][x, y] + reach["separatists"][x, y]
+    insurgents = jihadists + separatists
     state_rate = np.array(
         [
             propensity.get(u.actor, 0.0) * out  # none for the jihadists
@@ -112,7 +122,7 @@ def abuse_rates(
     jihadist_rate = model.config.population.jihadist_abuse_propensity * np.minimum(
         1.0, people / 20000.0
     )
-    return people, jihadist, np.where(jihadist, jihadist_rate, state_rate)
+    return jihadist, np.where(jihadist, jihadist_rate, state_rate)
 
 
 def weekly_rate(daily: float) -> float:

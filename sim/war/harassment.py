@@ -20,7 +20,6 @@ Nothing here names a place: the danger follows the insurgents' numbers near a po
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -74,21 +73,10 @@ def harass_posts(model: MaliConflictModel) -> None:
         if not posts:
             continue
         reach = model.presence.reach[faction]
-        # The same posts under the same reach as the day before (most days): the day before's
-        # chances, the very numbers (``Presence.memos``).
-        chance = model.presence.memos[f"harass {faction}"].get(
-            (tuple(town.id for town, _ in posts), rate),
-            (reach,),
-            functools.partial(post_chances, rate, reach, [town for town, _ in posts]),
-        )
+        near = np.array([reach[town.xy] for town, _ in posts])
+        chance = 1.0 - np.exp(-rate / 365.0 * np.minimum(near / PRESENCE_MEN, 3.0))
         for i in np.flatnonzero(model.rng.random(len(posts)) < chance):
             harass(model, faction, *posts[i])
-
-
-def post_chances(rate: float, reach: np.ndarray, towns: list) -> np.ndarray:
-    """Each post's chance of harassment today, by the harassers' men within reach of it."""
-    near = np.array([reach[town.xy] for town in towns])
-    return 1.0 - np.exp(-rate / 365.0 * np.minimum(near / PRESENCE_MEN, 3.0))
 
 
 def harass(model: MaliConflictModel, faction: str, town, defenders: list) -> None:

@@ -37,14 +37,24 @@ def strike_columns(model: MaliConflictModel) -> None:
     cfg = model.config
     patrolling = {a: patrons.patrolling(model, a) for a in {u.actor for u in units}}
     exposure = [u.exposure(patrolling[u.actor]) for u in units]
-    # The rates follow from the units, their cells and exposure, the parameters and the layers
-    # below, the chances from the rates and the units' men: on most days all are as the day
-    # before, and the rates and chances are the day before's, the very numbers
-    # (``Presence.memos``; men change on more days than the rest, so they are asked apart).
-    # Only the draws are new.
+    # What the rates read of the layers: their values at the units' cells.
+    xy = np.array([u.xy for u in units])
+    x, y = xy[:, 0], xy[:, 1]
+    at = {
+        "road": model.geo.road[x, y],
+        "border": model.near_sanctuary[x, y],
+        "support": presence.support_km[x, y],
+        "keepers": presence.keepers_km[x, y],
+        **{f"reach {f}": presence.reach[f][x, y] for f in STRIKERS},
+    }
+    if cfg.insurgency.mines_air != 0:  # the air over the units (``mining``)
+        at.update({f"air {f}": presence.air_against[f][x, y] for f in STRIKERS})
+    # The rates follow from the units, their exposure, the parameters and those values, the
+    # chances from the rates and the units' men: on most days all are as the day before, and
+    # the rates and chances are the day before's, the very numbers (``Presence.memos``; men
+    # change on more days than the rest, so they are asked apart). Only the draws are new.
     inputs = (
         tuple(units),
-        tuple(u.xy for u in units),
         tuple(exposure),
         tuple(
             (
@@ -55,17 +65,10 @@ def strike_columns(model: MaliConflictModel) -> None:
             for f in STRIKERS
         ),
         (cfg.combat.support_scale_km, cfg.insurgency.mines_air),
-    )
-    layers = (
-        model.geo.road,
-        model.near_sanctuary,
-        presence.support_km,
-        presence.keepers_km,
-        *(presence.reach[f] for f in STRIKERS),
-        *(presence.air_against[f] for f in STRIKERS),
+        tuple((name, values.tobytes()) for name, values in at.items()),
     )
     rates = presence.memos["strike rates"].get(
-        inputs, layers, lambda: strike_rates(model, units, exposure)
+        inputs, (), lambda: strike_rates(model, units, exposure, at)
     )
     men = tuple(u.strength for u in units)
     hazard_men = cfg.combat.hazard_men
@@ -94,25 +97,30 @@ STRIKERS = ("jihadists", "separatists")
 """The insurgent factions that strike the state's units, in the order they draw."""
 
 
-def strike_rates(model: MaliConflictModel, units: list[Unit], exposure: list[float]) -> list:
+def strike_rates(
+    model: MaliConflictModel, units: list[Unit], exposure: list[float], at: dict[str, np.ndarray]
+) -> list:
     """Each striking faction's men near each unit and its rates of ambushes and of mines.
 
     As ``(faction, present, ambush_rate, ied_rate)``, in ``STRIKERS``' order, for the factions
     that draw today: those with a rate and men within reach of a unit. The rates are stated per
-    ``combat.hazard_men`` men (``daily_chance``). Computed before any strike: what a strike
-    changes (the units' men, their posture) is not read here.
+    ``combat.hazard_men`` men (``daily_chance``). ``at``: the layers' values at the units'
+    cells (``strike_columns``). Computed before any strike: what a strike changes (the units'
+    men, their posture) is not read here.
     """
-    xy = np.array([u.xy for u in units])
     exposure = np.array(exposure)
-    road = np.where(model.geo.road[xy[:, 0], xy[:, 1]], 1.0, 0.5)
-    border = 1.0 + 2.0 * model.near_sanctuary[xy[:, 0], xy[:, 1]]
-    far = remoteness_of(model, units, xy)
+    road = np.where(at["road"], 1.0, 0.5)
+    border = 1.0 + 2.0 * at["border"]
+    # Each unit's ``remoteness`` from its own side's help (``remoteness_of``).
+    keepers = np.array([u.actor in model.presence.keepers for u in units])
+    far = remote(model, np.where(keepers, at["keepers"], at["support"]))
+    full_at = model.config.insurgency.mines_air
     rates = []
     for faction in STRIKERS:
         doctrine = model.config.factions[faction]
         if doctrine.ambush_rate == 0 and doctrine.ied_rate == 0:
             continue
-        present = model.presence.reach[faction][xy[:, 0], xy[:, 1]]
+        present = at[f"reach {faction}"]
         if not present.any():
             continue
         at_war = {a: model.relations.hostile(faction, a) for a in {u.actor for u in units}}
@@ -120,7 +128,8 @@ def strike_rates(model: MaliConflictModel, units: list[Unit], exposure: list[flo
         pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
         # A column far from help draws the insurgents to it: they mass to hunt it.
         pressure *= 1.0 + 2.0 * far
-        mines = mining(model, faction, xy)
+        # ``mining``, from the air over the units
+        mines = 1.0 if full_at == 0 else np.minimum(1.0, at[f"air {faction}"] / full_at)
         ambush_rate = doctrine.ambush_rate * pressure
         rates.append((faction, present, ambush_rate, doctrine.ied_rate * pressure * mines))
     return rates

@@ -62,11 +62,11 @@ class SameInputs:
 
     A process that makes the same arrays from the same units day after day (on most days no
     unit of the state's side moves, fights or changes, and no band moves) asks this for them:
-    ``inputs`` are plain values, compared with ``==`` (units, their cells and men, parameters),
-    and ``layers`` are arrays, compared by identity. The layers asked about (``Presence.reach``
-    and ``air_against``, the support distances, the geography's) are replaced by new arrays
-    when they change and never changed in place, so the same array holds the same numbers, and
-    the value kept is the very one ``make`` would give. Whoever gets it must not change it.
+    ``inputs`` are plain values, compared with ``==`` (units, their men, parameters, and the
+    values a process reads of the model's layers, as bytes: a layer may be changed in place),
+    and ``layers`` are arrays compared by identity, only arrays no one changes in place (a
+    value this kept for another process, say). The value kept is the very one ``make`` would
+    give. Whoever gets it must not change it.
     """
 
     def __init__(self):
