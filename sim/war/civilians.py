@@ -15,6 +15,7 @@ from sim import society
 from sim.war import casualties, militias, patrons
 from sim.war.insurgency import INSURGENTS
 from sim.war.posture import Posture
+from sim.war.presence import cells_of
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
@@ -56,8 +57,7 @@ def commit_abuses(model: MaliConflictModel) -> None:
         for u in units
     )
     # What the rates read of the layers: their values at the units' cells.
-    xy = np.array([u.xy for u in units])
-    x, y = xy[:, 0], xy[:, 1]
+    x, y = cells_of(units)
     reach = model.presence.reach
     at = (model.people_near[x, y], reach["jihadists"][x, y], reach["separatists"][x, y])
     # The rates follow from the units, their activity, the parameters and those values, the

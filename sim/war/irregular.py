@@ -19,6 +19,7 @@ from sim import combat
 from sim.geography import cells_apart
 from sim.war import casualties, patrons, towns
 from sim.war.posture import Posture
+from sim.war.presence import cells_of
 
 if TYPE_CHECKING:
     from sim.agents import Unit
@@ -38,8 +39,7 @@ def strike_columns(model: MaliConflictModel) -> None:
     patrolling = {a: patrons.patrolling(model, a) for a in {u.actor for u in units}}
     exposure = [u.exposure(patrolling[u.actor]) for u in units]
     # What the rates read of the layers: their values at the units' cells.
-    xy = np.array([u.xy for u in units])
-    x, y = xy[:, 0], xy[:, 1]
+    x, y = cells_of(units)
     at = {
         "road": model.geo.road[x, y],
         "border": model.near_sanctuary[x, y],
