@@ -45,7 +45,7 @@ def diffuse_and_decay(
         grievance += pull
     grievance *= np.exp(-1.0 / decay_days)
     grievance[~in_mali] = 0.0
-    np.clip(grievance, 0.0, 1.0, out=grievance)
+    grievance.clip(0.0, 1.0, out=grievance)  # what np.clip calls, without its wrapper
 
 
 def legitimacy_target(

@@ -48,7 +48,7 @@ def start_governance(model: MaliConflictModel) -> dict[str, np.ndarray]:
 def networks(model: MaliConflictModel, side: str) -> np.ndarray:
     """Where a side can recruit: its governance and its men within reach, each up to one."""
     men = model.presence.reach[side] / model.config.insurgency.network_men
-    return np.clip(model.governance[side] + men, 0.0, 1.0)
+    return (model.governance[side] + men).clip(0.0, 1.0)  # np.clip's own call, sooner
 
 
 def boldness(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> float:
@@ -112,7 +112,7 @@ def govern(model: MaliConflictModel) -> None:
             gap *= pull
             layer += gap
         layer[outside] = 0.0
-        np.clip(layer, 0.0, 1.0, out=layer)
+        layer.clip(0.0, 1.0, out=layer)  # what np.clip calls, without its wrapper
 
 
 def disperse(model: MaliConflictModel) -> None:

@@ -70,7 +70,7 @@ def serve(model: MaliConflictModel) -> None:
     layer += (1.0 - layer) * (1.0 - danger) / cfg.officials_return_days
     layer -= layer * danger / cfg.officials_flight_days
     layer[~model.in_mali] = 0.0
-    np.clip(layer, 0.0, 1.0, out=layer)
+    layer.clip(0.0, 1.0, out=layer)  # what np.clip calls, without its wrapper
 
 
 def present(model: MaliConflictModel, zone: str) -> float:
