@@ -75,15 +75,7 @@ def strike_columns(model: MaliConflictModel) -> None:
     chances = presence.memos["strike chances"].get(
         (men, hazard_men),
         tuple(a for _, _, ambush_rate, ied_rate in rates for a in (ambush_rate, ied_rate)),
-        lambda: [
-            (
-                faction,
-                present,
-                daily_chance(ambush_rate, np.array(men, dtype=float), hazard_men),
-                daily_chance(ied_rate, np.array(men, dtype=float), hazard_men),
-            )
-            for faction, present, ambush_rate, ied_rate in rates
-        ],
+        lambda: strike_chances(rates, men, hazard_men),
     )
     for faction, present, p_ambush, p_ied in chances:
         draws = model.rng.random((2, len(units)))
@@ -95,6 +87,20 @@ def strike_columns(model: MaliConflictModel) -> None:
 
 STRIKERS = ("jihadists", "separatists")
 """The insurgent factions that strike the state's units, in the order they draw."""
+
+
+def strike_chances(rates: list, men: tuple, hazard_men: int) -> list:
+    """``strike_rates``' rates as each unit's chances today, by its men (``daily_chance``)."""
+    men = np.array(men, dtype=float)
+    return [
+        (
+            faction,
+            present,
+            daily_chance(ambush_rate, men, hazard_men),
+            daily_chance(ied_rate, men, hazard_men),
+        )
+        for faction, present, ambush_rate, ied_rate in rates
+    ]
 
 
 def strike_rates(
