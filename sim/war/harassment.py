@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.war import assaults, casualties, insurgency
+from sim.war import casualties, insurgency
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
@@ -65,10 +65,12 @@ def harass_posts(model: MaliConflictModel) -> None:
         garrisons.append((town, units))
     for faction in harassing:
         rate = model.config.factions[faction].harass_rate
+        # ``assaults.at_war_with`` for each post, with each actor's answer asked once.
+        at_war = {a: model.relations.hostile(a, faction) for a in model.units_by_actor}
         posts = [
             (town, men)
             for town, units in garrisons
-            if (men := assaults.at_war_with(model, units, faction))
+            if (men := [u for u in units if u.alive and at_war[u.actor]])
         ]
         if not posts:
             continue
