@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from mesa.agent import AgentSet
 
+from sim.war.posture import MOVING
+
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
 
@@ -19,6 +21,7 @@ def march(model: MaliConflictModel) -> None:
     """Every unit with somewhere to go marches, in a random order."""
     # Most days few units move: gather them in one pass (an AgentSet.select would build two
     # sets over every unit each day) and shuffle only when someone does.
-    movers = [unit for unit in model.units if unit.mobile]
+    # (The posture asked first, inline: most units are garrisons, and ``mobile`` asks it too.)
+    movers = [unit for unit in model.units if unit.posture in MOVING and unit.mobile]
     if movers:
         AgentSet(movers, random=model.random).shuffle_do("march")
