@@ -55,7 +55,10 @@ class Recent:
 
     def get(self, key, make: Callable[[], object]):
         """The value kept under ``key``, or ``make()``'s, kept from now on."""
-        for i, (kept, value) in enumerate(self._kept):
+        # The most recently asked first: the key asked is most often one of the last (each key
+        # is kept once, so the same one is found in any order).
+        for i in range(len(self._kept) - 1, -1, -1):
+            kept, value = self._kept[i]
             if kept == key:
                 self._kept.append(self._kept.pop(i))
                 return value
