@@ -38,8 +38,8 @@ def harass_posts(model: MaliConflictModel) -> None:
     # Only a town whose cell holds a unit of the state's side can have men in its post: asking
     # the grid about the others (half the towns on a day of Barkhane) finds none. The posts'
     # units are listed once for both sides; a unit the first side's fire kills stays in the
-    # list (``at_war_with`` asks who is alive).
-    # Asked first: on a day no side harasses, the posts need not be listed.
+    # list (each side's posts ask who is alive). Who harasses is asked first: on a day no side
+    # does, the posts need not be listed.
     harassing = [
         faction
         for faction in insurgency.INSURGENTS

@@ -117,10 +117,7 @@ def strike_rates(
     exposure = np.array(exposure)
     road = np.where(at["road"], 1.0, 0.5)
     border = 1.0 + 2.0 * at["border"]
-    # Each unit's ``remoteness`` from its own side's help (``remoteness_of``).
-    keepers = np.array([u.actor in model.presence.keepers for u in units])
-    far = remote(model, np.where(keepers, at["keepers"], at["support"]))
-    full_at = model.config.insurgency.mines_air
+    far = remoteness_of(model, units, at["support"], at["keepers"])
     rates = []
     for faction in STRIKERS:
         doctrine = model.config.factions[faction]
@@ -134,8 +131,7 @@ def strike_rates(
         pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
         # A column far from help draws the insurgents to it: they mass to hunt it.
         pressure *= 1.0 + 2.0 * far
-        # ``mining``, from the air over the units
-        mines = 1.0 if full_at == 0 else np.minimum(1.0, at[f"air {faction}"] / full_at)
+        mines = mines_share(model, at.get(f"air {faction}"))  # ``mining``: none read at 0
         ambush_rate = doctrine.ambush_rate * pressure
         rates.append((faction, present, ambush_rate, doctrine.ied_rate * pressure * mines))
     return rates
@@ -152,11 +148,15 @@ def mining(model: MaliConflictModel, faction: str, xy: np.ndarray):
     mines; from 2013, with French aircraft over the columns, mines became their weapon (the
     first, Gao, February 2013, AFP). ``mines_air`` 0: the full rate whatever the air.
     """
-    full_at = model.config.insurgency.mines_air
-    if full_at == 0:
+    if model.config.insurgency.mines_air == 0:
         return 1.0
-    air = model.presence.air_against[faction][xy[:, 0], xy[:, 1]]
-    return np.minimum(1.0, air / full_at)
+    return mines_share(model, model.presence.air_against[faction][xy[:, 0], xy[:, 1]])
+
+
+def mines_share(model: MaliConflictModel, air):
+    """``mining`` under ``air``, the air against the side over each cell."""
+    full_at = model.config.insurgency.mines_air
+    return 1.0 if full_at == 0 else np.minimum(1.0, air / full_at)
 
 
 def remoteness(model: MaliConflictModel, x, y, actor: str = "state"):
@@ -173,14 +173,16 @@ def remote(model: MaliConflictModel, support_km):
     return 1.0 - np.exp(-support_km / model.config.combat.support_scale_km)
 
 
-def remoteness_of(model: MaliConflictModel, units: list[Unit], xy: np.ndarray) -> np.ndarray:
-    """Each unit's ``remoteness`` where it stands (``xy``, its cell), from its own side's help."""
-    presence = model.presence
-    keepers = np.array([u.actor in presence.keepers for u in units])
-    km = np.where(
-        keepers, presence.keepers_km[xy[:, 0], xy[:, 1]], presence.support_km[xy[:, 0], xy[:, 1]]
-    )
-    return remote(model, km)
+def remoteness_of(
+    model: MaliConflictModel, units: list[Unit], support_km: np.ndarray, keepers_km: np.ndarray
+) -> np.ndarray:
+    """Each unit's ``remoteness`` where it stands, from its own side's help.
+
+    ``support_km`` and ``keepers_km``: ``Presence.support_km`` and ``keepers_km`` at the units'
+    cells.
+    """
+    keepers = np.array([u.actor in model.presence.keepers for u in units])
+    return remote(model, np.where(keepers, keepers_km, support_km))
 
 
 def catastrophe_chance(
