@@ -20,7 +20,7 @@ from small_scenario import small_dict
 from sim import MaliConflictModel
 from sim.geography import cells_apart, km_apart
 from sim.scenario import scenario_from_dict
-from sim.war import operations, towns
+from sim.war import operations
 
 KIDAL_TIN_ESSAKO_KM = 114.8
 """The larger of the east and north gaps between the two towns (1.079 degrees of longitude at
@@ -80,50 +80,3 @@ def test_the_support_a_town_has_is_the_km_to_the_nearest_garrison_at_any_resolut
     assert straight == pytest.approx(KIDAL_TIN_ESSAKO_KM, abs=1.0)  # the same latitude
     assert model.presence.support_km[tin_essako.xy] == pytest.approx(straight, abs=0.01)
     assert model.presence.support_km[kidal.xy] == 0.0
-
-
-def _camp_km(model: MaliConflictModel, town_id: str) -> float:
-    """Straight km from a town's place to the place of the cell where a band at it camps."""
-    town = model.towns[town_id]
-    east, north = model.place_km[towns.countryside_near(model, town)] - model.place_km[town.xy]
-    return float(np.hypot(east, north))
-
-
-def test_a_band_at_aguelhok_camps_within_a_days_walk_of_it_at_either_resolution():
-    # Model 0.62.0: a band's camp is chosen in km (``combat.camp_km``), not as the most
-    # populated neighbouring cell however far. At 0.5 degree that cell lay 68 km from Aguelhok
-    # and 66 km from Kidal, within Kidal's reach, where at 0.25 degree the band camped 26 km
-    # from Aguelhok, 106 km from Kidal: on the coarse grid more separatists defended Kidal
-    # (benchmarks/results/separatists_near_kidal_model_0.61.0.md).
-    for resolution in (0.25, 0.5):
-        model = _raid_model(resolution, 120.0)
-        assert _camp_km(model, "aguelhok") <= 50.0  # combat.camp_km's default
-
-
-@pytest.mark.parametrize("resolution", [0.25, 0.5])
-def test_a_camp_is_the_most_populated_neighbour_within_camp_km_else_the_nearest(resolution):
-    model = _raid_model(resolution, 120.0)
-    limit = model.config.combat.camp_km
-    geo = model.geo
-    for town in model.towns:
-        camp = towns.countryside_near(model, town)
-        neighbours = [
-            (x, y)
-            for x in range(town.x - 1, town.x + 2)
-            for y in range(town.y - 1, town.y + 2)
-            if (x, y) != town.xy
-            and 0 <= x < geo.width
-            and 0 <= y < geo.height
-            and model.in_mali[x, y]
-            and (x, y) not in model.towns.at
-        ]
-        assert camp in neighbours
-        km = {
-            xy: float(np.hypot(*(model.place_km[xy] - model.place_km[town.xy])))
-            for xy in neighbours
-        }
-        near = [xy for xy in neighbours if km[xy] <= limit]
-        if near:
-            assert geo.population[camp] == max(geo.population[xy] for xy in near)
-        else:
-            assert km[camp] == min(km.values())

@@ -499,17 +499,6 @@ class Combat(StrictModel):
             "chance contact_km x its day's march / the cell's area, up to one (sim.war.battles)"
         ),
     )
-    camp_km: float = Field(
-        50.0,
-        gt=0,
-        le=500,
-        description=(
-            "Km from a town within which a band placed at it, or melting into the country "
-            "after an attack on it, camps: the most populated neighbouring cell whose place "
-            "is this near, else the nearest (sim.war.towns.countryside_near). GUESS: a day's "
-            "walk"
-        ),
-    )
     exposure_range_km: float = Field(
         150.0,
         gt=0,

@@ -154,18 +154,9 @@ def town_people(population: np.ndarray, cells: np.ndarray, people: np.ndarray) -
 
 
 def countryside_near(model: MaliConflictModel, town: Town) -> tuple[int, int]:
-    """The cell outside a town where a band camps (its own cell if it has no neighbour).
-
-    The most populated of the neighbouring cells that hold no town among those whose place
-    lies within ``combat.camp_km`` of the town's (a day's walk); on a grid so coarse that
-    none does, the nearest of them. Until model 0.62.0 the most populated neighbour however
-    far: at 0.5 degree the band the scenario places at Aguelhok camped 68 km from it and 66
-    km from Kidal, within the town's reach, where at 0.25 degree it camped 26 km from
-    Aguelhok and 106 km from Kidal (``benchmarks/separatists_near_kidal.py``).
-    """
+    """A populated cell next to a town (a band camps outside it), or the town's own cell."""
     geo = model.geo
-    places = model.place_km
-    camps = []  # (km from the town, minus its people, cell), in the loop's order
+    best, best_pop = (town.x, town.y), -1.0
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
             x, y = town.x + dx, town.y + dy
@@ -175,15 +166,10 @@ def countryside_near(model: MaliConflictModel, town: Town) -> tuple[int, int]:
                 and 0 <= y < geo.height
                 and model.in_mali[x, y]
                 and (x, y) not in model.towns.at
+                and geo.population[x, y] > best_pop
             ):
-                km = float(np.hypot(*(places[x, y] - places[town.xy])))
-                camps.append((km, -float(geo.population[x, y]), (x, y)))
-    if not camps:
-        return town.xy
-    near = [camp for camp in camps if camp[0] <= model.config.combat.camp_km]
-    if near:  # the most populated (on a tie, the first in the loop's order, as before)
-        return min(near, key=lambda camp: camp[1])[2]
-    return min(camps, key=lambda camp: camp[0])[2]
+                best, best_pop = (x, y), float(geo.population[x, y])
+    return best
 
 
 def protected(model: MaliConflictModel, x: int, y: int) -> bool:
