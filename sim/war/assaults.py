@@ -206,10 +206,18 @@ def posts_men(model: MaliConflictModel, town: towns.Town, faction: str) -> list[
     return at_war_with(model, garrison(model, town), faction)
 
 
+def is_post(town: towns.Town) -> bool:
+    """Whether a town is a post of the state's: one it holds, but the capital.
+
+    Bamako is held by all the state has (guards, gendarmes, police), not a post.
+    """
+    return town.kind != "capital" and town.holder == "state"
+
+
 def garrison(model: MaliConflictModel, town: towns.Town) -> list[Unit]:
     """The units of the state's side in a post it holds, in the cell's order; none in Bamako."""
-    if town.kind == "capital" or town.holder != "state":
-        return []  # Bamako is held by all the state has (guards, gendarmes, police), not a post
+    if not is_post(town):
+        return []
     return [u for u in model.grid[(town.x, town.y)].agents if u.side == "state"]
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.war import casualties, insurgency
+from sim.war import assaults, casualties, insurgency
 
 if TYPE_CHECKING:
     from sim.model import MaliConflictModel
@@ -58,7 +58,7 @@ def harass_posts(model: MaliConflictModel) -> None:
     garrisons = []
     for town in model.towns:
         units = by_cell.get(town.xy)
-        if units is None or town.kind == "capital" or town.holder != "state":
+        if units is None or not assaults.is_post(town):
             continue
         if len(units) > 1:
             units = [u for u in units[0].cell.agents if u.side == "state"]

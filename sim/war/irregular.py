@@ -47,7 +47,7 @@ def strike_columns(model: MaliConflictModel) -> None:
         "keepers": presence.keepers_km[x, y],
         **{f"reach {f}": presence.reach[f][x, y] for f in STRIKERS},
     }
-    if cfg.insurgency.mines_air != 0:  # the air over the units (``mining``)
+    if cfg.insurgency.mines_air != 0:  # the air ``mining`` reads over the units: for the key
         at.update({f"air {f}": presence.air_against[f][x, y] for f in STRIKERS})
     # The rates follow from the units, their exposure, the parameters and those values, the
     # chances from the rates and the units' men: on most days all are as the day before, and
@@ -118,6 +118,7 @@ def strike_rates(
     road = np.where(at["road"], 1.0, 0.5)
     border = 1.0 + 2.0 * at["border"]
     far = remoteness_of(model, units, at["support"], at["keepers"])
+    xy = np.array([u.xy for u in units])  # for ``mining``, on the days the rates are made
     rates = []
     for faction in STRIKERS:
         doctrine = model.config.factions[faction]
@@ -131,7 +132,7 @@ def strike_rates(
         pressure = np.minimum(present / 1000.0, 3.0) * exposure * road * border * hostile
         # A column far from help draws the insurgents to it: they mass to hunt it.
         pressure *= 1.0 + 2.0 * far
-        mines = mines_share(model, at.get(f"air {faction}"))  # ``mining``: none read at 0
+        mines = mining(model, faction, xy)
         ambush_rate = doctrine.ambush_rate * pressure
         rates.append((faction, present, ambush_rate, doctrine.ied_rate * pressure * mines))
     return rates
@@ -148,15 +149,11 @@ def mining(model: MaliConflictModel, faction: str, xy: np.ndarray):
     mines; from 2013, with French aircraft over the columns, mines became their weapon (the
     first, Gao, February 2013, AFP). ``mines_air`` 0: the full rate whatever the air.
     """
-    if model.config.insurgency.mines_air == 0:
-        return 1.0
-    return mines_share(model, model.presence.air_against[faction][xy[:, 0], xy[:, 1]])
-
-
-def mines_share(model: MaliConflictModel, air):
-    """``mining`` under ``air``, the air against the side over each cell."""
     full_at = model.config.insurgency.mines_air
-    return 1.0 if full_at == 0 else np.minimum(1.0, air / full_at)
+    if full_at == 0:
+        return 1.0
+    air = model.presence.air_against[faction][xy[:, 0], xy[:, 1]]
+    return np.minimum(1.0, air / full_at)
 
 
 def remoteness(model: MaliConflictModel, x, y, actor: str = "state"):
