@@ -216,8 +216,9 @@ class Unit(CellAgent):
         if stage is not None:
             tx, ty = stage.xy  # held back: it goes no further than the last town on its way
         self.standing = False
+        shuns = towns.shunned(model, self)
         while (x, y) != (tx, ty):
-            nx, ny = geo.next_step(x, y, tx, ty, may_leave)
+            nx, ny = geo.next_step(x, y, tx, ty, may_leave, shuns)
             if (nx, ny) == (x, y):
                 break  # no way through
             if stage is None and self.held_back(nx, ny):
@@ -350,12 +351,7 @@ class Unit(CellAgent):
         friendly = [
             t
             for t in model.towns
-            if t.holder == self.side
-            and (t.x, t.y) != (x, y)
-            and not any(
-                model.relations.sides_hostile(self.side, o.side)
-                for o in model.grid[(t.x, t.y)].agents
-            )
+            if t.holder == self.side and (t.x, t.y) != (x, y) and not self.enemy_at(t.xy)
         ]
         if self.side == "state":
             # Back to the state's own country: a town the insurgents do not outnumber around
@@ -364,10 +360,19 @@ class Unit(CellAgent):
         options = [(cells_apart(t.xy, (x, y)), t.xy) for t in friendly]
         if self.uses_sanctuary:  # the nearest cell of the sanctuary, and of a refuge
             for cells in (model.sanctuary_xy, model.refuge_xy):
-                if len(cells):
-                    d = cells_apart_each(cells, (x, y))
-                    i = int(np.argmin(d))
-                    options.append((int(d[i]) * 0.8, tuple(cells[i])))
+                d = cells_apart_each(cells, (x, y)) if len(cells) else ()
+                # Not into the enemy's arms: at 0.5 degree a cell of the Ifoghas is Aguelhok's,
+                # and until model 0.62.0 bands beaten near it fell back into its garrison.
+                town_at = model.towns.at
+                for i in np.argsort(d, kind="stable"):
+                    cell = tuple(cells[i])
+                    town = town_at.get(cell)
+                    held = town is not None and model.relations.sides_hostile(
+                        self.side, town.holder
+                    )
+                    if not held and not self.enemy_at(cell):
+                        options.append((int(d[i]) * 0.8, cell))
+                        break
         if not options:
             # Nowhere to go: scatter into the countryside a few cells away.
             geo = model.geo
@@ -387,6 +392,11 @@ class Unit(CellAgent):
         self.halt_until = 0
         if self.destination == self.xy or not self.can_reach_destination():
             self.posture, self.destination = Posture.PATROL, None
+
+    def enemy_at(self, xy: tuple[int, int]) -> bool:
+        """Whether a unit of a side at war with this one's stands in a cell."""
+        hostile = self.model.relations.sides_hostile
+        return any(hostile(self.side, other.side) for other in self.model.grid[xy].agents)
 
     def can_reach_destination(self) -> bool:
         """Whether a path leads from the unit's cell to its destination."""

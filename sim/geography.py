@@ -25,12 +25,16 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import ndimage, sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 TERRAIN = ("desert", "massif", "sahel", "delta", "savanna")
 """Terrain classes; a cell's terrain code is the index into this tuple."""
@@ -234,8 +238,7 @@ class Geography:
 
     def cell_km(self) -> float:
         """Approximate cell edge in km at Mali's mean latitude (mean of both edges)."""
-        lon_km = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
-        return self.resolution * 0.5 * (KM_PER_DEG_LAT + lon_km)
+        return cell_edge_km(self.resolution)
 
     def cell_area_km2(self) -> np.ndarray:
         """Return ``float [w, h]``: each cell's area in km2 (shrinks with latitude)."""
@@ -291,7 +294,13 @@ class Geography:
         return result
 
     def next_step(
-        self, x: int, y: int, target_x: int, target_y: int, may_leave_mali: bool
+        self,
+        x: int,
+        y: int,
+        target_x: int,
+        target_y: int,
+        may_leave_mali: bool,
+        shuns: Callable[[tuple[int, int]], bool] | None = None,
     ) -> tuple[int, int]:
         """Return the neighbour of ``(x, y)`` (or the cell itself) closest to the target.
 
@@ -301,18 +310,43 @@ class Geography:
             target_x: Target cell column.
             target_y: Target cell row.
             may_leave_mali: As in :meth:`distance_field`.
+            shuns: Cells the mover goes around when it can (an insurgent, the enemy's
+                garrisoned towns): if the best step is such a cell and not the target, the
+                step is the best of the other neighbours that still brings it nearer, if any.
+                Each step still lowers the cost left, so the way ends.
 
         Returns:
             The cell to move to; ``(x, y)`` itself when already there or no route exists.
 
         """
         dist = self.distance_field(target_x, target_y, may_leave_mali)
+        best = self._nearer_neighbour(dist, x, y, None)
+        if shuns is not None and best not in ((target_x, target_y), (x, y)) and shuns(best):
+            around = self._nearer_neighbour(dist, x, y, shuns)
+            if around != (x, y):
+                best = around
+        return best
+
+    def _nearer_neighbour(
+        self, dist: np.ndarray, x: int, y: int, shuns: Callable[[tuple[int, int]], bool] | None
+    ) -> tuple[int, int]:
+        """The neighbour of ``(x, y)`` least by ``dist`` of those less than its, or ``(x, y)``.
+
+        The first listed of equals; none that ``shuns`` (if given) is true of.
+        """
         best, best_d = (x, y), dist[x, y]
         for dx, dy in _NEIGHBOURS:
             nx, ny = x + dx, y + dy
             if 0 <= nx < self.width and 0 <= ny < self.height and dist[nx, ny] < best_d:
-                best, best_d = (nx, ny), dist[nx, ny]
+                if shuns is None or not shuns((nx, ny)):
+                    best, best_d = (nx, ny), dist[nx, ny]
         return best
+
+
+def cell_edge_km(resolution: float) -> float:
+    """A cell's edge in km at Mali's mean latitude (the mean of its two edges), at a resolution."""
+    lon_km = KM_PER_DEG_LON_EQ * math.cos(math.radians(MEAN_LAT))
+    return resolution * 0.5 * (KM_PER_DEG_LAT + lon_km)
 
 
 def cells_apart(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -527,11 +561,13 @@ def build_geography(
     for code, name in enumerate(REGIONS):
         region[_rasterise(shapes["regions"][name], lon_c, lat_c) & in_mali] = code
     region_codes = towns["region"].map({n: i for i, n in enumerate(REGIONS)}).to_numpy()
-    bamako = towns.index.get_loc("bamako")
-    if not (region == REGIONS.index("bamako")).any():  # district smaller than a cell
-        region[tx[bamako], ty[bamako]] = REGIONS.index("bamako")
-    town_forced = region[tx, ty] < 0  # town cells outside every polygon: use the town's region
-    region[tx[town_forced], ty[town_forced]] = region_codes[town_forced]
+    # A cell that holds a town is in the town's region (of two towns, the more populous one's:
+    # the Bamako district, smaller than a cell, is Bamako's cell), for it stands at the town
+    # (``places_km``). At 0.5 degree Anefis's cell has its centre in the Gao region: until model
+    # 0.62.0 a column waiting at Anefis for Kidal abused the Gao region's people, as none did
+    # on the finer grid. A loop, smallest first, so the largest is written last.
+    for i in np.argsort(towns["population"].to_numpy(), kind="stable"):
+        region[tx[i], ty[i]] = region_codes[i]
     unassigned = in_mali & (region < 0)
     if unassigned.any():
         _, (ix, iy) = ndimage.distance_transform_edt(region < 0, return_indices=True)

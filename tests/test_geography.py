@@ -171,3 +171,18 @@ def test_the_grid_is_built_once_and_a_distance_field_is_computed_once(geo):
     field = geo.distance_field(3, 40, may_leave_mali=True)
     assert geo.distance_field(3, 40, may_leave_mali=True) is field
     assert not field.flags.writeable, "a cached field is read-only, so no caller can change it"
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5, 1.0])
+def test_a_cell_that_holds_a_town_is_in_the_towns_region(resolution):
+    # Of two towns in one cell the more populous one's (Kati shares the Bamako district's cell
+    # at 0.5 degree). At 0.5 degree Anefis's cell has its centre in the Gao region: until model
+    # 0.62.0 the cell was Gao's, and what happened at Anefis was booked to the Gao region.
+    geo = build_geography(resolution)
+    towns = geo.towns.sort_values("population")
+    largest = {(t.x, t.y): t.region for t in towns.itertuples()}
+    for (x, y), region in largest.items():
+        assert geo.region_name(x, y) == region
+    if resolution == 0.5:
+        anefis = geo.towns.loc["anefis"]
+        assert geo.region_name(anefis.x, anefis.y) == "kidal"

@@ -57,13 +57,16 @@ def test_after_heavy_losses_a_committed_patron_reinforces_and_a_reluctant_one_le
         "combat.support_scale_km=10",
         "combat.reach_km=50",  # no town within reach of Kidal: the columns camp in the open
     )
-    reluctant = ensemble(*disaster, "foreign.wagner.commitment=0.1")
-    committed = ensemble(*disaster, "foreign.wagner.commitment=0.9")
+    # 48 runs each: a reluctant patron leaves in about half of them (0.52 on model 0.61.0 and
+    # 0.48 on 0.62.0 over these 48 runs), and on the 12 runs this test had until 0.62.0 "at
+    # least half" passed or failed by the draw (4 to 10 of 12 over seeds 5-8, either model).
+    reluctant = ensemble(*disaster, "foreign.wagner.commitment=0.1", runs=48)
+    committed = ensemble(*disaster, "foreign.wagner.commitment=0.9", runs=48)
     # Both suffer mass-casualty engagements...
     assert reluctant.runs.max_engagement_deaths_foreign_wagner.median() >= 30
     assert committed.runs.max_engagement_deaths_foreign_wagner.median() >= 30
     # ...and answer them in opposite ways.
-    assert reluctant.runs.withdrew_foreign_wagner.mean() >= 0.5
+    assert reluctant.runs.withdrew_foreign_wagner.mean() >= 0.4
     # Even a committed patron may leave after repeated disasters (pressure can outweigh
     # commitment in the rule), but far more rarely than a reluctant one.
     assert committed.runs.withdrew_foreign_wagner.mean() <= 0.2

@@ -5,11 +5,12 @@ holder); the defender enjoys its terrain and, in a town, its fortifications. Aft
 side that is outgunned or has lost too much of its cohesion falls back; a town whose defenders
 are gone changes hands.
 
-A unit on its way elsewhere (falling back, or walking to new country) meets the enemy in a cell
-only if its path comes within sight of them: on a day, with chance ``combat.contact_km`` x its
-day's march over the cell's area, up to one (``passing``). A cell is a place only as big as
-the grid makes it: a column that crosses a 0.5-degree cell without meeting anyone would have
-crossed one or two of its four 0.25-degree cells, not the one the enemy held.
+A unit on its way elsewhere (falling back, walking to new country, or a column marching on
+outside a town) meets the enemy in a cell only if its path comes within sight of them: on a
+day, with chance ``combat.contact_km`` x its day's march over the cell's area, up to one
+(``passing``). A cell is a place only as big as the grid makes it: a column that crosses a
+0.5-degree cell without meeting anyone would have crossed one or two of its four 0.25-degree
+cells, not the one the enemy held.
 """
 
 from __future__ import annotations
@@ -68,10 +69,10 @@ def hostile_pairs(model: MaliConflictModel, units: list[Unit]) -> list[tuple[str
 def passing(model: MaliConflictModel, xy: tuple[int, int], units: list[Unit]) -> list[Unit]:
     """The units of a cell that are there for a battle today: those passing through may miss it.
 
-    A unit falling back (``RETREAT``) or walking to new country (``SPREAD``) to a cell other
-    than this one sweeps a strip ``combat.contact_km`` wide along its day's march; whoever the
-    enemy are in the cell, the strip finds them with chance ``contact_km x march / area``, the
-    share of the cell it covers, up to one. Units of one actor in the same posture going to the
+    A unit on its way through the cell (``on_its_way_through``) sweeps a strip
+    ``combat.contact_km`` wide along its day's march; whoever the enemy are in the cell, the
+    strip finds them with chance ``contact_km x march / area``, the share of the cell it
+    covers, up to one. Units of one actor in the same posture going to the
     same cell march as one body: one draw for them all, so the chance does not depend on how
     their men are split. On the 0.25-degree grid (cells of some 735 km2; 28 km x 30 km a day
     off road is more) every such unit meets whoever is in its cell, as it did before model
@@ -83,8 +84,7 @@ def passing(model: MaliConflictModel, xy: tuple[int, int], units: list[Unit]) ->
     area = model.cell_km**2
     contact = model.config.combat.contact_km
     for unit in units:
-        # ``mobile``: moving and not halted today.
-        on_its_way = unit.posture in PASSING and unit.mobile and unit.destination not in (None, xy)
+        on_its_way = on_its_way_through(model, unit, xy)
         chance = contact * unit.speed_km() / area if on_its_way else 1.0
         if chance < 1.0:
             body = (unit.actor, unit.posture, unit.destination)
@@ -94,6 +94,24 @@ def passing(model: MaliConflictModel, xy: tuple[int, int], units: list[Unit]) ->
                 continue
         kept.append(unit)
     return kept
+
+
+def on_its_way_through(model: MaliConflictModel, unit: Unit, xy: tuple[int, int]) -> bool:
+    """Whether a unit only crosses its cell today, and may pass the enemy there by.
+
+    A unit falling back or walking to new country (``PASSING``), or a column on the offensive
+    marching on (not camped short of its objective, ``standing``) outside a town, moving
+    (``mobile``: not halted today) to another cell. A column on the road meets a town's
+    garrison: the road goes through the town. Until model 0.62.0 a column on the offensive met
+    whoever was anywhere in every cell it crossed: at 0.5 degree the army's columns bound from
+    Gao for Kidal met the jihadists' bands of Bourem and Gourma Rharous, in every run, on the
+    third day, which at 0.25 degree they passed by (a cell's band sat off their road).
+    """
+    if not unit.mobile or unit.destination in (None, xy):
+        return False
+    if unit.posture in PASSING:
+        return True
+    return unit.posture == Posture.OFFENSIVE and not unit.standing and xy not in model.towns.at
 
 
 def battle_at(

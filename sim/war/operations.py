@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import combat
-from sim.geography import km_apart, km_apart_pairs
+from sim.geography import cell_edge_km, km_apart, km_apart_pairs
 from sim.scenario import FACTIONS
 from sim.war import casualties, insurgency, patrons, towns
 from sim.war.posture import Posture
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from sim.agents import Unit
     from sim.model import MaliConflictModel
     from sim.war.towns import Town
+
+PREFERENCE_KM = cell_edge_km(0.25)
+"""The km a raid's planner counts a target's distance in when it weighs near against far."""
 
 
 def plan(model: MaliConflictModel) -> None:
@@ -118,7 +121,10 @@ def plan_raids(model: MaliConflictModel, faction: str) -> None:
     km_all = km_apart_pairs(model.place_km, free_xy, target_xy)
     within = km_all <= doctrine.raid_range_km
     ally_within = km_apart_pairs(model.place_km, ally_xy, target_xy) <= doctrine.raid_range_km
-    dist_all = km_all / model.cell_km  # nearer targets are preferred, in cells as before
+    # Nearer targets are preferred, the km counted in 0.25-degree cells' edges (some 27 km) at
+    # any grid: until model 0.62.0 in the grid's own cells, so that at 0.5 degree a far target
+    # weighed more against a near one.
+    dist_all = km_all / PREFERENCE_KM
     scored = []
     for j in np.flatnonzero(within.any(axis=0)):
         town, dist, near = targets[j], dist_all[:, j], within[:, j]
