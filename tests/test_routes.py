@@ -5,7 +5,8 @@ cells fall rather than on where the men were:
 
 * an insurgent column bound for Douentza whose least-cost path crossed Mopti's cell fought
   Mopti's garrison on its way: at 0.25 degree in most runs of ``kidal_2023``, at 0.5 degree,
-  where the path missed the cell, almost never (``towns.shunned``, ``Geography.next_step``);
+  where the path missed the cell, almost never (``towns.shunned``, ``Geography.next_step``:
+  now one that would not take the town goes around it);
 * a column on the offensive met whoever was anywhere in every cell it crossed: at 0.5 degree
   the army's columns bound from Gao for Kidal fought the jihadists' bands of Bourem and Gourma
   Rharous in every run, which on the finer grid sat off their road (``battles.passing``);
@@ -24,7 +25,7 @@ from small_scenario import small_dict
 
 from sim import MaliConflictModel
 from sim.scenario import scenario_from_dict
-from sim.war import battles, operations
+from sim.war import battles, operations, towns
 from sim.war.posture import Posture
 
 
@@ -75,6 +76,16 @@ def test_an_insurgent_column_goes_around_a_garrisoned_town_on_its_way():
     # It still got there (Douentza is empty; jihadists who hold no towns melt back after it).
     assert column.posture == Posture.PATROL and column.objective is None
     assert max(abs(cells[-1][0] - douentza[0]), abs(cells[-1][1] - douentza[1])) <= 1
+
+
+def test_an_insurgent_that_would_take_the_town_goes_through_it(monkeypatch):
+    # Near parity an insurgency takes the towns on its way (``towns.takes_towns``), as the
+    # rebels of 2012 did; only one that would not occupy it goes around.
+    model = _model(0.25)
+    mopti = model.towns["mopti"].xy
+    monkeypatch.setattr(towns, "takes_towns", lambda model, actor, town: True)
+    cells = _march(model, _column(model, "jihadists", (mopti[0] - 2, mopti[1])))
+    assert mopti in cells
 
 
 def test_the_states_column_goes_through_its_towns_and_takes_the_enemys_on_its_way():
@@ -144,7 +155,7 @@ def test_a_beaten_band_does_not_fall_back_into_a_garrisoned_refuge_cell():
 
 @pytest.mark.parametrize("resolution", [0.25, 0.5])
 def test_a_raids_planner_weighs_near_against_far_in_km_at_any_grid(resolution, monkeypatch):
-    # From Gao, Ansongo (value 1, some 90 km) against Menaka (value 3, some 260 km), both
+    # From Gao, Ansongo (value 1, 68 km) against Menaka (value 3, 259 km), both
     # weakly held: the nearer is worth more per km at any grid. Until model 0.62.0 distance was
     # counted in the grid's own cells, and at 0.5 degree, where a cell is twice as many km, the
     # army went for Menaka.
