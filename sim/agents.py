@@ -216,9 +216,8 @@ class Unit(CellAgent):
         if stage is not None:
             tx, ty = stage.xy  # held back: it goes no further than the last town on its way
         self.standing = False
-        shuns = towns.shunned(model, self)
         while (x, y) != (tx, ty):
-            nx, ny = geo.next_step(x, y, tx, ty, may_leave, shuns)
+            nx, ny = geo.next_step(x, y, tx, ty, may_leave)
             if (nx, ny) == (x, y):
                 break  # no way through
             if stage is None and self.held_back(nx, ny):

@@ -25,16 +25,12 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import ndimage, sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 TERRAIN = ("desert", "massif", "sahel", "delta", "savanna")
 """Terrain classes; a cell's terrain code is the index into this tuple."""
@@ -294,13 +290,7 @@ class Geography:
         return result
 
     def next_step(
-        self,
-        x: int,
-        y: int,
-        target_x: int,
-        target_y: int,
-        may_leave_mali: bool,
-        shuns: Callable[[tuple[int, int]], bool] | None = None,
+        self, x: int, y: int, target_x: int, target_y: int, may_leave_mali: bool
     ) -> tuple[int, int]:
         """Return the neighbour of ``(x, y)`` (or the cell itself) closest to the target.
 
@@ -310,36 +300,17 @@ class Geography:
             target_x: Target cell column.
             target_y: Target cell row.
             may_leave_mali: As in :meth:`distance_field`.
-            shuns: Cells the mover goes around when it can (an insurgent, the enemy's
-                garrisoned towns): if the best step is such a cell and not the target, the
-                step is the best of the other neighbours that still brings it nearer, if any.
-                Each step still lowers the cost left, so the way ends.
 
         Returns:
             The cell to move to; ``(x, y)`` itself when already there or no route exists.
 
         """
         dist = self.distance_field(target_x, target_y, may_leave_mali)
-        best = self._nearer_neighbour(dist, x, y, None)
-        if shuns is not None and best not in ((target_x, target_y), (x, y)) and shuns(best):
-            around = self._nearer_neighbour(dist, x, y, shuns)
-            if around != (x, y):
-                best = around
-        return best
-
-    def _nearer_neighbour(
-        self, dist: np.ndarray, x: int, y: int, shuns: Callable[[tuple[int, int]], bool] | None
-    ) -> tuple[int, int]:
-        """The neighbour of ``(x, y)`` least by ``dist`` of those less than its, or ``(x, y)``.
-
-        The first listed of equals; none that ``shuns`` (if given) is true of.
-        """
         best, best_d = (x, y), dist[x, y]
         for dx, dy in _NEIGHBOURS:
             nx, ny = x + dx, y + dy
             if 0 <= nx < self.width and 0 <= ny < self.height and dist[nx, ny] < best_d:
-                if shuns is None or not shuns((nx, ny)):
-                    best, best_d = (nx, ny), dist[nx, ny]
+                best, best_d = (nx, ny), dist[nx, ny]
         return best
 
 

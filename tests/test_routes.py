@@ -1,12 +1,8 @@
-"""Where units go and whom they meet on the way, the same at any cell size.
+"""Whom units meet on the way, where they fall back and what they raid, the same at any grid.
 
-Issue 14, item 7 (model 0.62.0). Four rules that made the war depend on where the grid's
+Issue 14, item 7 (model 0.62.0). Three rules that made the war depend on where the grid's
 cells fall rather than on where the men were:
 
-* an insurgent column bound for Douentza whose least-cost path crossed Mopti's cell fought
-  Mopti's garrison on its way: at 0.25 degree in most runs of ``kidal_2023``, at 0.5 degree,
-  where the path missed the cell, almost never (``towns.shunned``, ``Geography.next_step``:
-  now one that would not take the town goes around it);
 * a column on the offensive met whoever was anywhere in every cell it crossed: at 0.5 degree
   the army's columns bound from Gao for Kidal fought the jihadists' bands of Bourem and Gourma
   Rharous in every run, which on the finer grid sat off their road (``battles.passing``);
@@ -25,7 +21,7 @@ from small_scenario import small_dict
 
 from sim import MaliConflictModel
 from sim.scenario import scenario_from_dict
-from sim.war import battles, operations, towns
+from sim.war import battles, operations
 from sim.war.posture import Posture
 
 
@@ -41,17 +37,6 @@ def _model(resolution: float, seed: int = 1, **deploy: int) -> MaliConflictModel
     return MaliConflictModel(scenario_from_dict(data), rng=seed)
 
 
-def _march(model: MaliConflictModel, unit, days: int = 30) -> list[tuple[int, int]]:
-    """The cells a unit stands in at the end of each day's march, until it stops moving."""
-    cells = []
-    for _ in range(days):
-        unit.march()
-        cells.append(unit.xy)
-        if unit.posture != Posture.OFFENSIVE:
-            break
-    return cells
-
-
 def _column(model: MaliConflictModel, actor: str, start: tuple[int, int], men: int = 200):
     """A unit of ``actor``'s of ``men`` men at ``start``, sent on Douentza."""
     source = max(model.units_of(actor), key=lambda u: u.strength)
@@ -59,50 +44,6 @@ def _column(model: MaliConflictModel, actor: str, start: tuple[int, int], men: i
     column.cell = model.grid[start]
     operations.send(column, model.towns["douentza"])
     return column
-
-
-def test_an_insurgent_column_goes_around_a_garrisoned_town_on_its_way():
-    # From west of Mopti the least-cost way to Douentza crosses Mopti's cell (0.25 degree).
-    model = _model(0.25)
-    mopti, douentza = model.towns["mopti"].xy, model.towns["douentza"].xy
-    start = (mopti[0] - 2, mopti[1])
-    straight = [start]
-    while straight[-1] != douentza:
-        straight.append(model.geo.next_step(*straight[-1], *douentza, False))
-    assert mopti in straight  # the way it would take with no one in Mopti
-    column = _column(model, "jihadists", start)
-    cells = _march(model, column)
-    assert mopti not in cells
-    # It still got there (Douentza is empty; jihadists who hold no towns melt back after it).
-    assert column.posture == Posture.PATROL and column.objective is None
-    assert max(abs(cells[-1][0] - douentza[0]), abs(cells[-1][1] - douentza[1])) <= 1
-
-
-def test_an_insurgent_that_would_take_the_town_goes_through_it(monkeypatch):
-    # Near parity an insurgency takes the towns on its way (``towns.takes_towns``), as the
-    # rebels of 2012 did; only one that would not occupy it goes around.
-    model = _model(0.25)
-    mopti = model.towns["mopti"].xy
-    monkeypatch.setattr(towns, "takes_towns", lambda model, actor, town: True)
-    cells = _march(model, _column(model, "jihadists", (mopti[0] - 2, mopti[1])))
-    assert mopti in cells
-
-
-def test_the_states_column_goes_through_its_towns_and_takes_the_enemys_on_its_way():
-    # The state's side does not go around: its campaigns take the towns on their way.
-    model = _model(0.25)
-    mopti = model.towns["mopti"].xy
-    cells = _march(model, _column(model, "state", (mopti[0] - 2, mopti[1])))
-    assert mopti in cells
-
-
-def test_an_insurgent_column_crosses_an_empty_town_and_attacks_its_objective():
-    model = _model(0.25)
-    mopti = model.towns["mopti"].xy
-    for unit in list(model.grid[mopti].agents):
-        unit.remove()  # Mopti empty: nothing to go around
-    cells = _march(model, _column(model, "jihadists", (mopti[0] - 2, mopti[1])))
-    assert mopti in cells
 
 
 def _column_by_a_band(resolution: float, standing: bool = False):
@@ -168,8 +109,6 @@ def test_a_raids_planner_weighs_near_against_far_in_km_at_any_grid(resolution, m
     data["factions"]["jihadists"].update(bands={})
     model = MaliConflictModel(scenario_from_dict(data), rng=1)
     chosen = []
-    monkeypatch.setattr(
-        operations, "send", lambda unit, town, detach=False: chosen.append(town.id)
-    )
+    monkeypatch.setattr(operations, "send", lambda unit, town, detach=False: chosen.append(town.id))
     operations.plan_raids(model, "state")
     assert chosen and set(chosen) == {"ansongo"}

@@ -8,7 +8,7 @@ the town table (``sim/data/towns.csv``: ``kind``, ``reported``), never from a na
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -329,39 +329,6 @@ def defended(model: MaliConflictModel, town: Town, unit: Unit) -> bool:
     return any(
         model.relations.hostile(unit.actor, other.actor) for other in model.grid[town.xy].agents
     )
-
-
-def shunned(model: MaliConflictModel, unit: Unit) -> Callable[[tuple[int, int]], bool] | None:
-    """The cells an insurgent on the move goes around: garrisoned towns it would not take.
-
-    An insurgent column or band fights a garrison where it means to (its objective: a raid, an
-    attack, a town it was ordered to take). On its way elsewhere it keeps out of a town with
-    someone in it who would fight it, when another step brings it nearer too
-    (``Geography.next_step``), unless it would occupy the town if it won (``takes_towns``):
-    against a far stronger state an insurgency raids and does not walk into an army camp it
-    has no plan to attack, near parity it takes the towns on its way, as the state's campaigns
-    do (the army took Anefis on its way to Kidal, 7 October 2023; the rebels of 2012 took the
-    north's towns one after another). Until model 0.62.0 every column went through: one bound
-    for Douentza whose least-cost path crossed Mopti's cell fought its garrison, seventeen
-    battles at Mopti in twelve runs of ``kidal_2023`` at 0.25 degree and none at 0.5 degree,
-    where the path missed the cell (docs/CALIBRATION.md "Tried on model 0.61.0 and not
-    adopted"). Going around every garrison, the rebels of 2012 lost the north's capitals in time
-    in 54-56% of 100 runs of ``mali_2012``, against 72% (C1a; docs/CALIBRATION.md "Model
-    0.62.0").
-    """
-    if unit.side == "state" or (unit.side, unit.objective or "") in model.campaigns.open:
-        return None
-    at = model.towns.at
-
-    def shuns(xy: tuple[int, int]) -> bool:
-        town = at.get(xy)
-        return (
-            town is not None
-            and defended(model, town, unit)
-            and not takes_towns(model, unit.actor, town)
-        )
-
-    return shuns
 
 
 ON_THE_WAY = 1.25
