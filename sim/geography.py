@@ -535,8 +535,8 @@ def build_geography(
     # A cell that holds a town is in the town's region (of two towns, the more populous one's:
     # the Bamako district, smaller than a cell, is Bamako's cell), for it stands at the town
     # (``places_km``). At 0.5 degree Anefis's cell has its centre in the Gao region: until model
-    # 0.62.0 a column waiting at Anefis for Kidal abused the Gao region's people, as none did
-    # on the finer grid. A loop, smallest first, so the largest is written last.
+    # 0.62.0 the abuses of the column waiting at Anefis for Kidal were booked to the Gao region,
+    # on the finer grid to Kidal's. A loop, smallest first, so the largest is written last.
     for i in np.argsort(towns["population"].to_numpy(), kind="stable"):
         region[tx[i], ty[i]] = region_codes[i]
     unassigned = in_mali & (region < 0)
