@@ -87,9 +87,13 @@ def test_a_beaten_band_does_not_fall_back_into_a_garrisoned_refuge_cell():
     assert band.posture == Posture.RETREAT
     assert band.destination != aguelhok
     assert band.destination in {tuple(c) for c in model.refuge_xy}  # another of its cells
-    model.towns["aguelhok"].holder = "jihadists"  # and once it is no one's garrison, it does
+    # Nor into the town the enemy holds once its garrison has gone (one may come back)...
     for unit in [u for u in model.grid[aguelhok].agents if u.side == "state"]:
         unit.remove()
+    band.retreat()
+    assert band.destination != aguelhok
+    # ...but into its own side's town, empty, it does.
+    model.towns["aguelhok"].holder = "jihadists"
     band.retreat()
     assert band.destination == aguelhok
 
