@@ -72,13 +72,12 @@ def passing(model: MaliConflictModel, xy: tuple[int, int], units: list[Unit]) ->
     A unit on its way through the cell (``on_its_way_through``) sweeps a strip
     ``combat.contact_km`` wide along its day's march; whoever the enemy are in the cell, the
     strip finds them with chance ``contact_km x march / area``, the share of the cell it
-    covers, up to one. Units of one actor in the same posture going to the
-    same cell march as one body: one draw for them all, so the chance does not depend on how
-    their men are split. On the 0.25-degree grid (cells of some 735 km2; 28 km x 30 km a day
-    off road is more) every such unit meets whoever is in its cell, as it did before model
-    0.58.0; on a coarser one, where the same enemy sits somewhere in four times the country, it
-    meets them as often, in the end, as it would crossing the finer cells. No draw is made
-    where the chance is one.
+    covers, up to one. Units of one actor in the same posture going to the same cell march as
+    one body: one draw for them all, so the chance does not depend on how their men are split.
+    On the 0.25-degree grid (cells of some 735 km2; 28 km x 30 km a day off road is more) every
+    such unit meets whoever is in its cell, as it did before model 0.58.0; on a coarser one,
+    where the same enemy sits somewhere in four times the country, it meets them as often, in
+    the end, as it would crossing the finer cells. No draw is made where the chance is one.
     """
     kept, met = [], {}
     area = model.cell_km**2
