@@ -359,7 +359,7 @@ class Unit(CellAgent):
         options = [(cells_apart(t.xy, (x, y)), t.xy) for t in friendly]
         if self.uses_sanctuary:  # the nearest cell of the sanctuary, and of a refuge
             for cells in (model.sanctuary_xy, model.refuge_xy):
-                options.extend(self.nearest_free(cells, discount=0.8))
+                options.extend(nearest_free(self, cells, discount=0.8))
         if not options:
             # Nowhere to go: scatter into the countryside a few cells away.
             geo = model.geo
@@ -379,24 +379,6 @@ class Unit(CellAgent):
         self.halt_until = 0
         if self.destination == self.xy or not self.can_reach_destination():
             self.posture, self.destination = Posture.PATROL, None
-
-    def nearest_free(self, cells: np.ndarray, discount: float) -> list[tuple[float, tuple]]:
-        """The nearest of ``cells`` (in whole cells, times ``discount``) the enemy does not hold.
-
-        Not into the enemy's arms: neither its men nor a town it holds (at 0.5 degree a cell of
-        the Ifoghas is Aguelhok's, and until model 0.62.0 bands beaten near it fell back into
-        its garrison). As ``[(distance, cell)]``, or ``[]`` where there is none.
-        """
-        if not len(cells):
-            return []
-        d = cells_apart_each(cells, self.xy)
-        hostile = self.model.relations.sides_hostile
-        for i in np.argsort(d, kind="stable"):
-            cell = tuple(cells[i])
-            town = self.model.towns.at.get(cell)
-            if (town is None or not hostile(self.side, town.holder)) and not self.enemy_at(cell):
-                return [(int(d[i]) * discount, cell)]
-        return []
 
     def enemy_at(self, xy: tuple[int, int]) -> bool:
         """Whether a unit of a side at war with this one's stands in a cell."""
@@ -428,3 +410,22 @@ class Unit(CellAgent):
         share = deaths / max(self.strength, 1)
         self.strength -= deaths
         self.morale = max(0.05, self.morale * (1.0 - 0.5 * share))
+
+
+def nearest_free(unit: Unit, cells: np.ndarray, discount: float) -> list[tuple[float, tuple]]:
+    """The nearest of ``cells`` to a unit (whole cells, times ``discount``) the enemy does not hold.
+
+    Not into the enemy's arms: neither its men nor a town it holds (at 0.5 degree a cell of
+    the Ifoghas is Aguelhok's, and until model 0.62.0 bands beaten near it fell back into its
+    garrison). As ``[(distance, cell)]``, or ``[]`` where there is none (``Unit.retreat``).
+    """
+    if not len(cells):
+        return []
+    d = cells_apart_each(cells, unit.xy)
+    hostile = unit.model.relations.sides_hostile
+    for i in np.argsort(d, kind="stable"):
+        cell = tuple(cells[i])
+        town = unit.model.towns.at.get(cell)
+        if (town is None or not hostile(unit.side, town.holder)) and not unit.enemy_at(cell):
+            return [(int(d[i]) * discount, cell)]
+    return []
