@@ -220,7 +220,11 @@ def test_on_an_ensemble_militias_that_kill_more_give_the_jihadists_more_recruits
     # two years 11 of 12 by 21% (seed 1; seed 7, 12 of 12 by 41%). On model 0.37.0, whose
     # towns' police contest the jihadists' rule around Mopti and Segou, 9 of 12 pairs up and
     # the median by about half: the direction is tested by a one-sided Wilcoxon signed-rank
-    # test on the pairs (the magnitudes count, not only the signs) and the median ratio.
+    # test on the pairs (the magnitudes count, not only the signs) and the median ratio. On
+    # model 0.63.0 the first 12 pairs gave p 0.065 (9 up; 0.008 and 10 up on 0.62.0), while 48
+    # gave 42 up on both models (median ratio 1.30 and 1.33, p < 0.0001): 12 pairs were too few
+    # to tell the draw from the sign, so the test runs 24 (20 up on both; p 0.0007 on 0.63.0,
+    # under 0.0001 on 0.62.0).
     from scipy.stats import wilcoxon
 
     from sim.ensemble import run_ensemble
@@ -238,10 +242,10 @@ def test_on_an_ensemble_militias_that_kill_more_give_the_jihadists_more_recruits
             "militia_abuse_rate": rate,
             "starting_tension": 1.0,
         }
-        runs = run_ensemble(scenario_from_dict(data), runs=12, seed=1).runs
+        runs = run_ensemble(scenario_from_dict(data), runs=24, seed=1).runs
         return runs["recruits_jihadists_centre"].to_numpy()
 
     calm, killing = recruits(0.0), recruits(300.0)
     assert wilcoxon(killing, calm, alternative="greater").pvalue < 0.05
-    assert (killing > calm).sum() >= 8
+    assert (killing > calm).sum() >= 16
     assert np.median(killing / calm) > 1.15

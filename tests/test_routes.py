@@ -11,17 +11,22 @@ cells fall rather than on where the men were:
 * a raid's planner weighed a target's distance in the grid's cells, so that at 0.5 degree a
   far target counted for more against a near one (``operations.PREFERENCE_KM``).
 
-Each test fails on the code before 0.62.0.
+And one in model 0.63.0: a garrison felt a column bound for its town within whole cells of
+reach (three at 0.25 degree, one at 0.5), so the coarse grid's garrison at Tin Essako stayed and
+was beaten out where the fine grid's left (``towns.before``).
+
+Each test fails on the code before the model that made its rule.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from small_scenario import small_dict
 
 from sim import MaliConflictModel
 from sim.scenario import scenario_from_dict
-from sim.war import battles, operations
+from sim.war import battles, operations, towns
 from sim.war.posture import Posture
 
 
@@ -116,3 +121,74 @@ def test_a_raids_planner_weighs_near_against_far_in_km_at_any_grid(resolution, m
     monkeypatch.setattr(operations, "send", lambda unit, town, detach=False: chosen.append(town.id))
     operations.plan_raids(model, "state")
     assert chosen and set(chosen) == {"ansongo"}
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5])
+def test_a_garrison_feels_a_column_bound_for_its_town_as_far_off_in_km_at_any_grid(resolution):
+    # Tin Essako, 1,000 people in Kidal's desert. Until model 0.63.0 a column was before the town
+    # within ``reach_cells`` whole cells of it: three at 0.25 degree (about 81 km) and one at 0.5
+    # (about 54 km), against ``reach_km``'s 95, so the coarse grid's garrison felt the army's
+    # columns a day's march later, stayed and was beaten out where the fine grid's had left.
+    from sim.geography import cells_apart, km_apart
+
+    model = _model(resolution)
+    town = model.towns["tin_essako"]
+    reach_km = model.config.combat.reach_km
+    column = _column(model, "state", town.xy)
+    column.objective = town.id
+    column.standing = False
+    felt_beyond_cells = 0
+    for xy in np.ndindex(model.place_km.shape[:2]):
+        km = km_apart(model.place_km, xy, town.xy)
+        if km > 2 * reach_km:
+            continue
+        column.cell = model.grid[xy]
+        assert towns.before(model, column, town) == (km <= reach_km), (xy, km)
+        felt_beyond_cells += km <= reach_km and cells_apart(xy, town.xy) > model.reach_cells
+    if resolution == 0.5:
+        assert felt_beyond_cells > 0  # where whole cells and km disagreed on the coarse grid
+    # Held back in camp, or bound elsewhere, it is before the town or not wherever it stands.
+    column.standing = True
+    assert towns.before(model, column, town)
+    column.objective = "kidal"
+    assert not towns.before(model, column, town)
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5])
+def test_a_weak_garrison_leaves_before_a_column_as_far_off_in_km_at_any_grid(resolution):
+    # The CSP's 40 men at Tin Essako and the army's 1,000 marching on them from 60-95 km off,
+    # with the army's garrison in Kidal behind them: the garrison leaves at once on either grid
+    # (``abandon_indefensible_towns``). Until model 0.63.0 it stayed at 0.5 degree wherever the
+    # column was more than one cell away.
+    from sim.geography import cells_apart, km_apart
+
+    data = small_dict()
+    data["scenario"]["resolution"] = resolution
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"].update(deploy={"kidal": 2000, "bamako": 1000})
+    data["factions"]["separatists"].update(deploy={"tin_essako": 40}, bands={})
+    data["factions"]["jihadists"].update(bands={})
+    town_id = "tin_essako"
+    for seed in (1, 2):
+        model = MaliConflictModel(scenario_from_dict(data), rng=seed)
+        town = model.towns[town_id]
+        assert town.holder == "separatists"
+        assert model.relations.sides_hostile("state", "separatists")
+        reach_km = model.config.combat.reach_km
+        ring = [
+            xy
+            for xy in np.ndindex(model.place_km.shape[:2])
+            if 60 <= km_apart(model.place_km, xy, town.xy) <= reach_km
+        ]
+        if resolution == 0.5:  # a cell whole cells put out of reach: (28, 18), 78 km off
+            assert any(cells_apart(xy, town.xy) > model.reach_cells for xy in ring)
+        for xy in ring:
+            model = MaliConflictModel(scenario_from_dict(data), rng=seed)
+            column = _column(model, "state", xy, men=1000)
+            column.objective = town_id
+            column.standing = False
+            model.presence.refresh()
+            towns.abandon_indefensible_towns(model)
+            garrison = next(iter(model.units_of("separatists")))
+            assert garrison.destination is not None and garrison.destination != town.xy, xy

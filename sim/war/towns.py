@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import communities
-from sim.geography import ZONES, Geography, around, cells_apart, km_apart, km_apart_pairs
+from sim.geography import ZONES, Geography, around, km_apart, km_apart_pairs
 from sim.scenario import FACTIONS
 from sim.war.insurgency import INSURGENTS
 from sim.war.posture import Posture
@@ -393,14 +393,17 @@ def within_reach(model: MaliConflictModel, xy: tuple[int, int], town: Town) -> b
 def before(model: MaliConflictModel, unit: Unit, town: Town) -> bool:
     """Whether a column bound for a town stands before it: within reach, or held back there.
 
-    A column held back (``Unit.standing``) camps at reach or waits in the last town on its way
-    (``staging``), which is before the town at any cell size: Anefis, 86 km short of Kidal, is
-    three 0.25-degree cells from it and two 0.5-degree ones, one more than reach at 0.5 degree
-    (model 0.60.0). The defenders feel a column before their town, and its campaign counts it.
+    Within reach is in km (``within_reach``), so a garrison feels a column as far off at any
+    cell size (model 0.63.0). Counted in whole cells, reach was three cells at 0.25 degree and
+    one at 0.5: the coarse grid's garrison felt a column a day's march later, stayed where the
+    fine grid's left, and was beaten out (Tin Essako, ``kidal_2023``). A column held back
+    (``Unit.standing``) camps at reach or waits in the last town on its way (``staging``), which
+    is before the town at any cell size: Anefis is 86 km short of Kidal (model 0.60.0). The
+    defenders feel a column before their town, and its campaign counts it.
     """
     if unit.objective != town.id:
         return False
-    return unit.standing or cells_apart(unit.xy, town.xy) <= model.reach_cells
+    return unit.standing or within_reach(model, unit.xy, town)
 
 
 def pass_through(model: MaliConflictModel, unit: Unit) -> None:
