@@ -2,7 +2,9 @@
 
 Before 0.25.0 a mine strike killed at least one man whatever the armour, and a set battle's
 dead were shared by men alone: France at risk 0.15 lost a man at every strike and as many men
-per man in a battle as the Malian army beside it. Each test here failed on that code.
+per man in a battle as the Malian army beside it. Each test here failed on that code, but the
+raids' test, which failed on the code before 0.64.0: a foreign force's raids booked its dead
+with no armour.
 """
 
 from __future__ import annotations
@@ -82,3 +84,31 @@ def test_in_one_battle_a_cautious_force_loses_fewer_men_than_the_army_beside_it(
         dead["state"] += event["deaths_state"]
     assert dead["state"] == 60 * 100
     assert dead["france"] / dead["state"] == pytest.approx(1 - 0.5 * 0.85, abs=0.03)
+
+
+@pytest.mark.parametrize("risk", [0.15, 1.0])
+def test_a_raid_s_dead_are_spared_by_armour_as_a_battle_s_are(monkeypatch, risk):
+    # France raids a band in plain sight beside its base, and the band's fire kills 100 of its
+    # men; over 40 raids France loses 1 - armour of them: 0.575 of the men hit at risk 0.15,
+    # all at risk 1. Until model 0.64.0 a foreign raid's dead were booked as the fire drew them,
+    # armour or not (in Serval a cautious force's raids cost it 15 of its 31 dead a run).
+    from sim.war import operations
+
+    monkeypatch.setattr(combat, "battle", lambda *a, **k: combat.Losses(attacker=100, defender=0))
+    hit, dead = 0, 0
+    for seed in range(40):
+        model = _model_with_france(risk)
+        model.rng = np.random.default_rng(seed)
+        band, *others = [*model.units_of("jihadists"), *model.units_of("separatists")]
+        for unit in others:  # the one target there is
+            unit.remove()
+        band.cell = model.grid[model.towns["mopti"].xy]
+        band.posture = Posture.GARRISON  # in plain sight: no draw to find it
+        band.strength = 10
+        armour = patrons.armour(model, "france")  # before the raid: a disaster cuts its risk
+        before = model.strength("france")
+        operations.foreign_raid(model, "france")
+        hit += 100
+        dead += before - model.strength("france")
+    assert armour == pytest.approx(0.5 * (1 - risk))
+    assert dead / hit == pytest.approx(1 - armour, abs=0.04)
