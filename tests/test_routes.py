@@ -25,6 +25,7 @@ import pytest
 from small_scenario import small_dict
 
 from sim import MaliConflictModel
+from sim.geography import cells_apart, km_apart_each
 from sim.scenario import scenario_from_dict
 from sim.war import battles, operations, towns
 from sim.war.posture import Posture
@@ -123,14 +124,22 @@ def test_a_raids_planner_weighs_near_against_far_in_km_at_any_grid(resolution, m
     assert chosen and set(chosen) == {"ansongo"}
 
 
+def _cells_within(model: MaliConflictModel, xy: tuple[int, int], low: float, high: float):
+    """Every cell ``low``-``high`` km from ``xy`` (``km_apart``), with its km."""
+    cells = np.argwhere(np.ones(model.place_km.shape[:2], dtype=bool))
+    km = km_apart_each(model.place_km, cells, xy)
+    keep = (low <= km) & (km <= high)
+    return [
+        (tuple(int(v) for v in c), float(k)) for c, k in zip(cells[keep], km[keep], strict=True)
+    ]
+
+
 @pytest.mark.parametrize("resolution", [0.25, 0.5])
 def test_a_garrison_feels_a_column_bound_for_its_town_as_far_off_in_km_at_any_grid(resolution):
     # Tin Essako, 1,000 people in Kidal's desert. Until model 0.63.0 a column was before the town
     # within ``reach_cells`` whole cells of it: three at 0.25 degree (about 81 km) and one at 0.5
     # (about 54 km), against ``reach_km``'s 95, so the coarse grid's garrison felt the army's
     # columns a day's march later, stayed and was beaten out where the fine grid's had left.
-    from sim.geography import cells_apart, km_apart
-
     model = _model(resolution)
     town = model.towns["tin_essako"]
     reach_km = model.config.combat.reach_km
@@ -138,10 +147,7 @@ def test_a_garrison_feels_a_column_bound_for_its_town_as_far_off_in_km_at_any_gr
     column.objective = town.id
     column.standing = False
     felt_beyond_cells = 0
-    for xy in np.ndindex(model.place_km.shape[:2]):
-        km = km_apart(model.place_km, xy, town.xy)
-        if km > 2 * reach_km:
-            continue
+    for xy, km in _cells_within(model, town.xy, 0.0, 2 * reach_km):
         column.cell = model.grid[xy]
         assert towns.before(model, column, town) == (km <= reach_km), (xy, km)
         felt_beyond_cells += km <= reach_km and cells_apart(xy, town.xy) > model.reach_cells
@@ -160,8 +166,6 @@ def test_a_weak_garrison_leaves_before_a_column_as_far_off_in_km_at_any_grid(res
     # with the army's garrison in Kidal behind them: the garrison leaves at once on either grid
     # (``abandon_indefensible_towns``). Until model 0.63.0 it stayed at 0.5 degree wherever the
     # column was more than one cell away.
-    from sim.geography import cells_apart, km_apart
-
     data = small_dict()
     data["scenario"]["resolution"] = resolution
     data["events"] = []
@@ -169,24 +173,18 @@ def test_a_weak_garrison_leaves_before_a_column_as_far_off_in_km_at_any_grid(res
     data["factions"]["state"].update(deploy={"kidal": 2000, "bamako": 1000})
     data["factions"]["separatists"].update(deploy={"tin_essako": 40}, bands={})
     data["factions"]["jihadists"].update(bands={})
-    town_id = "tin_essako"
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    town = model.towns["tin_essako"]
+    assert town.holder == "separatists"
+    assert model.relations.sides_hostile("state", "separatists")
+    ring = [xy for xy, _ in _cells_within(model, town.xy, 60.0, model.config.combat.reach_km)]
+    if resolution == 0.5:  # a cell whole cells put out of reach: (28, 18), 78 km off
+        assert any(cells_apart(xy, town.xy) > model.reach_cells for xy in ring)
     for seed in (1, 2):
-        model = MaliConflictModel(scenario_from_dict(data), rng=seed)
-        town = model.towns[town_id]
-        assert town.holder == "separatists"
-        assert model.relations.sides_hostile("state", "separatists")
-        reach_km = model.config.combat.reach_km
-        ring = [
-            xy
-            for xy in np.ndindex(model.place_km.shape[:2])
-            if 60 <= km_apart(model.place_km, xy, town.xy) <= reach_km
-        ]
-        if resolution == 0.5:  # a cell whole cells put out of reach: (28, 18), 78 km off
-            assert any(cells_apart(xy, town.xy) > model.reach_cells for xy in ring)
         for xy in ring:
             model = MaliConflictModel(scenario_from_dict(data), rng=seed)
             column = _column(model, "state", xy, men=1000)
-            column.objective = town_id
+            column.objective = town.id
             column.standing = False
             model.presence.refresh()
             towns.abandon_indefensible_towns(model)
