@@ -15,7 +15,7 @@ from small_scenario import small_dict
 
 from sim import MaliConflictModel, combat
 from sim.scenario import scenario_from_dict
-from sim.war import battles, casualties, patrons
+from sim.war import battles, casualties, operations, patrons
 from sim.war.posture import Posture
 
 
@@ -92,8 +92,6 @@ def test_a_raid_s_dead_are_spared_by_armour_as_a_battle_s_are(monkeypatch, risk)
     # men; over 40 raids France loses 1 - armour of them: 0.575 of the men hit at risk 0.15,
     # all at risk 1. Until model 0.64.0 a foreign raid's dead were booked as the fire drew them,
     # armour or not (in Serval a cautious force's raids cost it 15 of its 31 dead a run).
-    from sim.war import operations
-
     monkeypatch.setattr(combat, "battle", lambda *a, **k: combat.Losses(attacker=100, defender=0))
     hit, dead = 0, 0
     for seed in range(40):
