@@ -70,15 +70,40 @@ def recruitable(
 
 
 def people_of(model: MaliConflictModel, faction: str) -> np.ndarray:
-    """A faction's recruitable people per cell in a run (its ``recruits_from`` today)."""
+    """A faction's recruitable people per cell in a run (its ``recruits_from`` today).
+
+    Read-only: kept while its ``recruits_from`` stays what it was (the people and their
+    communities do not change in a run), for it is asked every day.
+    """
     recruits_from = model.config.factions[faction].recruits_from
-    return recruitable(model.geo.population, model.communities, recruits_from)
+    if not recruits_from:
+        return model.geo.population
+    return model.presence.memos[f"people of {faction}"].get(
+        tuple(recruits_from.items()),
+        (model.geo.population,),
+        lambda: read_only(recruitable(model.geo.population, model.communities, recruits_from)),
+    )
 
 
 def affinity(model: MaliConflictModel, faction: str, xy: tuple[int, int]) -> float:
     """The share of a cell's people a faction draws on: its communities' shares, weighted.
 
-    1 for a faction that draws on everyone alike (no ``recruits_from``).
+    1 for a faction that draws on everyone alike (no ``recruits_from``). Read off a layer of
+    every cell's share, kept while its ``recruits_from`` stays what it was: the same sum of
+    the same products as for the one cell.
     """
-    shares = {c: layer[xy] for c, layer in model.communities.items()}
-    return float(recruitable(1.0, shares, model.config.factions[faction].recruits_from))
+    recruits_from = model.config.factions[faction].recruits_from
+    if not recruits_from:
+        return 1.0
+    shares = model.presence.memos[f"affinity {faction}"].get(
+        tuple(recruits_from.items()),
+        (),
+        lambda: read_only(recruitable(1.0, model.communities, recruits_from)),
+    )
+    return float(shares[xy])
+
+
+def read_only(layer: np.ndarray) -> np.ndarray:
+    """``layer``, made read-only (a layer kept for every caller, which none may change)."""
+    layer.setflags(write=False)
+    return layer

@@ -96,8 +96,7 @@ def govern(model: MaliConflictModel) -> None:
         mine = reach[side]
         armed = mine + state
         armed += 1.0
-        grow = mine / armed
-        grow *= mine > 0
+        grow = mine / armed  # none where it has no men within reach (``armed`` is at least 1)
         grow *= 1.0 - layer
         grow /= cfg.governance_growth_days
         recede = np.divide(state, armed, out=armed)

@@ -245,6 +245,11 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     if actor not in INSURGENTS or model.claims.get(town.id) == actor:
         return True
     cfg = model.config.insurgency
+    # (The tests that read a value or two first: each is asked of every town an insurgent
+    # side may raid, at every plan.)
+    # A town's people need policing and ruling: too few men raid a city and melt back.
+    if model.presence.reach[actor][town.xy] < cfg.occupiers_per_1000 * town.population / 1000:
+        return False
     near = model.governance[actor][around(*town.xy, model.reach_cells)]
     if near.max() < cfg.raid_network:
         return False
@@ -254,9 +259,6 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
         rulers = [f for f in INSURGENTS if model.relations.allied(f, actor)]  # itself too
         if max(communities.affinity(model, f, town.xy) for f in rulers) < cfg.rule_affinity:
             return False
-    # A town's people need policing and ruling: too few men raid a city and melt back.
-    if model.presence.reach[actor][town.xy] < cfg.occupiers_per_1000 * town.population / 1000:
-        return False
     # Against a state far stronger in the country around, it raids and melts back: it would
     # have to leave the town again as soon as the enemy came back for it.
     return bool(model.presence.balance(actor)[town.xy] <= doctrine.abandon_ratio)
