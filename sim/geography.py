@@ -148,6 +148,7 @@ KM_PER_DEG_LAT = 110.574  # km per degree of latitude (WGS84 mean near 17 N)
 KM_PER_DEG_LON_EQ = 111.320  # km per degree of longitude at the equator
 MEAN_LAT = 0.5 * (BBOX[2] + BBOX[3])  # deg N: mean latitude of the grid, for cell_km
 MAX_CACHE_BYTES = 256e6  # cap on memory held by cached distance fields
+MAX_CACHED_STEPS = 1_000_000  # cap on the steps ``next_step`` keeps (some 200 bytes each)
 
 _NEIGHBOURS = tuple((dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0))
 
@@ -211,6 +212,7 @@ class Geography:
     sanctuary_km: float = 150.0
     _graphs: dict = field(default_factory=dict, init=False, repr=False)
     _fields: dict = field(default_factory=dict, init=False, repr=False)
+    _steps: dict = field(default_factory=dict, init=False, repr=False)
 
     # --- coordinates ---------------------------------------------------------------------------
     def cell_of(self, lat: float, lon: float) -> tuple[int, int]:
@@ -305,12 +307,21 @@ class Geography:
             The cell to move to; ``(x, y)`` itself when already there or no route exists.
 
         """
+        # The fields do not change in a run: a step once found is kept (columns march the same
+        # roads again and again), the very cell the neighbours' search would find.
+        key = (x, y, target_x, target_y, may_leave_mali)
+        best = self._steps.get(key)
+        if best is not None:
+            return best
         dist = self.distance_field(target_x, target_y, may_leave_mali)
         best, best_d = (x, y), dist[x, y]
         for dx, dy in _NEIGHBOURS:
             nx, ny = x + dx, y + dy
             if 0 <= nx < self.width and 0 <= ny < self.height and dist[nx, ny] < best_d:
                 best, best_d = (nx, ny), dist[nx, ny]
+        if len(self._steps) >= MAX_CACHED_STEPS:
+            self._steps.clear()
+        self._steps[key] = best
         return best
 
 
