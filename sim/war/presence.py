@@ -542,12 +542,19 @@ class Presence:
         relations = model.relations
         shape = (model.geo.width, model.geo.height)
         own, state_side, insurgents = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        # Which grid each actor's units count in (none: neither allied nor at war), asked once
+        # an actor, not once a unit.
+        grid_of = {}
+        for actor in model.units_by_actor:
+            actor_side = model.side_of[actor]
+            if relations.allied(actor_side, side):  # its own side too
+                grid_of[actor] = own
+            elif relations.hostile(actor, side):
+                grid_of[actor] = state_side if actor_side == "state" else insurgents
         for unit in model.units:
-            power = unit.strength * (0.25 + unit.morale)
-            if relations.allied(unit.side, side):  # its own side too
-                own[unit.xy] += power
-            elif relations.hostile(unit.actor, side):
-                (state_side if unit.side == "state" else insurgents)[unit.xy] += power
+            grid = grid_of.get(unit.actor)
+            if grid is not None:
+                grid[unit.xy] += unit.strength * (0.25 + unit.morale)
         # The towns the state's side holds keep police, gendarmes and officials, even with no
         # army in them: a band does not settle in Bamako because its garrison went north.
         if relations.sides_hostile("state", side):
