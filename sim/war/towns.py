@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import communities
-from sim.geography import ZONES, Geography, around, km_apart, km_apart_pairs
+from sim.geography import ZONES, Geography, around, km_apart_pairs
 from sim.scenario import FACTIONS
 from sim.war.insurgency import INSURGENTS
 from sim.war.posture import Posture
@@ -107,6 +107,8 @@ class Towns:
         )
         self.hold = np.exp(-np.hypot(dlat, dlon) / influence_km)
         self._near: dict[tuple[str, float], list[Town]] = {}  # ``near``'s answers
+        self._km_from: dict[str, np.ndarray] = {}  # ``km_from``'s layers
+        self._on_the_way: dict[tuple, list[Town]] = {}  # ``on_the_way``'s answers
 
     def __getitem__(self, tid: str) -> Town:
         return self.by_id[tid]
@@ -137,6 +139,44 @@ class Towns:
                 t for t, gap in zip(self.list, gaps, strict=True) if gap <= km and t.xy != town.xy
             ]
         return self._near[key]
+
+    def on_the_way(
+        self, objective: Town, xy: tuple[int, int], places: np.ndarray, reach_km: float
+    ) -> list[Town]:
+        """The towns within ``reach_km`` of ``objective`` on the way from ``xy``, nearest first.
+
+        On the way: the march through the town at most ``ON_THE_WAY`` times the straight km
+        from ``xy`` to the objective (``staging``). Ties in km keep ``near``'s order. Kept per
+        objective and cell: where the towns are does not change in a run, only who holds them.
+        """
+        key = (objective.id, xy, reach_km)
+        found = self._on_the_way.get(key)
+        if found is None:
+            here = places[xy]
+            straight = float(np.hypot(*(places[objective.xy] - here)))
+            ways = []
+            for town in self.near(objective, reach_km, places):
+                to_town = float(np.hypot(*(places[town.xy] - here)))
+                onward = float(np.hypot(*(places[objective.xy] - places[town.xy])))
+                if to_town + onward <= ON_THE_WAY * straight:
+                    ways.append((to_town, town))
+            ways.sort(key=lambda way: way[0])  # stable: ties in ``near``'s order
+            found = self._on_the_way[key] = [town for _, town in ways]
+        return found
+
+    def km_from(self, town: Town, places: np.ndarray) -> np.ndarray:
+        """``km_apart`` from every cell's place to the town's, as a layer (read-only).
+
+        Kept per town (``places`` are the model's one ``place_km``): a column on the march asks
+        it of its objective every day. The same numbers as ``km_apart`` cell by cell: the same
+        differences, their absolute values, the larger.
+        """
+        layer = self._km_from.get(town.id)
+        if layer is None:
+            layer = np.abs(places - places[town.xy]).max(axis=-1)
+            layer.setflags(write=False)
+            self._km_from[town.id] = layer
+        return layer
 
 
 def town_people(population: np.ndarray, cells: np.ndarray, people: np.ndarray) -> np.ndarray:
@@ -350,21 +390,12 @@ def staging(model: MaliConflictModel, objective: Town, xy: tuple[int, int]) -> T
     stationed there"). Where none is, the column camps at reach in the open
     (``Campaigns.holds_back``).
     """
-    places = model.place_km
-    reach_km = model.config.combat.reach_km
-    here = places[xy]
-    straight = float(np.hypot(*(places[objective.xy] - here)))
-    best, best_km = None, np.inf
-    for town in model.towns.near(objective, reach_km, places):
-        to_town = float(np.hypot(*(places[town.xy] - here)))
-        onward = float(np.hypot(*(places[objective.xy] - places[town.xy])))
-        if to_town + onward > ON_THE_WAY * straight or to_town >= best_km:
-            continue
+    for town in model.towns.on_the_way(objective, xy, model.place_km, model.config.combat.reach_km):
         # Its own side's town, or one it is at war with (it takes it on its way), and no UN camp.
         ours = town.holder == "state" or model.relations.sides_hostile("state", town.holder)
         if ours and not protected(model, town.x, town.y):
-            best, best_km = town, to_town
-    return best
+            return town
+    return None
 
 
 def stage(model: MaliConflictModel, unit: Unit) -> Town | None:
@@ -389,7 +420,7 @@ def stage(model: MaliConflictModel, unit: Unit) -> Town | None:
 
 def within_reach(model: MaliConflictModel, xy: tuple[int, int], town: Town) -> bool:
     """Whether a cell's place is within ``combat.reach_km`` of the town's (``km_apart``)."""
-    return km_apart(model.place_km, xy, town.xy) <= model.config.combat.reach_km
+    return bool(model.towns.km_from(town, model.place_km)[xy] <= model.config.combat.reach_km)
 
 
 def before(model: MaliConflictModel, unit: Unit, town: Town) -> bool:
