@@ -554,10 +554,11 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
     relations = model.relations
     morale: dict[str, float] = {}  # retreats below change no morale: compute once a day
     for town in model.towns:  # in a fixed order: retreats draw random numbers
+        bound = aimed.get(town.id)
+        if bound is None:
+            continue  # no column before it
         side = town.holder
-        threats = {
-            s: men for s, men in aimed.get(town.id, {}).items() if relations.sides_hostile(side, s)
-        }
+        threats = {s: men for s, men in bound.items() if relations.sides_hostile(side, s)}
         if not threats or (side == "state" and town.kind == "capital"):
             continue  # the regime does not give up its capital: it fights for it
         if side != "state" and protected(model, town.x, town.y):
