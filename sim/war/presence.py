@@ -227,6 +227,16 @@ def paint_squares(grid: np.ndarray, cells, value, half: int) -> None:
         np.maximum(square, value, out=square)
 
 
+def km_from(kept: dict, places: np.ndarray, xy: tuple[int, int]) -> np.ndarray:
+    """The straight km from every cell's place to ``xy``'s (read-only), kept in ``kept`` by cell."""
+    layer = kept.get(xy)
+    if layer is None:
+        layer = np.sqrt(((places - places[xy]) ** 2).sum(axis=-1))
+        layer.setflags(write=False)
+        kept[xy] = layer
+    return layer
+
+
 class Presence:
     """Fighters by side per cell (``men``) and within ``reach_km`` (``reach``); partners' reach.
 
@@ -425,16 +435,6 @@ class Presence:
             camps, lambda: self.support_from(camps)
         )
 
-    def km_from(self, xy: tuple[int, int]) -> np.ndarray:
-        """The straight km from every cell's place to ``xy``'s (read-only, kept per cell)."""
-        layer = self._km_from.get(xy)
-        if layer is None:
-            places = self.model.place_km
-            layer = np.sqrt(((places - places[xy]) ** 2).sum(axis=-1))
-            layer.setflags(write=False)
-            self._km_from[xy] = layer
-        return layer
-
     def support(self, actor: str) -> np.ndarray:
         """The km from each cell to the nearest garrison that would help ``actor``'s units.
 
@@ -468,7 +468,8 @@ class Presence:
         if garrison_xy.size == 0:
             support_km = np.full((model.geo.width, model.geo.height), np.inf)
         else:
-            support_km = functools.reduce(np.minimum, (self.km_from(xy) for xy in cells))
+            kept, places = self._km_from, model.place_km
+            support_km = functools.reduce(np.minimum, (km_from(kept, places, xy) for xy in cells))
         garrison_xy.setflags(write=False)
         support_km.setflags(write=False)
         return garrison_xy, support_km
