@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.spatial import cKDTree
 from small_scenario import small_dict
 
 from sim import MaliConflictModel
 from sim.geography import cells_apart, km_apart
 from sim.scenario import scenario_from_dict
 from sim.war import operations
+from sim.war.towns import ON_THE_WAY
 
 KIDAL_TIN_ESSAKO_KM = 114.8
 """The larger of the east and north gaps between the two towns (1.079 degrees of longitude at
@@ -80,3 +82,51 @@ def test_the_support_a_town_has_is_the_km_to_the_nearest_garrison_at_any_resolut
     assert straight == pytest.approx(KIDAL_TIN_ESSAKO_KM, abs=1.0)  # the same latitude
     assert model.presence.support_km[tin_essako.xy] == pytest.approx(straight, abs=0.01)
     assert model.presence.support_km[kidal.xy] == 0.0
+
+
+# The layers kept to save time (no result changed) give the very numbers they replaced.
+
+
+def test_the_km_to_the_nearest_garrison_is_the_k_d_tree_s_to_the_last_bit():
+    # ``Presence.support_from`` takes the least of each garrison's kept layer
+    # (``presence.km_from``); until it did, a k-d tree of the garrisons was queried for each
+    # new set of them. Bit for bit the same, so that no run changed.
+    model = _raid_model(0.25, 120.0)
+    places = model.place_km
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        n = int(rng.integers(1, 30))
+        cells = tuple(
+            sorted({(int(x), int(y)) for x, y in rng.integers(0, places.shape[:2], size=(n, 2))})
+        )
+        xy = np.array(cells)
+        tree = cKDTree(places[xy[:, 0], xy[:, 1]])
+        expected = tree.query(places.reshape(-1, 2))[0].reshape(places.shape[:2])
+        assert np.array_equal(model.presence.support_from(cells)[1], expected)
+
+
+@pytest.mark.parametrize("resolution", [0.25, 0.5])
+def test_a_town_s_km_layer_and_its_towns_on_the_way_are_what_they_replaced(resolution):
+    # ``Towns.km_from`` is ``km_apart`` cell by cell; ``Towns.on_the_way`` lists the towns a
+    # column bound for an objective would wait in, nearest first, as ``staging`` once found
+    # them town by town.
+    model = _raid_model(resolution, 120.0)
+    places, towns = model.place_km, model.towns
+    kidal = towns["kidal"]
+    layer = towns.km_from(kidal, places)
+    width, height = layer.shape
+    for x in range(0, width, 3):
+        for y in range(0, height, 3):
+            assert layer[x, y] == km_apart(places, (x, y), kidal.xy)
+    reach_km = model.config.combat.reach_km
+    for xy in [(x, y) for x in range(0, width, 4) for y in range(0, height, 4)]:
+        here = places[xy]
+        straight = float(np.hypot(*(places[kidal.xy] - here)))
+        ways = []
+        for town in towns.near(kidal, reach_km, places):
+            to_town = float(np.hypot(*(places[town.xy] - here)))
+            onward = float(np.hypot(*(places[kidal.xy] - places[town.xy])))
+            if to_town + onward <= ON_THE_WAY * straight:
+                ways.append((to_town, town))
+        expected = [town for _, town in sorted(ways, key=lambda way: way[0])]
+        assert towns.on_the_way(kidal, xy, places, reach_km) == expected
