@@ -148,7 +148,7 @@ KM_PER_DEG_LAT = 110.574  # km per degree of latitude (WGS84 mean near 17 N)
 KM_PER_DEG_LON_EQ = 111.320  # km per degree of longitude at the equator
 MEAN_LAT = 0.5 * (BBOX[2] + BBOX[3])  # deg N: mean latitude of the grid, for cell_km
 MAX_CACHE_BYTES = 256e6  # cap on memory held by cached distance fields
-MAX_CACHED_STEPS = 1_000_000  # cap on the steps ``next_step`` keeps (some 200 bytes each)
+MAX_CACHED_STEPS = 200_000  # cap on the steps ``next_step`` keeps (some 250 bytes each)
 
 _NEIGHBOURS = tuple((dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0))
 

@@ -285,9 +285,9 @@ def takes_towns(model: MaliConflictModel, actor: str, town: Town) -> bool:
     if actor not in INSURGENTS or model.claims.get(town.id) == actor:
         return True
     cfg = model.config.insurgency
-    # (The tests that read a value or two first: each is asked of every town an insurgent
-    # side may raid, at every plan.)
-    # A town's people need policing and ruling: too few men raid a city and melt back.
+    # The cheapest test first, for each is asked of every town an insurgent side may raid at
+    # every plan: a town's people need policing and ruling, too few men raid a city and melt
+    # back.
     if model.presence.reach[actor][town.xy] < cfg.occupiers_per_1000 * town.population / 1000:
         return False
     near = model.governance[actor][around(*town.xy, model.reach_cells)]
