@@ -50,32 +50,42 @@ def table(parts: dict[str, pd.DataFrame], least: float) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    """Run both arms and write the tables."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every by-resolution script takes: runs an arm, workers, the model's tree."""
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose model runs")
-    args = parser.parse_args()
-    tree = args.tree.resolve()
+
+
+def arms_events(tree: Path, runs: int, workers: int):
+    """Each arm's name and the events table of its runs, run by the model of ``tree``."""
     sys.path.insert(0, str(tree))  # the workers (spawned) inherit the path
-    import sim
     from sim.ensemble import run_ensemble
     from sim.scenario import load_scenario
 
-    kinds, abuses, battles, totals = {}, {}, {}, {}
     for arm, (resolution, seed) in ARMS.items():
         scenario = load_scenario(
             tree / "scenarios" / "kidal_2023.toml",
             [HORIZON, f"scenario.resolution={resolution}"],
         )
-        events = run_ensemble(scenario, runs=args.runs, seed=seed, workers=args.workers).events
+        yield arm, run_ensemble(scenario, runs=runs, seed=seed, workers=workers).events
+
+
+def main() -> int:
+    """Run both arms and write the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    args = parser.parse_args()
+    kinds, abuses, battles, totals = {}, {}, {}, {}
+    for arm, events in arms_events(args.tree.resolve(), args.runs, args.workers):
         kinds[arm] = per_run(events, ["event_type", "civilians_killed_by"], args.runs)
         abused = events[events["event_type"] == "violence_against_civilians"]
         abuses[arm] = per_run(abused, ["civilians_killed_by", "region"], args.runs)
         fought = events[events["event_type"] == "battle"]
         battles[arm] = per_run(fought, ["town", "actor1", "actor2"], args.runs)
         totals[arm] = float(events["deaths_civilians"].sum()) / args.runs
+    import sim  # the tree's, on the path ``arms_events`` set
+
     lines = [
         f"# Civilians killed by resolution (kidal_2023 to 2023-12-31, model {sim.__version__})",
         "",

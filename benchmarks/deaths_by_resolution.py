@@ -27,7 +27,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.civilians_by_resolution import ARMS, HORIZON  # noqa: E402  (the same arms)
+from benchmarks.civilians_by_resolution import add_arguments, arms_events  # noqa: E402
 
 
 def side_by_side(parts: dict[str, pd.Series], least: float) -> str:
@@ -45,23 +45,10 @@ def main() -> int:
     """Run both arms and write the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("column", help="an events table's deaths column, e.g. deaths_jihadists")
-    parser.add_argument("--runs", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose model runs")
+    add_arguments(parser)
     args = parser.parse_args()
-    tree = args.tree.resolve()
-    sys.path.insert(0, str(tree))  # the workers (spawned) inherit the path
-    import sim
-    from sim.ensemble import run_ensemble
-    from sim.scenario import load_scenario
-
     kinds, places, runs_with, totals = {}, {}, {}, {}
-    for arm, (resolution, seed) in ARMS.items():
-        scenario = load_scenario(
-            tree / "scenarios" / "kidal_2023.toml",
-            [HORIZON, f"scenario.resolution={resolution}"],
-        )
-        events = run_ensemble(scenario, runs=args.runs, seed=seed, workers=args.workers).events
+    for arm, events in arms_events(args.tree.resolve(), args.runs, args.workers):
         if args.column not in events:
             print(f"{args.column}: no such column in the events table", file=sys.stderr)
             return 2
@@ -70,6 +57,8 @@ def main() -> int:
         places[arm] = dead.groupby("town")[args.column].sum() / args.runs
         runs_with[arm] = dead.groupby("town")["run_id"].nunique().astype(float)
         totals[arm] = float(dead[args.column].sum()) / args.runs
+    import sim  # the tree's, on the path ``arms_events`` set
+
     lines = [
         f"# {args.column} by resolution (kidal_2023 to 2023-12-31, model {sim.__version__})",
         "",
