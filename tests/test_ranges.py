@@ -89,8 +89,8 @@ def test_the_support_a_town_has_is_the_km_to_the_nearest_garrison_at_any_resolut
 
 def test_the_km_to_the_nearest_garrison_is_the_k_d_tree_s_to_the_last_bit():
     # ``Presence.support_from`` takes the least of each garrison's kept layer
-    # (``presence.km_from``); until it did, a k-d tree of the garrisons was queried for each
-    # new set of them. Bit for bit the same, so that no run changed.
+    # (``presence.straight_km_from``); until it did, a k-d tree of the garrisons was queried for
+    # each new set of them. Bit for bit the same, so that no run changed.
     model = _raid_model(0.25, 120.0)
     places = model.place_km
     rng = np.random.default_rng(7)

@@ -227,7 +227,7 @@ def paint_squares(grid: np.ndarray, cells, value, half: int) -> None:
         np.maximum(square, value, out=square)
 
 
-def km_from(kept: dict, places: np.ndarray, xy: tuple[int, int]) -> np.ndarray:
+def straight_km_from(kept: dict, places: np.ndarray, xy: tuple[int, int]) -> np.ndarray:
     """The straight km from every cell's place to ``xy``'s (read-only), kept in ``kept`` by cell."""
     layer = kept.get(xy)
     if layer is None:
@@ -287,7 +287,7 @@ class Presence:
         self._men_units: dict[str, tuple] = {}  # side -> its units' cells and men last counted
         self._countryside_inputs: tuple | None = None  # what ``countryside`` is from
         self._support = Recent(12)  # garrisons' cells -> their cells and distance layers
-        self._km_from: dict[tuple[int, int], np.ndarray] = {}  # a cell -> km from every cell
+        self._straight_km: dict[tuple[int, int], np.ndarray] = {}  # a cell -> km from every cell
         # process -> what it made of the day's units and layers, kept while they stay the same
         self.memos: dict[str, SameInputs] = collections.defaultdict(SameInputs)
 
@@ -458,8 +458,8 @@ class Presence:
         were counted between the cells' centres, so that at 0.5 degree a column camped by Kidal
         stood up to 40 km nearer or farther from Anefis's garrison than at 0.25.
 
-        The least of each garrison's own layer (``km_from``): garrisons stand on a few dozen
-        cells, and a new set of them is mostly cells seen before. A k-d tree of the garrisons
+        The least of each garrison's own layer (``straight_km_from``): garrisons stand on a few
+        dozen cells, and a new set of them is mostly cells seen before. A k-d tree of the garrisons
         queried afresh for each new set (as until 0.64.0's code was sped up) cost some 15 times
         as much, for the same numbers: the square root of the same sum of squares.
         """
@@ -468,8 +468,10 @@ class Presence:
         if garrison_xy.size == 0:
             support_km = np.full((model.geo.width, model.geo.height), np.inf)
         else:
-            kept, places = self._km_from, model.place_km
-            support_km = functools.reduce(np.minimum, (km_from(kept, places, xy) for xy in cells))
+            kept, places = self._straight_km, model.place_km
+            support_km = functools.reduce(
+                np.minimum, (straight_km_from(kept, places, xy) for xy in cells)
+            )
         garrison_xy.setflags(write=False)
         support_km.setflags(write=False)
         return garrison_xy, support_km
