@@ -468,10 +468,8 @@ class Presence:
         if garrison_xy.size == 0:
             support_km = np.full((model.geo.width, model.geo.height), np.inf)
         else:
-            kept, places = self._straight_km, model.place_km
-            support_km = functools.reduce(
-                np.minimum, (straight_km_from(kept, places, xy) for xy in cells)
-            )
+            layers = (straight_km_from(self._straight_km, model.place_km, xy) for xy in cells)
+            support_km = functools.reduce(np.minimum, layers)
         garrison_xy.setflags(write=False)
         support_km.setflags(write=False)
         return garrison_xy, support_km
