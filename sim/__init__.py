@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.64.0"
+__version__ = "0.65.0"
 """The model's version. It changes with every change that changes results (``CHANGELOG.md``):
 results folders record it, and a sweep refuses to resume into results of another version."""
 

@@ -518,10 +518,10 @@ def test_a_garrison_in_its_camp_does_not_hold_the_villages_the_insurgents_govern
 
 
 def test_a_town_an_insurgent_side_holds_is_a_recruiting_ground():
-    # Since model 0.35.0; 5 in the library since 0.61.0 (0 by default). The jihadists of 2012
-    # recruited in the towns they held (HRW, 2012); until 0.61.0 the arc switched their
-    # recruitment from 0.0112 to 0.00223 on 2013-01-10, when they lost them. With
-    # `insurgency.recruitment_in_held_towns` k, a held town's people weigh k times more.
+    # Since model 0.35.0; 5 in the library since 0.61.0, 5.6 since 0.65.0 (0 by default). The
+    # jihadists of 2012 recruited in the towns they held (HRW, 2012); until 0.61.0 the arc
+    # switched their recruitment from 0.0112 to 0.00223 on 2013-01-10, when they lost them.
+    # With `insurgency.recruitment_in_held_towns` k, a held town's people weigh k times more.
     data = small_dict()
     data["events"] = []
     data["foreign"] = {}

@@ -34,8 +34,8 @@ def test_a_drifted_period_value_is_reported(tmp_path):
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     serval = tmp_path / "scenarios" / "serval_2013.toml"
     text = serval.read_text()
-    assert "\nrecruit_rate = 0.00223 " in text
-    serval.write_text(text.replace("\nrecruit_rate = 0.00223 ", "\nrecruit_rate = 0.005 ", 1))
+    assert "\nrecruit_rate = 0.0020 " in text
+    serval.write_text(text.replace("\nrecruit_rate = 0.0020 ", "\nrecruit_rate = 0.005 ", 1))
     lines = _tool().all_differences(tmp_path)
     assert lines, "a changed value in serval_2013 must show as a difference from the arc"
     assert all("serval_2013" in line for line in lines)

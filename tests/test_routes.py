@@ -190,3 +190,36 @@ def test_a_weak_garrison_leaves_before_a_column_as_far_off_in_km_at_any_grid(res
             towns.abandon_indefensible_towns(model)
             garrison = next(iter(model.units_of("separatists")))
             assert garrison.destination is not None and garrison.destination != town.xy, xy
+
+
+def test_a_garrison_that_gives_up_a_post_falls_back_out_of_the_columns_reach():
+    # Model 0.65.0. Until then a garrison that left its town went to the nearest safe town its
+    # side held: in north_2024 the army's garrison of Hombori fell back on Boni, 59 km off, and
+    # on Boni's turn back to Hombori, as the same columns came for each (1.7 times a run each,
+    # five times or more in 11 of 40 runs); the record has Boni's base held through JNIM's
+    # blockade of 2023-2025 (GI-TOC, Risk Bulletin 11, 2024).
+    data = small_dict()
+    data["scenario"]["resolution"] = 0.25
+    data["events"] = []
+    data["foreign"] = {}
+    data["factions"]["state"].update(
+        deploy={"hombori": 150, "boni": 400, "mopti": 2000, "bamako": 1000}
+    )
+    data["factions"]["separatists"].update(deploy={}, bands={})
+    data["factions"]["jihadists"].update(bands={})
+    model = MaliConflictModel(scenario_from_dict(data), rng=1)
+    hombori, boni = model.towns["hombori"], model.towns["boni"]
+    reach_km = model.config.combat.reach_km
+    for band in model.spawn("jihadists", 3000, (hombori.x + 1, hombori.y), Posture.PATROL, "start"):
+        band.order_against(hombori)
+    model.presence.refresh()
+    km_from_hombori = model.towns.km_from(hombori, model.place_km)
+    # The old rule's choice: Boni is the nearest safe town the state holds, within reach.
+    held = [t for t in model.towns if t.holder == "state" and t.id != "hombori"]
+    nearest = min((t for t in held if towns.safe(model, t.xy)), key=lambda t: km_from_hombori[t.xy])
+    assert nearest is boni and km_from_hombori[boni.xy] <= reach_km
+    towns.abandon_indefensible_towns(model)
+    garrison = next(u for u in model.units_of("state") if u.objective is None and u.strength == 150)
+    goal = garrison.destination or garrison.xy  # a day's march out; there already if near
+    assert goal in {t.xy for t in held}
+    assert km_from_hombori[goal] > reach_km, "it went to the next post in the columns' reach"

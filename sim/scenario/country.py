@@ -243,7 +243,8 @@ class Insurgency(StrictModel):
             " holds the town (its pay, its mosques and schools, its youth in reach: the"
             " jihadists of 2012 in Gao and Timbuktu); 0: a held town counts as its cell. 5 in"
             " every library scenario since model 0.61.0, where it replaced the arc's switch of"
-            ' the jihadists\' recruitment on 2013-01-10 (docs/CALIBRATION.md, "Model 0.61.0")'
+            ' the jihadists\' recruitment on 2013-01-10 (docs/CALIBRATION.md, "Model 0.61.0");'
+            ' 5.6 since 0.65.0, with their recruit_rate cut to 0.0020 ("Model 0.65.0")'
         ),
     )
     air_deterrence: Share = Field(

@@ -536,7 +536,8 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
     combat.support_scale_km)``): they are exposed, and it fights them on its ground. When the
     threat exceeds the holder's ``abandon_ratio`` times the defence, the garrison falls back: at
     once before columns that keep coming, and before columns that stand in camp each day with a
-    chance that grows with the overmatch (``leaves``).
+    chance that grows with the overmatch (``leaves``), to a town beyond ``reach_km`` of the one
+    it leaves (``Unit.retreat``).
     """
     aimed: dict[str, dict[str, float]] = {}  # town id -> side -> men bound for it, close
     coming: set[str] = set()  # towns a column within reach is still marching on
@@ -589,7 +590,8 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         ratio = model.config.factions[side].abandon_ratio if side in FACTIONS else 2.0
         if leaves(model, threat / max(ratio * defence, 1e-9), at_once=town.id in coming):
             for unit in defenders:
-                unit.retreat()
+                # Out of the columns' reach, not to the next post they will come for.
+                unit.retreat(beyond_km=model.config.combat.reach_km)
                 # It slips away at once (the CSP left Kidal the night before the army came): a
                 # day's march out, before the columns close in.
                 if unit.mobile:
