@@ -339,11 +339,11 @@ class Unit(CellAgent):
         it went to the nearest post the state held in name, Abeibara or Tin Essako, and the
         state kept some 1,200 men in the north in May 2012, when the record has none).
 
-        A garrison that gives up a town (``beyond_km``, ``combat.reach_km`` from
-        ``towns.abandon_indefensible_towns``) falls back to such a town more than ``beyond_km``
-        from the one it leaves, where there is one: out of reach of the columns that drove it
-        out. Until model 0.65.0 it went to the nearest, and in 2024 a garrison of Hombori went
-        to Boni, 59 km off, and back as the same columns turned on each town in turn.
+        A garrison of the state's side that gives up a town (``beyond_km``, ``combat.reach_km``
+        from ``towns.abandon_indefensible_towns``) falls back to such a town more than
+        ``beyond_km`` from the one it leaves, where there is one: out of reach of the columns
+        that drove it out. Until model 0.65.0 it went to the nearest, and in 2024 a garrison of
+        Hombori went to Boni, 59 km off, and back as the same columns turned on each in turn.
 
         An insurgent band (``uses_sanctuary``) may also fall back across a border that shelters
         it, or into the nearest refuge inside Mali (``Geography.refuge``: the Wagadou and Serma

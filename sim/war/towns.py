@@ -536,8 +536,8 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
     combat.support_scale_km)``): they are exposed, and it fights them on its ground. When the
     threat exceeds the holder's ``abandon_ratio`` times the defence, the garrison falls back: at
     once before columns that keep coming, and before columns that stand in camp each day with a
-    chance that grows with the overmatch (``leaves``), to a town beyond ``reach_km`` of the one
-    it leaves (``Unit.retreat``).
+    chance that grows with the overmatch (``leaves``); a garrison of the state's side goes to a
+    safe town beyond ``reach_km`` of the one it leaves, where there is one (``Unit.retreat``).
     """
     aimed: dict[str, dict[str, float]] = {}  # town id -> side -> men bound for it, close
     coming: set[str] = set()  # towns a column within reach is still marching on
