@@ -13,6 +13,10 @@ The margins, the outcomes, the scenario, its horizon and the run counts below we
 committed before the first run; they are not to be changed after seeing results.
 
     nice -n 15 .venv/bin/python benchmarks/resolution_equivalence.py [--workers 2]
+        [--runs N] [--out PATH] [--seeds 1,2,3] [--arms reference,unit_split_2]
+
+``--seeds`` gives the arms other ensemble seeds and ``--arms`` runs only some of them: whether a
+verdict survives another draw.
 
 Writes ``benchmarks/results/resolution_equivalence.json`` and ``.md``.
 """
@@ -192,7 +196,9 @@ def markdown(report: dict) -> str:
         f"Model {report['model_version']}. TOST on a bootstrap ({report['resamples']} resamples) "
         f"of each outcome's effect, Holm over the {len(OUTCOMES)} outcomes of each comparison "
         f"at alpha = {ALPHA}; interval: 90% percentile. Effect: the other arm's median over the "
-        "reference's (x ratio) or minus it (+-).",
+        "reference's (x ratio) or minus it (+-). Ensemble seeds: "
+        + ", ".join(f"{arm} {spec['seed']}" for arm, spec in report["arms"].items())
+        + ".",
         "",
     ]
     for arm, rows in report["comparisons"].items():
@@ -228,7 +234,28 @@ def main() -> int:
     parser.add_argument(
         "--out", type=Path, default=OUT, help="report path without suffix (.json, .md appended)"
     )
+    parser.add_argument(
+        "--seeds",
+        type=lambda text: [int(v) for v in text.split(",")],
+        default=None,
+        help="other ensemble seeds for the arms, in order: reference,resolution_0.5,unit_split_2"
+        " (default 1,2,3): does a verdict survive another draw?",
+    )
+    parser.add_argument(
+        "--arms", type=lambda text: text.split(","), default=None, help="run only these arms"
+    )
     args = parser.parse_args()
+    arms = {name: dict(spec) for name, spec in ARMS.items()}
+    if args.seeds:
+        if len(args.seeds) != len(arms):
+            parser.error(f"--seeds takes {len(arms)} seeds, one an arm")
+        for spec, seed in zip(arms.values(), args.seeds, strict=True):
+            spec["seed"] = seed
+    if args.arms:
+        unknown = set(args.arms) - set(arms)
+        if unknown or "reference" not in args.arms:
+            parser.error(f"--arms: the reference and any of {sorted(set(arms) - {'reference'})}")
+        arms = {name: spec for name, spec in arms.items() if name in args.arms}
     sys.path.insert(0, str(ROOT))
     import sim
     from sim.analysis.equivalence import TOST_RESAMPLES
@@ -236,7 +263,7 @@ def main() -> int:
     from sim.scenario import load_scenario
 
     tables, seconds = {}, {}
-    for arm, spec in ARMS.items():
+    for arm, spec in arms.items():
         scenario = load_scenario(ROOT / SCENARIO, HORIZON + spec["overrides"])
         started = time.perf_counter()
         results = run_ensemble(scenario, runs=args.runs, seed=spec["seed"], workers=args.workers)
@@ -248,14 +275,14 @@ def main() -> int:
         "horizon": ", ".join(HORIZON),
         "model_version": sim.__version__,
         "runs_per_arm": args.runs,
-        "arms": ARMS,
+        "arms": arms,
         "alpha": ALPHA,
         "resamples": TOST_RESAMPLES,
         "method": "TOST on a percentile bootstrap of the effect (median difference, share "
         "difference or log ratio of medians), Holm over the outcomes of each comparison",
         "seconds": seconds,
         "comparisons": {
-            arm: compare(tables["reference"], tables[arm]) for arm in ARMS if arm != "reference"
+            arm: compare(tables["reference"], tables[arm]) for arm in arms if arm != "reference"
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
