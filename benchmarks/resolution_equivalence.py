@@ -226,6 +226,22 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def chosen_arms(seeds: list[int] | None = None, names: list[str] | None = None) -> dict:
+    """The arms to run: ``ARMS`` with other seeds (one an arm, in order), or only some of them."""
+    arms = {name: dict(spec) for name, spec in ARMS.items()}
+    if seeds:
+        if len(seeds) != len(arms):
+            raise ValueError(f"--seeds takes {len(arms)} seeds, one an arm")
+        for spec, seed in zip(arms.values(), seeds, strict=True):
+            spec["seed"] = seed
+    if names:
+        if set(names) - set(arms) or "reference" not in names:
+            others = sorted(set(arms) - {"reference"})
+            raise ValueError(f"--arms: the reference and any of {others}")
+        arms = {name: spec for name, spec in arms.items() if name in names}
+    return arms
+
+
 def main() -> int:
     """Run the three arms, test equivalence, write the JSON and Markdown reports."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -245,17 +261,10 @@ def main() -> int:
         "--arms", type=lambda text: text.split(","), default=None, help="run only these arms"
     )
     args = parser.parse_args()
-    arms = {name: dict(spec) for name, spec in ARMS.items()}
-    if args.seeds:
-        if len(args.seeds) != len(arms):
-            parser.error(f"--seeds takes {len(arms)} seeds, one an arm")
-        for spec, seed in zip(arms.values(), args.seeds, strict=True):
-            spec["seed"] = seed
-    if args.arms:
-        unknown = set(args.arms) - set(arms)
-        if unknown or "reference" not in args.arms:
-            parser.error(f"--arms: the reference and any of {sorted(set(arms) - {'reference'})}")
-        arms = {name: spec for name, spec in arms.items() if name in args.arms}
+    try:
+        arms = chosen_arms(args.seeds, args.arms)
+    except ValueError as problem:
+        parser.error(str(problem))
     sys.path.insert(0, str(ROOT))
     import sim
     from sim.analysis.equivalence import TOST_RESAMPLES

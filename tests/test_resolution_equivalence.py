@@ -129,3 +129,33 @@ def test_holm_steps_down_and_stops_at_the_first_failure():
     assert holm(p).tolist() == [True, False, True, False]  # 0.030 > 0.025 stops the walk
     assert holm([0.001, 0.2, 0.01, 0.02]).tolist() == [True, False, True, True]
     np.testing.assert_allclose(holm_adjusted(p), [0.04, 0.06, 0.04, 0.06])
+
+
+def test_the_benchmark_runs_other_seeds_and_some_arms_on_request():
+    # --seeds and --arms (model 0.65.0's unit split was re-drawn on seeds 5 and 4).
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "resolution_equivalence", ROOT / "benchmarks" / "resolution_equivalence.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    default = bench.chosen_arms()
+    assert {name: arm["seed"] for name, arm in default.items()} == {
+        "reference": 1,
+        "resolution_0.5": 2,
+        "unit_split_2": 3,
+    }
+    chosen = bench.chosen_arms([5, 6, 4], ["reference", "unit_split_2"])
+    assert {name: arm["seed"] for name, arm in chosen.items()} == {
+        "reference": 5,
+        "unit_split_2": 4,
+    }
+    assert chosen["unit_split_2"]["overrides"] == ["scenario.unit_split=2"]
+    assert bench.ARMS["reference"]["seed"] == 1  # the committed arms are left as they are
+    with pytest.raises(ValueError):
+        bench.chosen_arms([5, 6])
+    with pytest.raises(ValueError):
+        bench.chosen_arms(names=["unit_split_2"])
