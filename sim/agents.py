@@ -330,7 +330,7 @@ class Unit(CellAgent):
             self.posture = Posture.PATROL
             self.cell = self.model.grid[towns.countryside_near(self.model, town)]
 
-    def retreat(self, beyond_km: float = 0.0) -> None:
+    def retreat(self, out_of_reach: bool = False) -> None:
         """Fall back to the nearest town the side holds, the sanctuary, a refuge or the hinterland.
 
         The state's men fall back on their own country: the nearest of its towns that the
@@ -339,11 +339,11 @@ class Unit(CellAgent):
         it went to the nearest post the state held in name, Abeibara or Tin Essako, and the
         state kept some 1,200 men in the north in May 2012, when the record has none).
 
-        A garrison of the state's side that gives up a town (``beyond_km``, ``combat.reach_km``
-        from ``towns.abandon_indefensible_towns``) falls back to such a town more than
-        ``beyond_km`` from the one it leaves, where there is one: out of reach of the columns
-        that drove it out. Until model 0.65.0 it went to the nearest, and in 2024 a garrison of
-        Hombori went to Boni, 59 km off, and back as the same columns turned on each in turn.
+        A garrison of the state's side that gives up a town (``out_of_reach``, from
+        ``towns.abandon_indefensible_towns``) falls back to such a town beyond ``combat.reach_km``
+        of the one it leaves (``towns.within_reach``), where there is one: out of reach of the
+        columns that drove it out. Until model 0.65.0 it went to the nearest, and in 2024 a
+        garrison of Hombori went to Boni, 59 km off, and back as the same columns turned on each.
 
         An insurgent band (``uses_sanctuary``) may also fall back across a border that shelters
         it, or into the nearest refuge inside Mali (``Geography.refuge``: the Wagadou and Serma
@@ -362,11 +362,9 @@ class Unit(CellAgent):
             # Back to the state's own country: a town the insurgents do not outnumber around
             # (towns.safe), not an empty post deeper in theirs.
             friendly = [t for t in friendly if towns.safe(model, t.xy)] or friendly
-            if beyond_km > 0:
-                places = model.place_km
-                friendly = [
-                    t for t in friendly if model.towns.km_from(t, places)[x, y] > beyond_km
-                ] or friendly
+            if out_of_reach:
+                far = [t for t in friendly if not towns.within_reach(model, (x, y), t)]
+                friendly = far or friendly
         options = [(cells_apart(t.xy, (x, y)), t.xy) for t in friendly]
         if self.uses_sanctuary:  # the nearest cell of the sanctuary, and of a refuge
             for cells in (model.sanctuary_xy, model.refuge_xy):

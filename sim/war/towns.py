@@ -591,7 +591,7 @@ def abandon_indefensible_towns(model: MaliConflictModel) -> None:
         if leaves(model, threat / max(ratio * defence, 1e-9), at_once=town.id in coming):
             for unit in defenders:
                 # Out of the columns' reach, not to the next post they will come for.
-                unit.retreat(beyond_km=model.config.combat.reach_km)
+                unit.retreat(out_of_reach=True)
                 # It slips away at once (the CSP left Kidal the night before the army came): a
                 # day's march out, before the columns close in.
                 if unit.mobile:
