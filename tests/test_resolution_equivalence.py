@@ -147,8 +147,11 @@ def test_the_benchmark_runs_other_seeds_and_some_arms_on_request():
         "reference": 1,
         "resolution_0.5": 2,
         "unit_split_2": 3,
+        "reference_again": 4,
     }
-    chosen = bench.chosen_arms([5, 6, 4], ["reference", "unit_split_2"])
+    # The control is the reference on another seed, and nothing else.
+    assert default["reference_again"]["overrides"] == default["reference"]["overrides"] == []
+    chosen = bench.chosen_arms([5, 6, 4, 7], ["reference", "unit_split_2"])
     assert {name: arm["seed"] for name, arm in chosen.items()} == {
         "reference": 5,
         "unit_split_2": 4,
@@ -156,6 +159,6 @@ def test_the_benchmark_runs_other_seeds_and_some_arms_on_request():
     assert chosen["unit_split_2"]["overrides"] == ["scenario.unit_split=2"]
     assert bench.ARMS["reference"]["seed"] == 1  # the committed arms are left as they are
     with pytest.raises(ValueError):
-        bench.chosen_arms([5, 6])
+        bench.chosen_arms([5, 6, 4])
     with pytest.raises(ValueError):
         bench.chosen_arms(names=["unit_split_2"])
