@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 import pytest
 from small_scenario import small_dict
 
@@ -162,3 +163,34 @@ def test_the_benchmark_runs_other_seeds_and_some_arms_on_request():
         bench.chosen_arms([5, 6, 4])
     with pytest.raises(ValueError):
         bench.chosen_arms(names=["unit_split_2"])
+
+
+def test_the_report_names_the_control_and_says_what_it_is_for():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "resolution_equivalence", ROOT / "benchmarks" / "resolution_equivalence.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = np.random.default_rng(6)
+    names = list(bench.OUTCOMES)
+    reference = {n: rng.lognormal(5, 0.3, 300) for n in names}
+    again = {n: rng.lognormal(5, 0.3, 300) for n in names}
+    rows = bench.compare(pd.DataFrame(reference), pd.DataFrame(again))
+    report = {
+        "scenario": "s",
+        "horizon": "h",
+        "runs_per_arm": 300,
+        "model_version": "x",
+        "resamples": 10,
+        "arms": {"reference": {"seed": 1}, "reference_again": {"seed": 4}},
+        "comparisons": {"reference_again": rows},
+        "seconds": {"reference": 1.0, "reference_again": 1.0},
+    }
+    text = bench.markdown(report)
+    assert "## reference_again against the reference" in text
+    assert "The control: the reference on another seed" in text
+    assert "reference 1, reference_again 4" in text
