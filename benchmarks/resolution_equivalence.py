@@ -66,6 +66,12 @@ ARMS = {
 """Each arm: its overrides of the reference (kidal_2023 at its own 0.25 degree) and its seed.
 ``reference_again`` changes nothing but the seed: the control (module doc)."""
 
+ARM_NOTES = {
+    "reference_again": "The control: the reference on another seed. An outcome not shown "
+    "equivalent here has too few runs behind it for a verdict on any arm."
+}
+"""What the report says of an arm under its heading."""
+
 RELATIVE = math.log(1.10)
 """Counts and days: medians within 10% (margin on the log of the ratio of medians)."""
 
@@ -214,15 +220,7 @@ def markdown(report: dict) -> str:
         lines += [
             f"## {arm} against the reference: {shown} of {len(rows)} shown equivalent",
             "",
-            *(
-                [
-                    "The control: the reference on another seed. An outcome not shown "
-                    "equivalent here has too few runs behind it for a verdict on any arm.",
-                    "",
-                ]
-                if arm == "reference_again"
-                else []
-            ),
+            *([ARM_NOTES[arm], ""] if arm in ARM_NOTES else []),
             "| outcome | reference median (share) | other median (share) | effect [90%] | margin | "
             "p (Holm) | verdict |",
             "|---|---|---|---|---|---|---|",

@@ -1,9 +1,11 @@
-"""Shared fixtures: the compact scenario the mechanism tests run, and ensembles of it."""
+"""Shared fixtures: the compact scenario the mechanism tests run, ensembles of it, and scripts."""
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,19 @@ def ensemble(*overrides: str, runs: int = 12, seed: int = 5):
     from sim import load_scenario, run_ensemble
 
     return run_ensemble(load_scenario(MECHANISMS, list(overrides)), runs=runs, seed=seed)
+
+
+def script(path: str):
+    """A script of the tree (``tools/``, ``benchmarks/``, ``tests/golden/``) as a module.
+
+    Loaded by its path, for the scripts are not a package; registered under its name, for a
+    dataclass of it looks its module up.
+    """
+    spec = importlib.util.spec_from_file_location(Path(path).stem, ROOT / path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ file. The calibration's claim (docs/CALIBRATION.md) is that there are no differe
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
+
+from conftest import script
 
 from sim import load_scenario
 
@@ -18,12 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "arc_consistency", ROOT / "tools" / "arc_consistency.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script("tools/arc_consistency.py")
 
 
 def test_library_has_one_parameter_set_per_period():

@@ -12,6 +12,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import script
 from small_scenario import small_dict
 
 from sim import MaliConflictModel
@@ -134,15 +135,7 @@ def test_holm_steps_down_and_stops_at_the_first_failure():
 
 def test_the_benchmark_runs_other_seeds_and_some_arms_on_request():
     # --seeds and --arms (model 0.65.0's unit split was re-drawn on seeds 5 and 4).
-    import importlib.util
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location(
-        "resolution_equivalence", ROOT / "benchmarks" / "resolution_equivalence.py"
-    )
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = script("benchmarks/resolution_equivalence.py")
     default = bench.chosen_arms()
     assert {name: arm["seed"] for name, arm in default.items()} == {
         "reference": 1,
@@ -166,15 +159,7 @@ def test_the_benchmark_runs_other_seeds_and_some_arms_on_request():
 
 
 def test_the_report_names_the_control_and_says_what_it_is_for():
-    import importlib.util
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location(
-        "resolution_equivalence", ROOT / "benchmarks" / "resolution_equivalence.py"
-    )
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = script("benchmarks/resolution_equivalence.py")
     rng = np.random.default_rng(6)
     names = list(bench.OUTCOMES)
     reference = {n: rng.lognormal(5, 0.3, 300) for n in names}

@@ -10,21 +10,18 @@ timeseries tables of a few small seeded cases (``tests/golden/make_golden.py``).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from conftest import script
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SHORT = ["scenario.resolution=1.0", "scenario.end=2023-11-30"]
 
 
 def _golden_module():
-    spec = importlib.util.spec_from_file_location("make_golden", GOLDEN / "make_golden.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script("tests/golden/make_golden.py")
 
 
 @pytest.mark.slow
